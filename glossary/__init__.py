@@ -1,0 +1,1 @@
+"""The term base: approved renderings, recognition and QA (see issue 3)."""

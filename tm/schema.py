@@ -1,0 +1,84 @@
+"""The SQLite schema of the memory, versioned with PRAGMA user_version and applied in steps."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tm.errors import UserError
+
+ORIGINS = ("aligned", "reviewed", "imported", "approved-MT")
+
+_V1 = f"""
+CREATE TABLE units (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL,            -- as given (display, export)
+    target      TEXT NOT NULL,
+    source_lang TEXT NOT NULL,            -- BCP-47, canonical casing
+    target_lang TEXT NOT NULL,
+    source_key  TEXT NOT NULL,            -- matching key (lookups only)
+    loose_hash  INTEGER NOT NULL,         -- hash of family + loose key: 100/99 lookups
+    pair_hash   INTEGER NOT NULL UNIQUE,  -- same source+target is one unit
+    context     TEXT,                     -- hash of previous and next source keys (101)
+    origin      TEXT NOT NULL CHECK (origin IN ({", ".join(repr(o) for o in ORIGINS)})),
+    document    TEXT,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT,
+    changed_at  TEXT NOT NULL,
+    changed_by  TEXT,
+    note        TEXT
+);
+CREATE INDEX units_loose ON units(loose_hash);
+-- Posting lists of the fuzzy/concordance index: packed source-key bigram -> unit ids
+-- (little-endian uint32), in chunks written one per import and merged when they pile up.
+CREATE TABLE grams (
+    gram  INTEGER NOT NULL,
+    chunk INTEGER NOT NULL,
+    ids   BLOB NOT NULL,
+    PRIMARY KEY (gram, chunk)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE target_fts USING fts5(
+    target, content='units', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('next_chunk', '1');
+"""
+
+# Each step takes the database from version i to i + 1; append, never edit.
+MIGRATIONS: list[str] = [_V1]
+VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to VERSION, one transaction per step (safe with concurrent openers)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == VERSION:
+        return  # the usual case: no write lock taken
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current > VERSION:
+                raise UserError(
+                    f"this memory was written by a newer tm (schema {current}, this tm knows "
+                    f"{VERSION}); upgrade tm to open it"
+                )
+            if current == VERSION:
+                conn.execute("COMMIT")
+                return
+            for statement in _statements(MIGRATIONS[current]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit on its own)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]

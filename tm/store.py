@@ -1,0 +1,477 @@
+"""The translation memory: one SQLite file, exact / near-exact / fuzzy lookup and concordance."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from tm import grams as G
+from tm.errors import UserError
+from tm.langs import family, normalize_lang
+from tm.schema import ORIGINS, migrate
+from tm.scoring import DiffOp, diff, max_distance, number_mismatch, similarity
+from tm.text import find_in_original, loose_key, matching_key, surface
+
+BATCH = 20_000  # units per INSERT batch
+FLUSH_POSTINGS = 6_000_000  # postings held in memory before they are written as a chunk
+MAX_CHUNKS = 8  # chunks of one gram before they are merged
+FUZZY_CANDIDATES = 200  # best-by-shared-grams candidates scored exactly per lookup
+SQL_VARS = 900
+
+
+def default_db_path() -> Path:
+    """--db, else TM_DB, else $XDG_DATA_HOME/tm/memory.db."""
+    if os.environ.get("TM_DB"):
+        return Path(os.environ["TM_DB"])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "tm" / "memory.db"
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hash64(*parts: str) -> int:
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def context_hash(prev: str | None, next_: str | None) -> str:
+    """Identifies the neighbours of a segment: equal hashes make an exact match a 101."""
+    keys = [matching_key(prev or ""), matching_key(next_ or "")]
+    return hashlib.blake2b("\x1e".join(keys).encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass
+class Unit:
+    """One translation unit with its provenance."""
+
+    source: str
+    target: str
+    source_lang: str = "zh"
+    target_lang: str = "en"
+    origin: str = "imported"
+    document: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+    changed_at: str | None = None
+    changed_by: str | None = None
+    context: str | None = None
+    note: str | None = None
+    id: int | None = None
+
+
+_UNIT_COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
+
+
+@dataclass
+class Match:
+    unit: Unit
+    score: int  # 101 context, 100 exact, 99 near-exact, else fuzzy percent
+    kind: str  # context | exact | near-exact | fuzzy
+    diff: list[DiffOp] = field(default_factory=list)
+    numbers_only_in_query: list[str] = field(default_factory=list)
+    numbers_only_in_memory: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConcordanceHit:
+    unit: Unit
+    side: str  # source | target
+    spans: list[tuple[int, int]]  # in unit.source or unit.target as stored
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+
+
+class Memory:
+    """A translation memory in one SQLite file (WAL mode, safe for concurrent writers)."""
+
+    def __init__(self, path: str | Path | None = None, user: str | None = None):
+        self.path = Path(path) if path else default_db_path()
+        self.user = user or os.environ.get("TM_USER") or os.environ.get("USER") or None
+        if self.path.is_dir():
+            raise UserError(f"{self.path}: is a directory; --db wants a file")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            self.conn.execute("PRAGMA busy_timeout = 60000")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA cache_size = -65536")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"{self.path}: not a tm memory ({exc})") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- writing
+
+    def import_units(self, units: Iterable[Unit]) -> ImportResult:
+        """Add or update units in one transaction: all of them, or none if anything fails."""
+        result = ImportResult()
+        writer = _PostingWriter(self.conn)
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            batch: list[Unit] = []
+            for unit in units:
+                batch.append(unit)
+                if len(batch) >= BATCH:
+                    self._insert_batch(batch, writer, result)
+                    batch = []
+            if batch:
+                self._insert_batch(batch, writer, result)
+            writer.finish()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _insert_batch(self, batch: list[Unit], writer: _PostingWriter, result: ImportResult) -> None:
+        stamp = now()
+        rows = [self._row(u, stamp) for u in batch]
+        before = self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+        changes_before = self.conn.total_changes
+        self.conn.executemany(_UPSERT, rows)
+        touched = self.conn.total_changes - changes_before
+        fresh = self.conn.execute(
+            "SELECT id, source_key, source_lang, target FROM units WHERE id > ? ORDER BY id", (before,)
+        ).fetchall()
+        result.added += len(fresh)
+        result.updated += touched - len(fresh)
+        self.conn.executemany(
+            "INSERT INTO target_fts(rowid, target) VALUES (?, ?)", [(r[0], r[3]) for r in fresh]
+        )
+        by_family: dict[str, tuple[list[int], list[str]]] = {}
+        for uid, key, lang, _ in fresh:
+            ids, keys = by_family.setdefault(family(lang), ([], []))
+            ids.append(uid)
+            keys.append(key)
+        for fam, (ids, keys) in by_family.items():
+            writer.add(*G.batch_postings(ids, keys, fam))
+
+    def _row(self, u: Unit, stamp: str) -> dict:
+        if not u.source.strip() or not u.target.strip():
+            raise UserError(f"empty source or target in unit {u.source[:40]!r} → {u.target[:40]!r}")
+        if u.origin not in ORIGINS:
+            raise UserError(f"unknown origin {u.origin!r}; one of {', '.join(ORIGINS)}")
+        src_lang, tgt_lang = normalize_lang(u.source_lang), normalize_lang(u.target_lang)
+        key = matching_key(u.source)
+        row = {c: getattr(u, c) for c in _UNIT_COLUMNS}
+        row.update(
+            source_lang=src_lang,
+            target_lang=tgt_lang,
+            source_key=key,
+            loose_hash=_hash64(family(src_lang), loose_key(key)),
+            pair_hash=_hash64(src_lang.lower(), tgt_lang.lower(), u.source, u.target),
+            created_at=u.created_at or stamp,
+            changed_at=u.changed_at or u.created_at or stamp,
+            created_by=u.created_by or self.user,
+            changed_by=u.changed_by or u.created_by or self.user,
+        )
+        return row
+
+    # ----------------------------------------------------------------- reading
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM units").fetchone()[0]
+
+    def iter_units(self) -> Iterator[Unit]:
+        cursor = self.conn.execute(f"SELECT id, {', '.join(_UNIT_COLUMNS)} FROM units ORDER BY id")
+        for row in cursor:
+            yield _unit(row)
+
+    def units_by_id(self, ids: Iterable[int]) -> dict[int, tuple[Unit, str]]:
+        """Units and their matching keys, by id."""
+        ids = [int(i) for i in ids]
+        out: dict[int, tuple[Unit, str]] = {}
+        cols = f"id, {', '.join(_UNIT_COLUMNS)}, source_key"
+        for i in range(0, len(ids), SQL_VARS):
+            part = ids[i:i + SQL_VARS]
+            marks = ",".join("?" * len(part))
+            for row in self.conn.execute(f"SELECT {cols} FROM units WHERE id IN ({marks})", part):
+                out[row[0]] = (_unit(row[:-1]), row[-1])
+        return out
+
+    def lookup(self, text: str, source_lang: str = "zh", min_score: int = 75, limit: int = 5,
+               prev: str | None = None, next: str | None = None) -> list[Match]:
+        """Best memory matches for one segment: 101/100/99 first, then fuzzy ≥ min_score."""
+        if not 1 <= min_score <= 100:
+            raise UserError("--min must be between 1 and 100")
+        fam = family(source_lang)
+        key = matching_key(text)
+        if not key:
+            return []
+        matches = self._exact(text, key, fam, prev, next)
+        seen = {m.unit.id for m in matches}
+        if len(matches) < limit or min_score < 99:
+            for m in self._fuzzy(text, key, fam, min_score):
+                if m.unit.id not in seen:
+                    matches.append(m)
+        matches.sort(key=lambda m: (-m.score, -_recency(m.unit), -(m.unit.id or 0)))
+        return matches[:limit]
+
+    def _exact(self, text: str, key: str, fam: str, prev: str | None, next_: str | None) -> list[Match]:
+        loose = loose_key(key)
+        want_ctx = context_hash(prev, next_) if prev is not None or next_ is not None else None
+        rows = self.conn.execute(
+            f"SELECT id, {', '.join(_UNIT_COLUMNS)}, source_key FROM units WHERE loose_hash = ?",
+            (_hash64(fam, loose),),
+        ).fetchall()
+        shown = surface(text)
+        out = []
+        for row in rows:
+            unit, unit_key = _unit(row[:-1]), row[-1]
+            if family(unit.source_lang) != fam or loose_key(unit_key) != loose:
+                continue  # a hash collision
+            if surface(unit.source) == shown:
+                ctx = want_ctx is not None and unit.context == want_ctx
+                score, kind = (101, "context") if ctx else (100, "exact")
+            else:
+                score, kind = 99, "near-exact"
+            out.append(self._match(text, unit, score, kind))
+        return out
+
+    def _fuzzy(self, text: str, key: str, fam: str, min_score: int) -> list[Match]:
+        query_tokens = G.tokens(key, fam)
+        query_grams = G.padded_grams(key, fam)
+        # A unit within the score's edit budget d keeps all but 2·d of the query's grams.
+        need = max(1, len(query_grams) - 2 * max_distance(len(query_tokens), min_score))
+        candidates = self._candidates(sorted(query_grams), need)
+        out = []
+        for unit, unit_key in self.units_by_id(candidates).values():
+            if family(unit.source_lang) != fam:
+                continue
+            score = similarity(query_tokens, G.tokens(unit_key, fam))
+            if score >= min_score:
+                out.append(self._match(text, unit, min(int(score), 98), "fuzzy"))
+        return out
+
+    def _candidates(self, grams: list[int], need: int) -> np.ndarray:
+        lists = self._postings(grams)
+        if not lists:
+            return np.empty(0, dtype=np.int64)
+        counts = np.bincount(np.concatenate(lists))
+        ids = np.flatnonzero(counts >= need)
+        if ids.size > FUZZY_CANDIDATES:
+            best = np.argpartition(counts[ids], -FUZZY_CANDIDATES)[-FUZZY_CANDIDATES:]
+            ids = ids[best]
+        return ids
+
+    def _postings(self, grams: list[int]) -> list[np.ndarray]:
+        """One uint32 id array per distinct gram found (a gram's chunks concatenated)."""
+        by_gram: dict[int, list[np.ndarray]] = {}
+        for i in range(0, len(grams), SQL_VARS):
+            part = grams[i:i + SQL_VARS]
+            marks = ",".join("?" * len(part))
+            for gram, blob in self.conn.execute(
+                f"SELECT gram, ids FROM grams WHERE gram IN ({marks})", part
+            ):
+                by_gram.setdefault(gram, []).append(np.frombuffer(blob, dtype="<u4"))
+        return [np.concatenate(v) if len(v) > 1 else v[0] for v in by_gram.values()]
+
+    def _match(self, text: str, unit: Unit, score: int, kind: str) -> Match:
+        only_q, only_m = number_mismatch(text, unit.source)
+        ops = diff(surface(text), surface(unit.source)) if score < 100 else []
+        return Match(unit, score, kind, ops, only_q, only_m)
+
+    # ------------------------------------------------------------- concordance
+
+    def concordance(self, text: str, limit: int = 20, side: str = "both",
+                    lang: str | None = None) -> list[ConcordanceHit]:
+        """Units whose source or target contains ``text``, the hit spans marked, best first."""
+        key = matching_key(text)
+        if not key:
+            return []
+        hits: list[ConcordanceHit] = []
+        if side in ("both", "source"):
+            hits += self._concordance_source(key, family(lang) if lang else _guess_family(key), limit)
+        if side in ("both", "target"):
+            hits += self._concordance_target(text, limit)
+        return hits[: limit if side != "both" else 2 * limit]
+
+    def _concordance_source(self, key: str, fam: str, limit: int) -> list[ConcordanceHit]:
+        toks = G.tokens(key, fam)
+        if not toks:
+            return []
+        if len(toks) == 1:
+            low, high = G.first_token_range(key, fam)
+            blobs = self.conn.execute(
+                "SELECT ids FROM grams WHERE gram BETWEEN ? AND ?", (low, high)
+            ).fetchall()
+            arrays = [np.frombuffer(b[0], dtype="<u4") for b in blobs]
+            ids = np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint32)
+        else:
+            lists = self._postings(sorted(set(G.inner_grams(key, fam))))
+            if len(lists) < len(set(G.inner_grams(key, fam))):
+                return []  # some bigram occurs nowhere
+            lists.sort(key=len)
+            ids = np.unique(lists[0])
+            for other in lists[1:]:
+                ids = np.intersect1d(ids, other, assume_unique=False)
+                if ids.size == 0:
+                    return []
+        hits = []
+        needle = "".join(key.split()).casefold()
+        for start in range(0, ids.size, 2000):  # newest first, until enough verified hits
+            chunk = ids[::-1][start:start + 2000]
+            for unit, unit_key in sorted(self.units_by_id(chunk).values(),
+                                         key=lambda pair: -(pair[0].id or 0)):
+                if needle not in "".join(unit_key.split()).casefold():
+                    continue
+                spans = find_in_original(unit.source, key)
+                if spans:
+                    hits.append(ConcordanceHit(unit, "source", spans))
+            if len(hits) >= 5 * limit:
+                break
+        hits.sort(key=lambda h: (-len(h.spans), len(h.unit.source), -_recency(h.unit)))
+        return hits[:limit]
+
+    def _concordance_target(self, text: str, limit: int) -> list[ConcordanceHit]:
+        words = G.word_tokens(text)
+        words = [w for w in words if any(c.isalnum() for c in w)]
+        if not words:
+            return []
+        phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+        rows = self.conn.execute(
+            f"SELECT u.id, {', '.join('u.' + c for c in _UNIT_COLUMNS)} FROM target_fts "
+            "JOIN units u ON u.id = target_fts.rowid WHERE target_fts MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (phrase, limit),
+        ).fetchall()
+        hits = []
+        for row in rows:
+            unit = _unit(row)
+            hits.append(ConcordanceHit(unit, "target", _word_spans(unit.target, words)))
+        return hits
+
+    # ------------------------------------------------------------------- stats
+
+    def stats(self) -> dict:
+        q = self.conn.execute
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")
+                   if p.name in (self.path.name, self.path.name + "-wal"))
+        return {
+            "path": str(self.path),
+            "units": q("SELECT count(*) FROM units").fetchone()[0],
+            "language_pairs": {f"{s}→{t}": n for s, t, n in q(
+                "SELECT source_lang, target_lang, count(*) FROM units GROUP BY 1, 2 ORDER BY 3 DESC")},
+            "origins": dict(q("SELECT origin, count(*) FROM units GROUP BY 1 ORDER BY 2 DESC").fetchall()),
+            "documents": q("SELECT count(DISTINCT document) FROM units").fetchone()[0],
+            "size_bytes": size,
+            "schema_version": q("PRAGMA user_version").fetchone()[0],
+        }
+
+
+_UPSERT = f"""
+INSERT INTO units ({', '.join(_UNIT_COLUMNS)}, source_key, loose_hash, pair_hash)
+VALUES ({', '.join(':' + c for c in _UNIT_COLUMNS)}, :source_key, :loose_hash, :pair_hash)
+ON CONFLICT (pair_hash) DO UPDATE SET
+    origin = CASE WHEN units.origin = 'reviewed' THEN units.origin ELSE excluded.origin END,
+    document = coalesce(excluded.document, units.document),
+    context = coalesce(excluded.context, units.context),
+    note = coalesce(excluded.note, units.note),
+    changed_at = excluded.changed_at,
+    changed_by = coalesce(excluded.changed_by, units.changed_by)
+WHERE excluded.changed_at >= units.changed_at
+"""
+
+
+class _PostingWriter:
+    """Collects (gram, unit) postings of one import and writes them as index chunks."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.held = 0
+        self.touched: set[int] = set()
+
+    def add(self, grams: np.ndarray, ids: np.ndarray) -> None:
+        if grams.size:
+            self.parts.append((grams, ids))
+            self.held += grams.size
+            if self.held >= FLUSH_POSTINGS:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        g = np.concatenate([p[0] for p in self.parts])
+        u = np.concatenate([p[1] for p in self.parts])
+        self.parts, self.held = [], 0
+        order = np.lexsort((u, g))
+        g, u = g[order], u[order]
+        chunk = int(self.conn.execute("SELECT value FROM meta WHERE key = 'next_chunk'").fetchone()[0])
+        self.conn.execute("UPDATE meta SET value = ? WHERE key = 'next_chunk'", (str(chunk + 1),))
+        bounds = np.flatnonzero(np.diff(g)) + 1
+        starts = np.concatenate(([0], bounds))
+        ends = np.concatenate((bounds, [g.size]))
+        u32 = u.astype("<u4")
+        self.conn.executemany(
+            "INSERT INTO grams (gram, chunk, ids) VALUES (?, ?, ?)",
+            ((int(g[s]), chunk, u32[s:e].tobytes()) for s, e in zip(starts, ends)),
+        )
+        self.touched.update(g[starts].tolist())
+
+    def finish(self) -> None:
+        self.flush()
+        grams = sorted(self.touched)
+        for i in range(0, len(grams), SQL_VARS):
+            part = grams[i:i + SQL_VARS]
+            marks = ",".join("?" * len(part))
+            crowded = [r[0] for r in self.conn.execute(
+                f"SELECT gram FROM grams WHERE gram IN ({marks}) GROUP BY gram HAVING count(*) > ?",
+                (*part, MAX_CHUNKS),
+            )]
+            for gram in crowded:
+                self._merge(gram)
+
+    def _merge(self, gram: int) -> None:
+        rows = self.conn.execute("SELECT chunk, ids FROM grams WHERE gram = ?", (gram,)).fetchall()
+        merged = np.unique(np.concatenate([np.frombuffer(b, dtype="<u4") for _, b in rows]))
+        self.conn.execute("DELETE FROM grams WHERE gram = ?", (gram,))
+        self.conn.execute("INSERT INTO grams (gram, chunk, ids) VALUES (?, ?, ?)",
+                          (gram, min(c for c, _ in rows), merged.astype("<u4").tobytes()))
+
+
+def _unit(row: tuple) -> Unit:
+    return Unit(id=row[0], **dict(zip(_UNIT_COLUMNS, row[1:])))
+
+
+def _recency(unit: Unit) -> float:
+    try:
+        return datetime.strptime(unit.changed_at or "", "%Y-%m-%dT%H:%M:%SZ").timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _guess_family(key: str) -> str:
+    from tm.text import has_han
+
+    return "zh" if has_han(key) else "en"
+
+
+def _word_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Spans of the word sequence in text (case-insensitive, any whitespace between)."""
+    import re
+
+    pattern = r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\w*"
+    return [m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
