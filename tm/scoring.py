@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from tm.grams import tokens
-from tm.text import numbers
+from tm.text import folded_view, numbers
 
 
 def similarity(query_tokens: list[str], unit_tokens: list[str]) -> float:
@@ -40,9 +40,17 @@ class DiffOp:
 
 
 def diff(query: str, memory: str) -> list[DiffOp]:
-    """Character diff of the query against the memory's source."""
-    matcher = difflib.SequenceMatcher(None, query, memory, autojunk=False)
-    return [DiffOp(tag, query[i1:i2], memory[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    """What differs between the query and the memory's source, ignoring script, width,
+    spacing and pinyin annotations; the pieces are quoted from the texts as given."""
+    q_view, q_spans = folded_view(query)
+    m_view, m_spans = folded_view(memory)
+
+    def piece(text: str, spans: list[tuple[int, int]], i: int, j: int) -> str:
+        return text[spans[i][0]:spans[j - 1][1]] if i < j else ""
+
+    matcher = difflib.SequenceMatcher(None, q_view, m_view, autojunk=False)
+    return [DiffOp(tag, piece(query, q_spans, i1, i2), piece(memory, m_spans, j1, j2))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
 
 
 def render_diff(ops: list[DiffOp]) -> str:

@@ -290,7 +290,7 @@ class Memory:
 
     def _match(self, text: str, unit: Unit, score: int, kind: str) -> Match:
         only_q, only_m = number_mismatch(text, unit.source)
-        ops = diff(surface(text), surface(unit.source)) if score < 100 else []
+        ops = diff(text, unit.source) if score < 100 else []
         return Match(unit, score, kind, ops, only_q, only_m)
 
     # ------------------------------------------------------------- concordance

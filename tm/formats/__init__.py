@@ -1,0 +1,19 @@
+"""Interchange formats of the memory, one module each: TMX, and TSV/CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tm.errors import UserError
+
+FORMATS = {".tmx": "tmx", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv", ".csv": "csv"}
+
+
+def format_of(path: str | Path, given: str | None = None) -> str:
+    """The interchange format named by --format, else by the file's extension."""
+    if given:
+        return given
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise UserError(f"{path}: cannot tell the format from the extension; pass --format tmx|tsv|csv")
+    return fmt

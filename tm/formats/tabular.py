@@ -1,0 +1,77 @@
+"""TSV and CSV memories: a header row, UTF-8, one unit per row."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import fields
+from pathlib import Path
+from typing import IO
+
+from tm.atomic import atomic_write
+from tm.errors import UserError
+from tm.store import Unit
+from tm.textio import decode
+
+COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
+REQUIRED = ("source", "target")
+
+
+def _dialect(fmt: str) -> dict:
+    return {"delimiter": "\t" if fmt == "tsv" else ","}
+
+
+def read_table(path: str | Path, fmt: str, source_lang: str | None = None,
+               target_lang: str | None = None, origin: str | None = None,
+               document: str | None = None, encoding: str = "utf-8") -> Iterator[Unit]:
+    """Yield units from a TSV/CSV file with a header row naming the columns."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    text = decode(data, encoding, str(path))
+    reader = csv.reader(text.splitlines(keepends=True), **_dialect(fmt))
+    header = next(reader, None)
+    if not header:
+        raise UserError(f"{path}: empty file; expected a header row with at least: source, target")
+    header = [h.strip().lower() for h in header]
+    unknown = [h for h in header if h not in COLUMNS]
+    missing = [h for h in REQUIRED if h not in header]
+    if unknown or missing:
+        raise UserError(
+            f"{path}: line 1: bad header ({'unknown: ' + ', '.join(unknown) if unknown else ''}"
+            f"{'; ' if unknown and missing else ''}{'missing: ' + ', '.join(missing) if missing else ''}); "
+            f"columns are: {', '.join(COLUMNS)}"
+        )
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise UserError(f"{path}: line {line}: {len(row)} columns, the header has {len(header)}")
+        values = {k: (v if v != "" else None) for k, v in zip(header, row)}
+        if not values.get("source") or not values.get("target"):
+            raise UserError(f"{path}: line {line}: empty source or target")
+        defaults = {"source_lang": source_lang or "zh", "target_lang": target_lang or "en",
+                    "origin": "imported", "document": document}
+        for name, default in defaults.items():
+            if values.get(name) is None and default is not None:
+                values[name] = default
+        if origin:
+            values["origin"] = origin
+        yield Unit(**{k: v for k, v in values.items() if v is not None})
+
+
+def write_table(units: Iterator[Unit], out: IO[str], fmt: str) -> int:
+    writer = csv.writer(out, lineterminator="\n", **_dialect(fmt))
+    writer.writerow(COLUMNS)
+    count = 0
+    for u in units:
+        writer.writerow(["" if getattr(u, c) is None else getattr(u, c) for c in COLUMNS])
+        count += 1
+    return count
+
+
+def export_table(units: Iterator[Unit], path: str | Path, fmt: str) -> int:
+    with atomic_write(path, newline="") as out:
+        return write_table(units, out, fmt)
