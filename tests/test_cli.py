@@ -1,0 +1,77 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from tm.cli import cli
+
+from .conftest import SAMPLE_TMX, SEED
+
+
+@pytest.fixture
+def run(db_path):
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path)})
+
+    return invoke
+
+
+def test_import_lookup_concordance_stats_export(run, tmp_path):
+    assert run("import", SAMPLE_TMX).output.strip().endswith("9 added, 0 updated")
+    out = run("lookup", "二是推動國(guó)際抗疫合作。", "--json")
+    (best, *_) = json.loads(out.output)
+    assert best["kind"] == "fuzzy" and best["target"].startswith("Third")
+    assert "[-二-]{+三+}" in best["diff"]
+    text = run("lookup", "四是拓展全方位合作。").output
+    assert text.startswith("100  exact") and "Fourth, expanding" in text
+    hits = json.loads(run("concordance", "三股势力", "--json").output)
+    assert hits[0]["side"] == "source" and "three evil forces" in hits[0]["target"]
+    assert json.loads(run("stats", "--json").output)["units"] == 9
+    out_tmx = tmp_path / "all.tmx"
+    assert run("export", out_tmx).exit_code == 0
+    assert out_tmx.read_text(encoding="utf-8").count("<tu ") == 9
+
+
+def test_segment_and_normalize_on_the_seed(run):
+    seg = json.loads(run("segment", SEED, "--json").output)
+    assert len(seg) == 68 and seg[0]["id"].endswith(":1:1") and "(guó)" not in seg[0]["text"]
+    norm = run("normalize", SEED)
+    assert "(guó)" not in norm.output and "removed 397 pinyin annotations" in norm.output
+
+
+def test_no_match_exits_non_zero(run):
+    run("import", SAMPLE_TMX)
+    assert run("lookup", "完全不同的一句話").exit_code == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["import", "missing.tmx"], "cannot read"),
+    (["import", "memory.xyz"], "cannot tell the format"),
+    (["lookup", "x", "--min", "20"], "Invalid value"),
+])
+def test_bad_input_gives_one_clear_message(run, tmp_path, args, message):
+    result = run(*args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_process_prints_no_traceback(tmp_path):
+    bad = tmp_path / "bad.tmx"
+    bad.write_text("<tmx><body><tu>", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "tm", "import", str(bad), "--db", str(tmp_path / "m.db")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "line 1: bad XML" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_help_does_not_import_heavy_modules():
+    code = ("import sys; from tm.cli import cli; "
+            "heavy = [m for m in ('numpy', 'opencc', 'pypinyin', 'rapidfuzz', 'argostranslate', 'openpyxl')"
+            " if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

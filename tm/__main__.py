@@ -1,0 +1,3 @@
+from tm.cli import main
+
+main()
