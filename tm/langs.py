@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tm.errors import UserError
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
+@lru_cache(maxsize=1024)
 def normalize_lang(tag: str) -> str:
     """Canonical casing: zh-Hans, zh-Hant, zh-CN, zh-TW, en-US; underscores become hyphens."""
     tag = tag.strip()
@@ -26,6 +28,7 @@ def normalize_lang(tag: str) -> str:
     return "-".join(out)
 
 
+@lru_cache(maxsize=1024)
 def family(tag: str) -> str:
     """The primary language: 'zh' for zh-Hant, zh-CN, cmn…; lookups match within a family."""
     primary = re.split(r"[-_]", tag.strip())[0].lower()

@@ -118,14 +118,12 @@ def matching_key(text: str) -> str:
     return key
 
 
-def _is_punct_or_space(char: str) -> bool:
-    cat = unicodedata.category(char)
-    return cat[0] in "PZ" or cat in ("Sk", "Sm", "So") or char.isspace()
+_NOT_WORD_RE = re.compile(r"[\W_]+")
 
 
 def loose_key(key: str) -> str:
     """A matching key with punctuation, symbols, spaces and case removed."""
-    return "".join(c for c in key if not _is_punct_or_space(c)).casefold()
+    return _NOT_WORD_RE.sub("", key).casefold()
 
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*%?")
