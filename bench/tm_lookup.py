@@ -31,17 +31,22 @@ from tm.formats.tmx import export_tmx  # noqa: E402
 from tm.store import Memory, Unit  # noqa: E402
 
 
-def build_tmx(path: Path, n: int, seed: int) -> tuple[list[tuple[str, str]], str, float]:
+def split_base(seed: int) -> tuple[list, list, str, random.Random]:
+    """Base pairs split into memory material and held-out (never stored) material."""
     base = corpus.base_pairs()
     rng = random.Random(seed)
     rng.shuffle(base)
     held_out = base[: max(1, len(base) // 50)]  # never in the memory: the unseen queries
     in_memory = base[len(held_out):]
     alphabet = "".join(sorted({c for zh, _ in in_memory for c in zh if "\u4e00" <= c <= "\u9fff"}))
+    return held_out, in_memory, alphabet, rng
+
+
+def build_tmx(path: Path, n: int, in_memory: list, alphabet: str, rng: random.Random) -> float:
     started = time.perf_counter()
     units = (Unit(zh, en, "zh-CN", "en") for zh, en in corpus.memory_units(rng, in_memory, n, alphabet))
     export_tmx(units, path, "zh-CN")
-    return held_out, alphabet, time.perf_counter() - started
+    return time.perf_counter() - started
 
 
 def import_tmx(tmx: Path, db: Path) -> tuple[float, int]:
@@ -98,12 +103,10 @@ def main() -> None:
     print(f"# tm_lookup | units={args.units} queries={args.queries} recall_queries={args.recall_queries} "
           f"threshold={args.threshold} seed={args.seed} cores={os.cpu_count()} "
           f"python={platform.python_version()} sqlite={sqlite3.sqlite_version} machine={platform.machine()}")
-    held_out, alphabet, gen_s = build_tmx(tmx, args.units, args.seed) if not (args.reuse and tmx.exists()) \
-        else (corpus.base_pairs()[:700], "的一是", 0.0)
-    if not (args.reuse and db.exists()):
-        import_s, peak_kib = import_tmx(tmx, db)
-    else:
-        import_s, peak_kib = float("nan"), 0
+    held_out, in_memory, alphabet, rng = split_base(args.seed)
+    reuse = args.reuse and tmx.exists() and db.exists()
+    gen_s = float("nan") if reuse else build_tmx(tmx, args.units, in_memory, alphabet, rng)
+    import_s, peak_kib = (float("nan"), 0) if reuse else import_tmx(tmx, db)
     db_mb = sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()) / 1e6
     print(f"generate+write TMX      {gen_s:8.1f} s   ({tmx.stat().st_size / 1e6:.0f} MB)")
     print(f"import TMX (tm import)  {import_s:8.1f} s   peak RSS {peak_kib / 1024:.0f} MiB")

@@ -31,6 +31,12 @@ def tokens(key: str, family: str) -> list[str]:
     return char_tokens(key) if family == "zh" else word_tokens(key)
 
 
+def comparable(key: str, family: str) -> str | list[str]:
+    """What edit distance is computed on: the key's characters without spaces for Chinese
+    (a string, which rapidfuzz compares fastest), its words otherwise."""
+    return "".join(key.split()) if family == "zh" else word_tokens(key)
+
+
 def _word_id(word: str) -> int:
     return (zlib.crc32(word.encode("utf-8")) & _MASK21) | 3  # never collides with the pads
 

@@ -10,7 +10,7 @@ ORIGINS = ("aligned", "reviewed", "imported", "approved-MT")
 
 _V1 = f"""
 CREATE TABLE units (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: posting lists name ids
     source      TEXT NOT NULL,            -- as given (display, export)
     target      TEXT NOT NULL,
     source_lang TEXT NOT NULL,            -- BCP-47, canonical casing
@@ -36,6 +36,12 @@ CREATE TABLE grams (
     ids   BLOB NOT NULL,
     PRIMARY KEY (gram, chunk)
 ) WITHOUT ROWID;
+-- Key length (characters, or words) of every unit, for score bounds in memory.
+CREATE TABLE unit_lengths (
+    batch INTEGER PRIMARY KEY AUTOINCREMENT,
+    ids   BLOB NOT NULL,  -- uint32
+    lens  BLOB NOT NULL   -- uint16
+);
 CREATE VIRTUAL TABLE target_fts USING fts5(
     target, content='units', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from tm.grams import tokens
+from tm.grams import comparable
 from tm.text import folded_view, numbers
 
 
-def similarity(query_tokens: list[str], unit_tokens: list[str]) -> float:
+def similarity(query_tokens: str | list[str], unit_tokens: str | list[str]) -> float:
     """100 × (1 − Levenshtein distance / length of the longer), in percent."""
     longest = max(len(query_tokens), len(unit_tokens))
     if longest == 0:
@@ -20,7 +20,7 @@ def similarity(query_tokens: list[str], unit_tokens: list[str]) -> float:
 
 
 def fuzzy_score(query_key: str, unit_key: str, family: str) -> float:
-    return similarity(tokens(query_key, family), tokens(unit_key, family))
+    return similarity(comparable(query_key, family), comparable(unit_key, family))
 
 
 def max_distance(query_len: int, threshold: float) -> int:

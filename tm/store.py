@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,8 @@ from tm.text import find_in_original, loose_key, matching_key, surface
 BATCH = 20_000  # units per INSERT batch
 FLUSH_POSTINGS = 6_000_000  # postings held in memory before they are written as a chunk
 MAX_CHUNKS = 8  # chunks of one gram before they are merged
-FUZZY_CANDIDATES = 200  # best-by-shared-grams candidates scored exactly per lookup
+VERIFY_BATCH = 32  # fuzzy candidates fetched and scored at a time, best bound first
+MAX_VERIFIED = 2000  # a lookup scores at most this many candidates
 SQL_VARS = 900
 
 
@@ -100,6 +102,7 @@ class Memory:
     def __init__(self, path: str | Path | None = None, user: str | None = None):
         self.path = Path(path) if path else default_db_path()
         self.user = user or os.environ.get("TM_USER") or os.environ.get("USER") or None
+        self._lengths = _LengthIndex()
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; --db wants a file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +170,11 @@ class Memory:
             keys.append(key)
         for fam, (ids, keys) in by_family.items():
             writer.add(*G.batch_postings(ids, keys, fam))
+            lengths = np.fromiter((len(G.comparable(k, fam)) for k in keys), np.int64, len(keys))
+            self.conn.execute(
+                "INSERT INTO unit_lengths (ids, lens) VALUES (?, ?)",
+                (np.asarray(ids, "<u4").tobytes(), np.minimum(lengths, 65535).astype("<u2").tobytes()),
+            )
 
     def _row(self, u: Unit, stamp: str) -> dict:
         if not u.source.strip() or not u.target.strip():
@@ -220,70 +228,97 @@ class Memory:
         key = matching_key(text)
         if not key:
             return []
-        matches = self._exact(text, key, fam, prev, next)
-        seen = {m.unit.id for m in matches}
-        if len(matches) < limit or min_score < 99:
-            for m in self._fuzzy(text, key, fam, min_score):
-                if m.unit.id not in seen:
-                    matches.append(m)
-        matches.sort(key=lambda m: (-m.score, -_recency(m.unit), -(m.unit.id or 0)))
-        return matches[:limit]
+        ranked = self._exact(text, key, fam, prev, next)  # (score, kind, changed_at, id)
+        if len(ranked) < limit:  # fuzzy scores stay below every exact one
+            seen = {r[3] for r in ranked}
+            fuzzy = self._fuzzy(key, fam, min_score, limit - len(ranked))
+            ranked += [r for r in fuzzy if r[3] not in seen]
+        ranked.sort(key=lambda r: (r[0], r[2] or "", r[3]), reverse=True)  # ISO times sort as text
+        ranked = ranked[:limit]
+        units = self.units_by_id(r[3] for r in ranked)
+        return [self._match(text, units[uid][0], score, kind) for score, kind, _, uid in ranked]
 
-    def _exact(self, text: str, key: str, fam: str, prev: str | None, next_: str | None) -> list[Match]:
+    def _exact(self, text: str, key: str, fam: str, prev: str | None,
+               next_: str | None) -> list[tuple[int, str, str, int]]:
         loose = loose_key(key)
         want_ctx = context_hash(prev, next_) if prev is not None or next_ is not None else None
         rows = self.conn.execute(
-            f"SELECT id, {', '.join(_UNIT_COLUMNS)}, source_key FROM units WHERE loose_hash = ?",
-            (_hash64(fam, loose),),
+            "SELECT id, source, source_lang, source_key, context, changed_at FROM units "
+            "WHERE loose_hash = ?", (_hash64(fam, loose),),
         ).fetchall()
         shown = surface(text)
         out = []
-        for row in rows:
-            unit, unit_key = _unit(row[:-1]), row[-1]
-            if family(unit.source_lang) != fam or loose_key(unit_key) != loose:
+        for uid, source, lang, unit_key, context, changed_at in rows:
+            if family(lang) != fam or loose_key(unit_key) != loose:
                 continue  # a hash collision
-            if surface(unit.source) == shown:
-                ctx = want_ctx is not None and unit.context == want_ctx
-                score, kind = (101, "context") if ctx else (100, "exact")
+            if surface(source) == shown:
+                in_context = want_ctx is not None and context == want_ctx
+                score, kind = (101, "context") if in_context else (100, "exact")
             else:
                 score, kind = 99, "near-exact"
-            out.append(self._match(text, unit, score, kind))
+            out.append((score, kind, changed_at, uid))
         return out
 
-    def _fuzzy(self, text: str, key: str, fam: str, min_score: int) -> list[Match]:
-        query_tokens = G.tokens(key, fam)
-        query_grams = G.padded_grams(key, fam)
-        # A unit within the score's edit budget d keeps all but 2·d of the query's grams.
-        need = max(1, len(query_grams) - 2 * max_distance(len(query_tokens), min_score))
-        candidates = self._candidates(sorted(query_grams), need)
-        out = []
-        for unit, unit_key in self.units_by_id(candidates).values():
-            if family(unit.source_lang) != fam:
-                continue
-            score = similarity(query_tokens, G.tokens(unit_key, fam))
-            if score >= min_score:
-                out.append(self._match(text, unit, min(int(score), 98), "fuzzy"))
+    def _fuzzy(self, key: str, fam: str, min_score: int, wanted: int) -> list[tuple[int, str, str, int]]:
+        """The ``wanted`` best fuzzy matches: candidates by shared grams, verified best-bound first."""
+        query = G.comparable(key, fam)
+        ids, bounds = self._candidates(key, fam, len(query), min_score)
+        out: list[tuple[int, str, str, int]] = []
+        scores: list[float] = []  # min-heap of the best `wanted` scores so far
+        for start in range(0, min(ids.size, MAX_VERIFIED), VERIFY_BATCH):
+            if len(scores) >= wanted and bounds[start] < scores[0]:
+                break  # no remaining candidate can beat what we have
+            part = ids[start:start + VERIFY_BATCH].tolist()
+            rows = self.conn.execute(
+                "SELECT id, source_key, source_lang, changed_at FROM units "
+                f"WHERE id IN ({','.join('?' * len(part))})", part,
+            )
+            for uid, unit_key, lang, changed_at in rows:
+                if family(lang) != fam:
+                    continue
+                score = similarity(query, G.comparable(unit_key, fam))
+                if score >= min_score:
+                    out.append((min(int(score), 98), "fuzzy", changed_at, uid))
+                    heapq.heappush(scores, score)
+                    if len(scores) > wanted:
+                        heapq.heappop(scores)
         return out
 
-    def _candidates(self, grams: list[int], need: int) -> np.ndarray:
+    def _candidates(self, key: str, fam: str, query_len: int, min_score: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Unit ids that may score ≥ min_score, with an upper bound of each score, best first.
+
+        A unit within edit distance d keeps all but 2·d of the query's distinct grams, and a
+        score ≥ t allows d ≤ (1 − t)/t · L: fewer shared grams rule a unit out. For the rest,
+        shared grams and the length difference bound d from below, hence the score from above.
+        """
+        grams = sorted(G.padded_grams(key, fam))
+        need = max(1, len(grams) - 2 * max_distance(query_len, min_score))
         lists = self._postings(grams)
-        if not lists:
-            return np.empty(0, dtype=np.int64)
+        if len(lists) < need:
+            return np.empty(0, dtype=np.int64), np.empty(0)
         counts = np.bincount(np.concatenate(lists))
         ids = np.flatnonzero(counts >= need)
-        if ids.size > FUZZY_CANDIDATES:
-            best = np.argpartition(counts[ids], -FUZZY_CANDIDATES)[-FUZZY_CANDIDATES:]
-            ids = ids[best]
-        return ids
+        lengths = self._lengths.get(self.conn)
+        unit_len = np.zeros(ids.size, dtype=np.int64)
+        known = ids < lengths.size
+        unit_len[known] = lengths[ids[known]]
+        d_low = np.maximum(np.abs(unit_len - query_len), np.ceil((len(grams) - counts[ids]) / 2))
+        longest = np.maximum(np.maximum(unit_len, query_len), 1)
+        bound = np.where(unit_len > 0, 100 * (1 - d_low / longest), 100.0)
+        keep = bound >= min_score
+        ids, bound = ids[keep], bound[keep]
+        order = np.argsort(-bound, kind="stable")
+        return ids[order], bound[order]
 
     def _postings(self, grams: list[int]) -> list[np.ndarray]:
-        """One uint32 id array per distinct gram found (a gram's chunks concatenated)."""
+        """One uint32 id array per distinct gram found (its chunks concatenated)."""
         by_gram: dict[int, list[np.ndarray]] = {}
         for i in range(0, len(grams), SQL_VARS):
             part = grams[i:i + SQL_VARS]
             marks = ",".join("?" * len(part))
             for gram, blob in self.conn.execute(
-                f"SELECT gram, ids FROM grams WHERE gram IN ({marks})", part
+                f"SELECT gram, ids FROM grams WHERE gram IN ({marks}) ORDER BY gram, chunk", part
             ):
                 by_gram.setdefault(gram, []).append(np.frombuffer(blob, dtype="<u4"))
         return [np.concatenate(v) if len(v) > 1 else v[0] for v in by_gram.values()]
@@ -342,7 +377,7 @@ class Memory:
                     hits.append(ConcordanceHit(unit, "source", spans))
             if len(hits) >= 5 * limit:
                 break
-        hits.sort(key=lambda h: (-len(h.spans), len(h.unit.source), -_recency(h.unit)))
+        hits.sort(key=lambda h: (-len(h.spans), len(h.unit.source), -(h.unit.id or 0)))
         return hits[:limit]
 
     def _concordance_target(self, text: str, limit: int) -> list[ConcordanceHit]:
@@ -452,15 +487,30 @@ class _PostingWriter:
                           (gram, min(c for c, _ in rows), merged.astype("<u4").tobytes()))
 
 
+class _LengthIndex:
+    """Key length of every unit by id, loaded once per process and topped up after imports."""
+
+    def __init__(self) -> None:
+        self.lengths = np.zeros(0, dtype=np.uint16)
+        self.loaded = 0  # last unit_lengths row read
+
+    def get(self, conn: sqlite3.Connection) -> np.ndarray:
+        rows = conn.execute("SELECT batch, ids, lens FROM unit_lengths WHERE batch > ? ORDER BY batch",
+                            (self.loaded,)).fetchall()
+        if rows:
+            ids = np.concatenate([np.frombuffer(r[1], "<u4") for r in rows])
+            lens = np.concatenate([np.frombuffer(r[2], "<u2") for r in rows])
+            if ids.size and int(ids.max()) >= self.lengths.size:
+                grown = np.zeros(int(ids.max()) + 1, dtype=np.uint16)
+                grown[: self.lengths.size] = self.lengths
+                self.lengths = grown
+            self.lengths[ids] = lens
+            self.loaded = rows[-1][0]
+        return self.lengths
+
+
 def _unit(row: tuple) -> Unit:
     return Unit(id=row[0], **dict(zip(_UNIT_COLUMNS, row[1:])))
-
-
-def _recency(unit: Unit) -> float:
-    try:
-        return datetime.strptime(unit.changed_at or "", "%Y-%m-%dT%H:%M:%SZ").timestamp()
-    except ValueError:
-        return 0.0
 
 
 def _guess_family(key: str) -> str:
