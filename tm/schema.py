@@ -33,6 +33,7 @@ CREATE INDEX units_loose ON units(loose_hash);
 CREATE TABLE grams (
     gram  INTEGER NOT NULL,
     chunk INTEGER NOT NULL,
+    n     INTEGER NOT NULL,  -- ids in the blob: read without touching the blob's overflow pages
     ids   BLOB NOT NULL,
     PRIMARY KEY (gram, chunk)
 ) WITHOUT ROWID;

@@ -25,6 +25,7 @@ FLUSH_POSTINGS = 6_000_000  # postings held in memory before they are written as
 MAX_CHUNKS = 8  # chunks of one gram before they are merged
 VERIFY_BATCH = 32  # fuzzy candidates fetched and scored at a time, best bound first
 MAX_VERIFIED = 2000  # a lookup scores at most this many candidates
+COMMON_POSTINGS = 60000  # longer posting lists are skipped by the prefix filter
 SQL_VARS = 900
 
 
@@ -294,22 +295,41 @@ class Memory:
         """
         grams = sorted(G.padded_grams(key, fam))
         need = max(1, len(grams) - 2 * max_distance(query_len, min_score))
-        lists = self._postings(grams)
-        if len(lists) < need:
+        sizes = self._posting_sizes(grams)
+        if len(sizes) < need:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        counts = np.bincount(np.concatenate(lists))
-        ids = np.flatnonzero(counts >= need)
+        # Prefix filter: the longest lists (at most need − 1) are not read; a unit sharing ≥ need
+        # grams still shares ≥ need − skip of the others, and at most skip more.
+        by_size = sorted(sizes, key=sizes.__getitem__, reverse=True)
+        skip = 0
+        while skip < need - 1 and sizes[by_size[skip]] > COMMON_POSTINGS:
+            skip += 1
+        counts = np.bincount(np.concatenate(self._postings(sorted(by_size[skip:]))))
+        ids = np.flatnonzero(counts >= need - skip)
+        shared = counts[ids] + skip  # an upper bound of the shared grams
         lengths = self._lengths.get(self.conn)
         unit_len = np.zeros(ids.size, dtype=np.int64)
         known = ids < lengths.size
         unit_len[known] = lengths[ids[known]]
-        d_low = np.maximum(np.abs(unit_len - query_len), np.ceil((len(grams) - counts[ids]) / 2))
+        d_low = np.maximum(np.abs(unit_len - query_len), np.ceil((len(grams) - shared) / 2))
         longest = np.maximum(np.maximum(unit_len, query_len), 1)
         bound = np.where(unit_len > 0, 100 * (1 - d_low / longest), 100.0)
         keep = bound >= min_score
         ids, bound = ids[keep], bound[keep]
         order = np.argsort(-bound, kind="stable")
         return ids[order], bound[order]
+
+    def _posting_sizes(self, grams: list[int]) -> dict[int, int]:
+        """How many units each gram of the index lists (blob sizes; the blobs are not read)."""
+        sizes: dict[int, int] = {}
+        for i in range(0, len(grams), SQL_VARS):
+            part = grams[i:i + SQL_VARS]
+            for gram, size in self.conn.execute(
+                f"SELECT gram, sum(n) FROM grams WHERE gram IN ({','.join('?' * len(part))}) "
+                "GROUP BY gram", part
+            ):
+                sizes[gram] = size
+        return sizes
 
     def _postings(self, grams: list[int]) -> list[np.ndarray]:
         """One uint32 id array per distinct gram found (its chunks concatenated)."""
@@ -461,8 +481,8 @@ class _PostingWriter:
         ends = np.concatenate((bounds, [g.size]))
         u32 = u.astype("<u4")
         self.conn.executemany(
-            "INSERT INTO grams (gram, chunk, ids) VALUES (?, ?, ?)",
-            ((int(g[s]), chunk, u32[s:e].tobytes()) for s, e in zip(starts, ends)),
+            "INSERT INTO grams (gram, chunk, n, ids) VALUES (?, ?, ?, ?)",
+            ((int(g[s]), chunk, int(e - s), u32[s:e].tobytes()) for s, e in zip(starts, ends)),
         )
         self.touched.update(g[starts].tolist())
 
@@ -483,8 +503,8 @@ class _PostingWriter:
         rows = self.conn.execute("SELECT chunk, ids FROM grams WHERE gram = ?", (gram,)).fetchall()
         merged = np.unique(np.concatenate([np.frombuffer(b, dtype="<u4") for _, b in rows]))
         self.conn.execute("DELETE FROM grams WHERE gram = ?", (gram,))
-        self.conn.execute("INSERT INTO grams (gram, chunk, ids) VALUES (?, ?, ?)",
-                          (gram, min(c for c, _ in rows), merged.astype("<u4").tobytes()))
+        self.conn.execute("INSERT INTO grams (gram, chunk, n, ids) VALUES (?, ?, ?, ?)",
+                          (gram, min(c for c, _ in rows), merged.size, merged.astype("<u4").tobytes()))
 
 
 class _LengthIndex:

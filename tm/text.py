@@ -111,11 +111,19 @@ def matching_key(text: str) -> str:
     """The lookup key of a segment or term; idempotent."""
     key = _key_once(text)
     for _ in range(4):  # folding steps can expose one another's input; stop at the fixed point
+        if _is_fixed_point(key):
+            break
         again = _key_once(key)
         if again == key:
             break
         key = again
     return key
+
+
+def _is_fixed_point(key: str) -> bool:
+    """A cheap proof that _key_once(key) == key: each step would leave it unchanged."""
+    return ("(" not in key and unicodedata.is_normalized("NFKC", key)
+            and to_simplified(key) == key and normalize_space(key) == key)
 
 
 _NOT_WORD_RE = re.compile(r"[\W_]+")
