@@ -97,4 +97,4 @@ def batch_postings(ids: list[int], keys: list[str], family: str) -> tuple[np.nda
     g, u = g[order], u[order]
     distinct = np.ones(g.size, dtype=bool)
     distinct[1:] = (g[1:] != g[:-1]) | (u[1:] != u[:-1])
-    return g[distinct], u[distinct]
+    return g[distinct], u[distinct].astype(np.uint32)

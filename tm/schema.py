@@ -50,8 +50,37 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO meta VALUES ('next_chunk', '1');
 """
 
+# The term base (glossary/): entries of several glossaries, overridden by priority.
+_V2 = """
+CREATE TABLE glossaries (
+    name     TEXT PRIMARY KEY,
+    priority INTEGER NOT NULL DEFAULT 0  -- higher wins when glossaries disagree
+);
+CREATE TABLE terms (
+    id              INTEGER PRIMARY KEY,
+    glossary        TEXT NOT NULL REFERENCES glossaries(name),
+    source          TEXT NOT NULL,
+    source_key      TEXT NOT NULL,       -- matching key of the source term
+    target          TEXT NOT NULL,       -- approved rendering
+    source_variants TEXT NOT NULL,       -- JSON lists
+    alternatives    TEXT NOT NULL,
+    forbidden       TEXT NOT NULL,
+    note            TEXT,
+    domain          TEXT,
+    reference       TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('approved', 'proposed', 'deprecated')),
+    case_sensitive  INTEGER NOT NULL DEFAULT 0,
+    source_lang     TEXT NOT NULL,
+    target_lang     TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    changed_at      TEXT NOT NULL,
+    UNIQUE (glossary, source_key)
+);
+CREATE INDEX terms_key ON terms(source_key);
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 VERSION = len(MIGRATIONS)
 
 

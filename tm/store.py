@@ -6,6 +6,7 @@ import hashlib
 import heapq
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from tm.scoring import DiffOp, diff, max_distance, number_mismatch, similarity
 from tm.text import find_in_original, loose_key, matching_key, surface
 
 BATCH = 20_000  # units per INSERT batch
-FLUSH_POSTINGS = 6_000_000  # postings held in memory before they are written as a chunk
+FLUSH_POSTINGS = 32_000_000  # postings (12 bytes each) held before they are written as a chunk
 MAX_CHUNKS = 8  # chunks of one gram before they are merged
 VERIFY_BATCH = 32  # fuzzy candidates fetched and scored at a time, best bound first
 MAX_VERIFIED = 2000  # a lookup scores at most this many candidates
@@ -104,18 +105,34 @@ class Memory:
         self.path = Path(path) if path else default_db_path()
         self.user = user or os.environ.get("TM_USER") or os.environ.get("USER") or None
         self._lengths = _LengthIndex()
+        self._cache = _PostingCache()
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; --db wants a file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self.conn.execute("PRAGMA busy_timeout = 60000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA cache_size = -65536")
-            migrate(self.conn)
+            self._prepare()
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"{self.path}: cannot open the memory ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{self.path}: not a tm memory ({exc})") from None
+
+    def _prepare(self) -> None:
+        """Pragmas and schema; retried while another process holds the lock (switching a new
+        file to WAL does not wait on the busy timeout)."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.conn.execute("PRAGMA busy_timeout = 60000")
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.execute("PRAGMA cache_size = -65536")
+                migrate(self.conn)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         self.conn.close()
@@ -321,27 +338,38 @@ class Memory:
 
     def _posting_sizes(self, grams: list[int]) -> dict[int, int]:
         """How many units each gram of the index lists (blob sizes; the blobs are not read)."""
-        sizes: dict[int, int] = {}
-        for i in range(0, len(grams), SQL_VARS):
-            part = grams[i:i + SQL_VARS]
+        cache = self._cache.fresh(self.conn)
+        missing = [g for g in grams if g not in cache.sizes]
+        for i in range(0, len(missing), SQL_VARS):
+            part = missing[i:i + SQL_VARS]
+            for gram in part:
+                cache.sizes[gram] = 0
             for gram, size in self.conn.execute(
                 f"SELECT gram, sum(n) FROM grams WHERE gram IN ({','.join('?' * len(part))}) "
                 "GROUP BY gram", part
             ):
-                sizes[gram] = size
-        return sizes
+                cache.sizes[gram] = size
+        return {g: cache.sizes[g] for g in grams if cache.sizes[g]}
 
     def _postings(self, grams: list[int]) -> list[np.ndarray]:
-        """One uint32 id array per distinct gram found (its chunks concatenated)."""
+        """One sorted uint32 id array per distinct gram found (its chunks concatenated).
+        Long lists are kept between lookups: a batch of segments asks for them again and again."""
+        cache = self._cache.fresh(self.conn)
+        out = [cache.postings[g] for g in grams if g in cache.postings]
+        missing = [g for g in grams if g not in cache.postings]
         by_gram: dict[int, list[np.ndarray]] = {}
-        for i in range(0, len(grams), SQL_VARS):
-            part = grams[i:i + SQL_VARS]
+        for i in range(0, len(missing), SQL_VARS):
+            part = missing[i:i + SQL_VARS]
             marks = ",".join("?" * len(part))
             for gram, blob in self.conn.execute(
                 f"SELECT gram, ids FROM grams WHERE gram IN ({marks}) ORDER BY gram, chunk", part
             ):
                 by_gram.setdefault(gram, []).append(np.frombuffer(blob, dtype="<u4"))
-        return [np.concatenate(v) if len(v) > 1 else v[0] for v in by_gram.values()]
+        for gram, parts in by_gram.items():
+            ids = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            cache.keep(gram, ids)
+            out.append(ids)
+        return out
 
     def _match(self, text: str, unit: Unit, score: int, kind: str) -> Match:
         only_q, only_m = number_mismatch(text, unit.source)
@@ -473,13 +501,15 @@ class _PostingWriter:
         u = np.concatenate([p[1] for p in self.parts])
         self.parts, self.held = [], 0
         order = np.lexsort((u, g))
-        g, u = g[order], u[order]
+        g = g[order]
+        u = u[order]
+        del order
         chunk = int(self.conn.execute("SELECT value FROM meta WHERE key = 'next_chunk'").fetchone()[0])
         self.conn.execute("UPDATE meta SET value = ? WHERE key = 'next_chunk'", (str(chunk + 1),))
         bounds = np.flatnonzero(np.diff(g)) + 1
         starts = np.concatenate(([0], bounds))
         ends = np.concatenate((bounds, [g.size]))
-        u32 = u.astype("<u4")
+        u32 = u.astype("<u4", copy=False)
         self.conn.executemany(
             "INSERT INTO grams (gram, chunk, n, ids) VALUES (?, ?, ?, ?)",
             ((int(g[s]), chunk, int(e - s), u32[s:e].tobytes()) for s, e in zip(starts, ends)),
@@ -505,6 +535,31 @@ class _PostingWriter:
         self.conn.execute("DELETE FROM grams WHERE gram = ?", (gram,))
         self.conn.execute("INSERT INTO grams (gram, chunk, n, ids) VALUES (?, ?, ?, ?)",
                           (gram, min(c for c, _ in rows), merged.size, merged.astype("<u4").tobytes()))
+
+
+class _PostingCache:
+    """Posting-list sizes, and the long lists themselves, kept between lookups of one process;
+    dropped whenever another import has written to the index (its chunk counter moved)."""
+
+    BUDGET = 64 << 20  # bytes of cached lists
+    MIN_LIST = 2000  # shorter lists are cheap to read again
+
+    def __init__(self) -> None:
+        self.stamp: str | None = None
+        self.sizes: dict[int, int] = {}
+        self.postings: dict[int, np.ndarray] = {}
+        self.used = 0
+
+    def fresh(self, conn: sqlite3.Connection) -> _PostingCache:
+        stamp = conn.execute("SELECT value FROM meta WHERE key = 'next_chunk'").fetchone()[0]
+        if stamp != self.stamp:
+            self.stamp, self.sizes, self.postings, self.used = stamp, {}, {}, 0
+        return self
+
+    def keep(self, gram: int, ids: np.ndarray) -> None:
+        if ids.size >= self.MIN_LIST and self.used + ids.nbytes <= self.BUDGET:
+            self.postings[gram] = ids
+            self.used += ids.nbytes
 
 
 class _LengthIndex:

@@ -1,0 +1,233 @@
+"""The term base: glossary entries in the memory's SQLite file, conflicts reported, never guessed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from glossary.model import DEFAULT_GLOSSARY, STATUSES, Entry
+from tm.errors import UserError
+from tm.langs import normalize_lang
+from tm.store import now
+from tm.text import matching_key
+
+_COLUMNS = ("id", "glossary", "source", "target", "source_variants", "alternatives", "forbidden",
+            "note", "domain", "reference", "status", "case_sensitive", "source_lang", "target_lang",
+            "created_at", "changed_at")
+_SELECT = f"SELECT {', '.join('t.' + c for c in _COLUMNS)} FROM terms t"
+
+
+@dataclass
+class Conflict:
+    source: str
+    existing: str  # the approved rendering stored now
+    incoming: str
+    glossary: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.source}: stored “{self.existing}”, file says “{self.incoming}” ({self.glossary})"
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Conflict] = field(default_factory=list)
+
+
+class ConflictError(UserError):
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        listing = "\n".join(f"  {c}" for c in conflicts[:50])
+        more = f"\n  … and {len(conflicts) - 50} more" if len(conflicts) > 50 else ""
+        super().__init__(
+            f"{len(conflicts)} term(s) already have a different approved rendering; nothing was "
+            f"imported. Pass --replace to take the file's renderings or --skip-conflicts to keep "
+            f"the stored ones:\n{listing}{more}"
+        )
+
+
+def _entry(row: tuple) -> Entry:
+    data = dict(zip(_COLUMNS, row))
+    for name in ("source_variants", "alternatives", "forbidden"):
+        data[name] = json.loads(data[name])
+    data["case_sensitive"] = bool(data["case_sensitive"])
+    return Entry(**data)
+
+
+def validate(entry: Entry, line: int | None = None) -> Entry:
+    """Trimmed, checked entry; a bad one is a UserError naming the line."""
+    where = f"line {line}: " if line else ""
+    entry.source, entry.target = entry.source.strip(), entry.target.strip()
+    if not entry.source or not entry.target:
+        raise UserError(f"{where}empty source term or approved rendering")
+    if entry.status not in STATUSES:
+        raise UserError(f"{where}status {entry.status!r} is not one of {', '.join(STATUSES)}")
+    for name in ("source_variants", "alternatives", "forbidden"):
+        setattr(entry, name, [v.strip() for v in getattr(entry, name) if v.strip()])
+    overlap = {f.casefold() for f in entry.forbidden} & {a.casefold() for a in entry.accepted}
+    if overlap:
+        raise UserError(f"{where}{entry.source}: “{sorted(overlap)[0]}” is both accepted and forbidden")
+    entry.source_lang, entry.target_lang = normalize_lang(entry.source_lang), normalize_lang(entry.target_lang)
+    return entry
+
+
+class Termbase:
+    """Glossaries stored beside the memory (same file, own tables)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    # -------------------------------------------------------------- glossaries
+
+    def glossaries(self) -> list[tuple[str, int, int]]:
+        """(name, priority, entries), highest priority first."""
+        return self.conn.execute(
+            "SELECT g.name, g.priority, count(t.id) FROM glossaries g LEFT JOIN terms t "
+            "ON t.glossary = g.name GROUP BY g.name ORDER BY g.priority DESC, g.name"
+        ).fetchall()
+
+    def _ensure_glossary(self, name: str, priority: int | None) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO glossaries (name, priority) VALUES (?, ?)",
+                          (name, priority or 0))
+        if priority is not None:
+            self.conn.execute("UPDATE glossaries SET priority = ? WHERE name = ?", (priority, name))
+
+    # ----------------------------------------------------------------- reading
+
+    def entries(self, glossary: str | None = None, statuses: Iterable[str] = STATUSES) -> list[Entry]:
+        statuses = list(statuses)
+        sql = (f"{_SELECT} JOIN glossaries g ON g.name = t.glossary WHERE t.status IN "
+               f"({','.join('?' * len(statuses))})")
+        args: list = list(statuses)
+        if glossary:
+            sql += " AND t.glossary = ?"
+            args.append(glossary)
+        sql += " ORDER BY g.priority DESC, t.glossary, t.source_key"
+        return [_entry(r) for r in self.conn.execute(sql, args)]
+
+    def effective(self, glossary: str | None = None) -> list[Entry]:
+        """The entries that apply: not deprecated, and per source form the highest-priority one."""
+        chosen: dict[str, Entry] = {}
+        out = []
+        for entry in self.entries(glossary, ("approved", "proposed")):
+            keys = [matching_key(f) for f in entry.source_forms]
+            if any(k in chosen for k in keys):
+                continue  # a glossary of higher priority already rules this term
+            for k in keys:
+                chosen[k] = entry
+            out.append(entry)
+        return out
+
+    def get(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> Entry | None:
+        row = self.conn.execute(f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?",
+                                (glossary, matching_key(source))).fetchone()
+        return _entry(row) if row else None
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM terms").fetchone()[0]
+
+    # ----------------------------------------------------------------- writing
+
+    def add(self, entry: Entry, replace: bool = False, priority: int | None = None) -> str:
+        """Add one entry; 'added', 'updated' or 'unchanged'. A different approved rendering for a
+        stored term is a conflict unless replace is given."""
+        report = self.import_entries([(None, entry)], entry.glossary, priority,
+                                     "replace" if replace else "fail")
+        return "added" if report.added else "updated" if report.updated else "unchanged"
+
+    def remove(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> bool:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = self.conn.execute("DELETE FROM terms WHERE glossary = ? AND source_key = ?",
+                                       (glossary, matching_key(source)))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return cursor.rowcount > 0
+
+    def import_entries(self, rows: Iterable[tuple[int | None, Entry]], glossary: str | None = None,
+                       priority: int | None = None, on_conflict: str = "fail") -> ImportReport:
+        """Import (line, entry) pairs in one transaction.
+
+        on_conflict: 'fail' (report all conflicts, import nothing), 'replace' or 'skip'.
+        A source term twice in the same input is an error naming both lines.
+        """
+        report = ImportReport()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            seen: dict[tuple[str, str], int | None] = {}
+            conflicts: list[Conflict] = []
+            for line, entry in rows:
+                if glossary:
+                    entry.glossary = glossary
+                validate(entry, line)
+                key = matching_key(entry.source)
+                if (entry.glossary, key) in seen:
+                    first = seen[(entry.glossary, key)]
+                    raise UserError(f"line {line}: duplicate term {entry.source!r}"
+                                    + (f" (first on line {first})" if first else ""))
+                seen[(entry.glossary, key)] = line
+                self._ensure_glossary(entry.glossary, priority)
+                stored = self.conn.execute(f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?",
+                                           (entry.glossary, key)).fetchone()
+                if stored is None:
+                    self._insert(entry, key)
+                    report.added += 1
+                    continue
+                old = _entry(stored)
+                if old.target != entry.target and on_conflict != "replace":
+                    conflict = Conflict(entry.source, old.target, entry.target, entry.glossary, line)
+                    (report.skipped if on_conflict == "skip" else conflicts).append(conflict)
+                    continue
+                if _same(old, entry):
+                    report.unchanged += 1
+                    continue
+                self._update(old.id, entry, key)
+                report.updated += 1
+            if conflicts:
+                raise ConflictError(conflicts)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return report
+
+    def _values(self, entry: Entry, key: str) -> dict:
+        return {
+            "glossary": entry.glossary, "source": entry.source, "source_key": key,
+            "target": entry.target,
+            "source_variants": json.dumps(entry.source_variants, ensure_ascii=False),
+            "alternatives": json.dumps(entry.alternatives, ensure_ascii=False),
+            "forbidden": json.dumps(entry.forbidden, ensure_ascii=False),
+            "note": entry.note, "domain": entry.domain, "reference": entry.reference,
+            "status": entry.status, "case_sensitive": int(entry.case_sensitive),
+            "source_lang": entry.source_lang, "target_lang": entry.target_lang,
+        }
+
+    def _insert(self, entry: Entry, key: str) -> None:
+        values = self._values(entry, key)
+        stamp = now()
+        values.update(created_at=entry.created_at or stamp, changed_at=entry.changed_at or stamp)
+        self.conn.execute(
+            f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",
+            values)
+
+    def _update(self, term_id: int, entry: Entry, key: str) -> None:
+        values = self._values(entry, key)
+        values["changed_at"] = now()
+        self.conn.execute(
+            f"UPDATE terms SET {', '.join(f'{k} = :{k}' for k in values)} WHERE id = :id",
+            {**values, "id": term_id})
+
+
+def _same(a: Entry, b: Entry) -> bool:
+    fields_ = ("source", "target", "source_variants", "alternatives", "forbidden", "note", "domain",
+               "reference", "status", "case_sensitive")
+    return all(getattr(a, f) == getattr(b, f) for f in fields_)
