@@ -202,6 +202,7 @@ class Termbase:
     def _values(self, entry: Entry, key: str) -> dict:
         return {
             "glossary": entry.glossary, "source": entry.source, "source_key": key,
+            "search_keys": "\n".join(matching_key(f) for f in entry.source_forms),
             "target": entry.target,
             "source_variants": json.dumps(entry.source_variants, ensure_ascii=False),
             "alternatives": json.dumps(entry.alternatives, ensure_ascii=False),

@@ -241,3 +241,232 @@ def stats(db: str | None, as_json: bool) -> None:
 
 def main() -> None:
     cli(prog_name="tm")
+
+
+# ------------------------------------------------------------------ glossary
+
+
+@cli.group()
+def glossary() -> None:
+    """The term base: approved renderings, recognition, QA and look-ups."""
+
+
+def _termbase(memory):
+    from glossary.store import Termbase
+
+    return Termbase(memory.conn)
+
+
+def _entry_data(entry) -> dict:
+    return {k: v for k, v in asdict(entry).items() if k not in ("id",)}
+
+
+glossary_option = click.option("--glossary", "glossary_name", default=None,
+                               help="Glossary name (default: general; for reading: all).")
+
+
+@glossary.command(name="add")
+@click.argument("source")
+@click.argument("target")
+@db_option
+@glossary_option
+@click.option("--variant", multiple=True, help="Another source form (repeatable).")
+@click.option("--alt", "alternatives", multiple=True, help="Another accepted rendering (repeatable).")
+@click.option("--forbidden", multiple=True, help="A forbidden rendering (repeatable).")
+@click.option("--note", default=None)
+@click.option("--domain", default=None)
+@click.option("--reference", default=None, help="Where the rendering is documented.")
+@click.option("--status", type=click.Choice(["approved", "proposed", "deprecated"]), default="approved")
+@click.option("--case-sensitive", is_flag=True, help="The English must match case exactly.")
+@click.option("--replace", is_flag=True, help="Replace a different approved rendering.")
+def glossary_add(source, target, db, glossary_name, variant, alternatives, forbidden, note, domain,
+                 reference, status, case_sensitive, replace) -> None:
+    """Add or update the entry SOURCE → TARGET."""
+    from glossary.model import DEFAULT_GLOSSARY, Entry
+
+    entry = Entry(source, target, list(variant), list(alternatives), list(forbidden), note, domain,
+                  reference, status, case_sensitive, glossary_name or DEFAULT_GLOSSARY)
+    with _memory(db) as memory:
+        outcome = _termbase(memory).add(entry, replace=replace)
+    click.echo(f"{source} → {target}: {outcome}")
+
+
+@glossary.command(name="remove")
+@click.argument("source")
+@db_option
+@glossary_option
+def glossary_remove(source, db, glossary_name) -> None:
+    """Remove the entry for SOURCE."""
+    from glossary.model import DEFAULT_GLOSSARY
+
+    with _memory(db) as memory:
+        removed = _termbase(memory).remove(source, glossary_name or DEFAULT_GLOSSARY)
+    if not removed:
+        raise UserError(f"no entry {source!r} in glossary {glossary_name or DEFAULT_GLOSSARY!r}")
+    click.echo(f"removed {source}")
+
+
+@glossary.command(name="list")
+@db_option
+@glossary_option
+@json_option
+def glossary_list(db, glossary_name, as_json) -> None:
+    """List entries, highest-priority glossary first."""
+    with _memory(db) as memory:
+        termbase = _termbase(memory)
+        entries = termbase.entries(glossary_name)
+        glossaries = termbase.glossaries()
+    if as_json:
+        _print_json({"glossaries": [{"name": n, "priority": p, "entries": c} for n, p, c in glossaries],
+                     "entries": [_entry_data(e) for e in entries]})
+        return
+    for e in entries:
+        extra = f"  (forbidden: {'; '.join(e.forbidden)})" if e.forbidden else ""
+        flag = "" if e.status == "approved" else f" [{e.status}]"
+        click.echo(f"{e.source}\t{e.target}{flag}{extra}\t{e.glossary}")
+
+
+@glossary.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@glossary_option
+@click.option("--priority", type=int, default=None, help="Priority of the glossary (higher wins).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx", "tbx"]), default=None)
+@click.option("--replace", is_flag=True, help="Take the file's rendering where it conflicts.")
+@click.option("--skip-conflicts", is_flag=True, help="Keep the stored rendering where it conflicts.")
+@encoding_option
+def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_conflicts, encoding) -> None:
+    """Import a glossary (CSV, TSV, XLSX or TBX); all or nothing, conflicts listed."""
+    from glossary.formats import format_of
+    from glossary.formats.tabular import read_table
+    from glossary.formats.tbx import read_tbx
+    from glossary.formats.xlsx import read_xlsx
+
+    if replace and skip_conflicts:
+        raise UserError("--replace and --skip-conflicts exclude each other")
+    kind = format_of(file, fmt)
+    rows = (read_tbx(file) if kind == "tbx" else read_xlsx(file) if kind == "xlsx"
+            else read_table(file, kind, encoding))
+    mode = "replace" if replace else "skip" if skip_conflicts else "fail"
+    with _memory(db) as memory:
+        report = _termbase(memory).import_entries(rows, glossary_name, priority, mode)
+    click.echo(f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+               + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else ""))
+    for conflict in report.skipped:
+        click.echo(f"  kept: {conflict}", err=True)
+
+
+@glossary.command(name="export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@glossary_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx", "tbx"]), default=None)
+def glossary_export(file, db, glossary_name, fmt) -> None:
+    """Export entries to CSV, TSV, XLSX or TBX (written atomically)."""
+    from glossary.formats import format_of
+    from glossary.formats.tabular import write_table
+    from glossary.formats.tbx import write_tbx
+    from glossary.formats.xlsx import write_xlsx
+
+    kind = format_of(file, fmt)
+    with _memory(db) as memory:
+        entries = _termbase(memory).entries(glossary_name)
+    count = (write_tbx(entries, file) if kind == "tbx" else write_xlsx(entries, file) if kind == "xlsx"
+             else write_table(entries, file, kind))
+    click.echo(f"{file}: {count} entries", err=True)
+
+
+@glossary.command(name="lookup")
+@click.argument("term")
+@db_option
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="Memory examples shown.")
+@json_option
+def glossary_lookup(term, db, limit, as_json) -> None:
+    """How do we render TERM? Glossary entries, then how the memory used it."""
+    from glossary.lookup import lookup_term
+
+    with _memory(db) as memory:
+        answer = lookup_term(_termbase(memory), memory, term, evidence_limit=limit)
+    if as_json:
+        _print_json({
+            "entries": [{"match": kind, **_entry_data(e)} for kind, e in answer.matches],
+            "memory": [{"source": ev.unit.source, "target": ev.unit.target,
+                        "source_spans": ev.source_spans, "target_spans": ev.target_spans,
+                        "rendering": ev.rendering, "verdict": ev.verdict} for ev in answer.evidence],
+        })
+        return
+    if not answer.matches and not answer.evidence:
+        click.echo(f"{term}: not in the glossary and not in the memory", err=True)
+        sys.exit(1)
+    if not answer.matches:
+        click.echo(f"{term}: not in the glossary")
+    for kind, e in answer.matches:
+        flag = "" if e.status == "approved" else f" [{e.status}]"
+        click.echo(f"{e.source} → {click.style(e.target, bold=True)}{flag}   ({kind}, {e.glossary})")
+        for label, value in (("also accepted", "; ".join(e.alternatives)),
+                             ("forbidden", "; ".join(e.forbidden)), ("note", e.note),
+                             ("reference", e.reference), ("source forms", "; ".join(e.source_variants))):
+            if value:
+                click.echo(f"    {label}: {value}")
+    if answer.evidence:
+        click.echo("in the memory:")
+    for ev in answer.evidence:
+        mark = {"approved": "✓", "alternative": "✓ (alternative)", "forbidden": "✗ forbidden"}.get(
+            ev.verdict or "", "")
+        click.echo(f"  {_highlight(ev.unit.source, ev.source_spans)}")
+        click.echo(f"    → {_highlight(ev.unit.target, ev.target_spans)} {mark}".rstrip())
+
+
+@glossary.command(name="check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@db_option
+@glossary_option
+@click.option("--source", "source_text", default=None, help="A source segment (with --target).")
+@click.option("--target", "target_text", default=None, help="Its translation.")
+@click.option("--tsv", "tsv_file", type=click.Path(dir_okay=False), default=None,
+              help="A TSV of source<TAB>target rows (a header row is skipped).")
+@encoding_option
+@json_option
+def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file, encoding,
+                   as_json) -> None:
+    """QA translations against the glossary and for numbers.
+
+    Give --source and --target, or two aligned files ZH_FILE EN_FILE (one segment per line),
+    or --tsv FILE. Exits 1 when issues are found."""
+    from glossary.match import Recognizer
+    from glossary.qa import Pair, check_document
+    from tm.textio import read_text
+
+    if source_text is not None or target_text is not None:
+        if source_text is None or target_text is None or files or tsv_file:
+            raise UserError("give both --source and --target, and nothing else")
+        pairs = [Pair("1", source_text, target_text)]
+    elif tsv_file:
+        rows = [line.split("\t") for line in read_text(tsv_file, encoding).splitlines() if line.strip()]
+        if rows and rows[0][:2] == ["source", "target"]:
+            rows = rows[1:]
+        bad = next((n for n, r in enumerate(rows, 1) if len(r) < 2), None)
+        if bad:
+            raise UserError(f"{tsv_file}: row {bad} has no tab-separated target")
+        pairs = [Pair(str(n), r[0], r[1]) for n, r in enumerate(rows, 1)]
+    elif len(files) == 2:
+        zh = read_text(files[0], encoding).splitlines()
+        en = read_text(files[1], encoding).splitlines()
+        if len(zh) != len(en):
+            raise UserError(f"{files[0]} has {len(zh)} lines, {files[1]} has {len(en)}: "
+                            "aligned files need one segment per line on both sides")
+        pairs = [Pair(str(n), s, t) for n, (s, t) in enumerate(zip(zh, en), 1) if s.strip()]
+    else:
+        raise UserError("give --source and --target, two aligned files, or --tsv FILE")
+    with _memory(db) as memory:
+        recognizer = Recognizer(_termbase(memory).effective(glossary_name))
+    issues = check_document(pairs, recognizer)
+    if as_json:
+        _print_json([asdict(i) for i in issues])
+    else:
+        for issue in issues:
+            click.echo(f"{issue.segment}\t{issue.kind}\t{issue.message}")
+        click.echo(f"{len(pairs)} segment(s), {len(issues)} issue(s)", err=True)
+    if issues:
+        sys.exit(1)

@@ -312,6 +312,7 @@ class Memory:
         """
         grams = sorted(G.padded_grams(key, fam))
         need = max(1, len(grams) - 2 * max_distance(query_len, min_score))
+        self._cache.fresh(self.conn)
         sizes = self._posting_sizes(grams)
         if len(sizes) < need:
             return np.empty(0, dtype=np.int64), np.empty(0)
@@ -321,10 +322,9 @@ class Memory:
         skip = 0
         while skip < need - 1 and sizes[by_size[skip]] > COMMON_POSTINGS:
             skip += 1
-        counts = np.bincount(np.concatenate(self._postings(sorted(by_size[skip:]))))
-        ids = np.flatnonzero(counts >= need - skip)
-        shared = counts[ids] + skip  # an upper bound of the shared grams
-        lengths = self._lengths.get(self.conn)
+        ids, counted = _count_ids(self._postings(sorted(by_size[skip:])), need - skip)
+        shared = counted + skip  # an upper bound of the shared grams
+        lengths = self._lengths.get(self.conn, self._cache.stamp)
         unit_len = np.zeros(ids.size, dtype=np.int64)
         known = ids < lengths.size
         unit_len[known] = lengths[ids[known]]
@@ -338,7 +338,7 @@ class Memory:
 
     def _posting_sizes(self, grams: list[int]) -> dict[int, int]:
         """How many units each gram of the index lists (blob sizes; the blobs are not read)."""
-        cache = self._cache.fresh(self.conn)
+        cache = self._cache
         missing = [g for g in grams if g not in cache.sizes]
         for i in range(0, len(missing), SQL_VARS):
             part = missing[i:i + SQL_VARS]
@@ -354,7 +354,7 @@ class Memory:
     def _postings(self, grams: list[int]) -> list[np.ndarray]:
         """One sorted uint32 id array per distinct gram found (its chunks concatenated).
         Long lists are kept between lookups: a batch of segments asks for them again and again."""
-        cache = self._cache.fresh(self.conn)
+        cache = self._cache
         out = [cache.postings[g] for g in grams if g in cache.postings]
         missing = [g for g in grams if g not in cache.postings]
         by_gram: dict[int, list[np.ndarray]] = {}
@@ -403,6 +403,7 @@ class Memory:
             arrays = [np.frombuffer(b[0], dtype="<u4") for b in blobs]
             ids = np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint32)
         else:
+            self._cache.fresh(self.conn)
             lists = self._postings(sorted(set(G.inner_grams(key, fam))))
             if len(lists) < len(set(G.inner_grams(key, fam))):
                 return []  # some bigram occurs nowhere
@@ -537,6 +538,25 @@ class _PostingWriter:
                           (gram, min(c for c, _ in rows), merged.size, merged.astype("<u4").tobytes()))
 
 
+def _count_ids(lists: list[np.ndarray], threshold: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ids found in at least ``threshold`` of the lists (no list repeats an id), with counts.
+
+    Few postings over a large memory: sort them (cost ∝ postings); many: count them in a
+    dense array (cost ∝ largest id)."""
+    if not lists:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    ids = np.concatenate(lists)
+    if ids.size * 16 < int(max(int(lst[-1]) for lst in lists if lst.size) if ids.size else 0):
+        ids.sort()
+        starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+        counts = np.diff(np.append(starts, ids.size))
+        keep = counts >= threshold
+        return ids[starts[keep]].astype(np.int64), counts[keep]
+    counts = np.bincount(ids)
+    found = np.flatnonzero(counts >= threshold)
+    return found, counts[found]
+
+
 class _PostingCache:
     """Posting-list sizes, and the long lists themselves, kept between lookups of one process;
     dropped whenever another import has written to the index (its chunk counter moved)."""
@@ -568,8 +588,13 @@ class _LengthIndex:
     def __init__(self) -> None:
         self.lengths = np.zeros(0, dtype=np.uint16)
         self.loaded = 0  # last unit_lengths row read
+        self.stamp: str | None = None
 
-    def get(self, conn: sqlite3.Connection) -> np.ndarray:
+    def get(self, conn: sqlite3.Connection, stamp: str | None) -> np.ndarray:
+        """The lengths, re-read only when the index stamp moved since the last call."""
+        if stamp is not None and stamp == self.stamp:
+            return self.lengths
+        self.stamp = stamp
         rows = conn.execute("SELECT batch, ids, lens FROM unit_lengths WHERE batch > ? ORDER BY batch",
                             (self.loaded,)).fetchall()
         if rows:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO
-from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
 from tm import __version__
@@ -19,11 +18,11 @@ from tm.atomic import atomic_write
 from tm.errors import UserError
 from tm.langs import family, normalize_lang
 from tm.store import Unit
+from tm.xmlsafe import feed, hardened_parser
 
 _INLINE_SKIP = {"bpt", "ept", "ph", "it", "ut"}  # native codes, not text
 _PROPS = {"x-origin": "origin", "x-document": "document", "x-context": "context"}
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-CHUNK = 1 << 16
 
 
 def tmx_date_to_iso(value: str | None) -> str | None:
@@ -48,14 +47,10 @@ class _TmxReader:
         self.source_lang = source_lang
         self.target_lang = target_lang
         self.ready: list[Unit] = []
-        self.parser = expat.ParserCreate()
-        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        self.parser.EntityDeclHandler = self._forbid_entity
-        self.parser.ExternalEntityRefHandler = self._forbid_external
+        self.parser = hardened_parser(name)
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
         self.parser.CharacterDataHandler = self._text
-        self.parser.buffer_text = True
         self.stack: list[str] = []
         self.tu: dict | None = None
         self.tuv_lang: str | None = None
@@ -67,12 +62,6 @@ class _TmxReader:
 
     def fail(self, message: str) -> UserError:
         return UserError(f"{self.name}: line {self.parser.CurrentLineNumber}: {message}")
-
-    def _forbid_entity(self, name, *_args) -> None:
-        raise self.fail(f"entity declaration {name!r} refused (entities are not allowed in TMX)")
-
-    def _forbid_external(self, *_args) -> int:
-        raise self.fail("external entity refused")
 
     def _start(self, tag: str, attrs: dict[str, str]) -> None:
         if not self.stack:
@@ -172,12 +161,7 @@ def read_tmx(path: str | Path, source_lang: str | None = None, target_lang: str 
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
-        while True:
-            data = handle.read(CHUNK)
-            try:
-                reader.parser.Parse(data, not data)
-            except expat.ExpatError as exc:
-                raise UserError(f"{path}: line {exc.lineno}: bad XML ({expat.errors.messages[exc.code]})") from None
+        for _ in feed(reader.parser, handle, str(path)):
             for unit in reader.ready:
                 if origin:
                     unit.origin = origin
@@ -185,8 +169,6 @@ def read_tmx(path: str | Path, source_lang: str | None = None, target_lang: str 
                     unit.document = document
                 yield unit
             reader.ready.clear()
-            if not data:
-                break
     if not reader.seen_root:
         raise UserError(f"{path}: empty file, not TMX")
 

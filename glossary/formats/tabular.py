@@ -1,0 +1,43 @@
+"""Glossaries as CSV or TSV: UTF-8, a header row naming the columns, one entry per row."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from glossary.formats import COLUMNS, cells_of, check_header, entry_from_cells
+from glossary.model import Entry
+from tm.atomic import atomic_write
+from tm.errors import UserError
+from tm.textio import read_text
+
+
+def read_table(path: str | Path, fmt: str, encoding: str = "utf-8") -> Iterator[tuple[int, Entry]]:
+    reader = csv.reader(read_text(path, encoding).splitlines(keepends=True),
+                        delimiter="\t" if fmt == "tsv" else ",")
+    header = next(reader, None)
+    if not header:
+        raise UserError(f"{path}: empty file; expected a header row: {', '.join(COLUMNS)}")
+    header = check_header(header, str(path))
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise UserError(f"{path}: line {line}: {len(row)} columns, the header has {len(header)}")
+        try:
+            yield line, entry_from_cells(dict(zip(header, row)), line)
+        except UserError as exc:
+            raise UserError(f"{path}: {exc}") from None
+
+
+def write_table(entries: Iterable[Entry], path: str | Path, fmt: str) -> int:
+    count = 0
+    with atomic_write(path, newline="") as out:
+        writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for entry in entries:
+            writer.writerow(cells_of(entry))
+            count += 1
+    return count
