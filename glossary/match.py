@@ -36,14 +36,16 @@ def term_key(form: str) -> str:
 class Recognizer:
     """Finds glossary terms in source segments."""
 
-    def __init__(self, entries: list[Entry]):
+    def __init__(self, entries: list[Entry], keys: list[list[str]] | None = None):
+        """``keys``: the term_key of each entry's source forms, when already known."""
         import ahocorasick
 
         self.entries = entries
         self.automaton = ahocorasick.Automaton()
-        for index, entry in enumerate(entries):
-            for form in entry.source_forms:
-                key = term_key(form)
+        if keys is None:
+            keys = [[term_key(f) for f in entry.source_forms] for entry in entries]
+        for index, forms in enumerate(keys):  # entries themselves are not touched here
+            for key in forms:
                 if key and key not in self.automaton:  # the first (highest-priority) entry wins
                     self.automaton.add_word(key, (index, len(key)))
         self.empty = len(self.automaton) == 0

@@ -13,10 +13,13 @@ from tm.langs import normalize_lang
 from tm.store import now
 from tm.text import matching_key
 
+from glossary.match import Recognizer, term_key
+
 _COLUMNS = ("id", "glossary", "source", "target", "source_variants", "alternatives", "forbidden",
             "note", "domain", "reference", "status", "case_sensitive", "source_lang", "target_lang",
             "created_at", "changed_at")
-_SELECT = f"SELECT {', '.join('t.' + c for c in _COLUMNS)} FROM terms t"
+_FIELDS = ", ".join("t." + c for c in _COLUMNS)
+_SELECT = f"SELECT {_FIELDS} FROM terms t"
 
 
 @dataclass
@@ -55,7 +58,7 @@ class ConflictError(UserError):
 def _entry(row: tuple) -> Entry:
     data = dict(zip(_COLUMNS, row))
     for name in ("source_variants", "alternatives", "forbidden"):
-        data[name] = json.loads(data[name])
+        data[name] = json.loads(data[name]) if data[name] != "[]" else []  # most lists are empty
     data["case_sensitive"] = bool(data["case_sensitive"])
     return Entry(**data)
 
@@ -75,6 +78,22 @@ def validate(entry: Entry, line: int | None = None) -> Entry:
         raise UserError(f"{where}{entry.source}: “{sorted(overlap)[0]}” is both accepted and forbidden")
     entry.source_lang, entry.target_lang = normalize_lang(entry.source_lang), normalize_lang(entry.target_lang)
     return entry
+
+
+class _LazyEntries:
+    """A read-only sequence of entries built from database rows on first access."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+        self.made: dict[int, Entry] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> Entry:
+        if index not in self.made:
+            self.made[index] = _entry(self.rows[index])
+        return self.made[index]
 
 
 class Termbase:
@@ -101,28 +120,42 @@ class Termbase:
     # ----------------------------------------------------------------- reading
 
     def entries(self, glossary: str | None = None, statuses: Iterable[str] = STATUSES) -> list[Entry]:
+        return [entry for entry, _, _ in self._rows(glossary, statuses)]
+
+    def _rows(self, glossary: str | None, statuses: Iterable[str]):
+        """(entry, search keys, match keys), highest-priority glossary first."""
+        for row, search_keys, match_keys in self._raw_rows(glossary, statuses):
+            yield _entry(row), search_keys, match_keys
+
+    def _raw_rows(self, glossary: str | None, statuses: Iterable[str]):
         statuses = list(statuses)
-        sql = (f"{_SELECT} JOIN glossaries g ON g.name = t.glossary WHERE t.status IN "
-               f"({','.join('?' * len(statuses))})")
+        sql = (f"SELECT {_FIELDS}, t.search_keys, t.match_keys FROM terms t JOIN glossaries g "
+               f"ON g.name = t.glossary WHERE t.status IN ({','.join('?' * len(statuses))})")
         args: list = list(statuses)
         if glossary:
             sql += " AND t.glossary = ?"
             args.append(glossary)
         sql += " ORDER BY g.priority DESC, t.glossary, t.source_key"
-        return [_entry(r) for r in self.conn.execute(sql, args)]
+        for row in self.conn.execute(sql, args):
+            yield row[:-2], row[-2].split("\n"), row[-1].split("\n")
+
+    def _effective_rows(self, glossary: str | None):
+        chosen: set[str] = set()
+        for row, search_keys, match_keys in self._raw_rows(glossary, ("approved", "proposed")):
+            if any(k in chosen for k in search_keys):
+                continue  # a glossary of higher priority already rules this term
+            chosen.update(search_keys)
+            yield row, match_keys
 
     def effective(self, glossary: str | None = None) -> list[Entry]:
         """The entries that apply: not deprecated, and per source form the highest-priority one."""
-        chosen: dict[str, Entry] = {}
-        out = []
-        for entry in self.entries(glossary, ("approved", "proposed")):
-            keys = [matching_key(f) for f in entry.source_forms]
-            if any(k in chosen for k in keys):
-                continue  # a glossary of higher priority already rules this term
-            for k in keys:
-                chosen[k] = entry
-            out.append(entry)
-        return out
+        return [_entry(row) for row, _ in self._effective_rows(glossary)]
+
+    def recognizer(self, glossary: str | None = None) -> Recognizer:
+        """A recognizer of the effective entries, built from the keys stored at import; entries
+        are made from their rows only when recognized (a large glossary loads fast)."""
+        rows = list(self._effective_rows(glossary))
+        return Recognizer(_LazyEntries([r for r, _ in rows]), [k for _, k in rows])
 
     def get(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> Entry | None:
         row = self.conn.execute(f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?",
@@ -203,6 +236,7 @@ class Termbase:
         return {
             "glossary": entry.glossary, "source": entry.source, "source_key": key,
             "search_keys": "\n".join(matching_key(f) for f in entry.source_forms),
+            "match_keys": "\n".join(term_key(f) for f in entry.source_forms),
             "target": entry.target,
             "source_variants": json.dumps(entry.source_variants, ensure_ascii=False),
             "alternatives": json.dumps(entry.alternatives, ensure_ascii=False),

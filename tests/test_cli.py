@@ -75,3 +75,48 @@ def test_help_does_not_import_heavy_modules():
             " if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+SEED_GLOSSARY = SEED.parent / "glossary.csv"
+
+
+def test_glossary_commands(run, tmp_path):
+    assert "43 added" in run("glossary", "import", SEED_GLOSSARY).output
+    again = run("glossary", "import", SEED_GLOSSARY)
+    assert again.exit_code == 0 and "43 unchanged" in again.output
+    assert "added" in run("glossary", "add", "外長會", "foreign ministers' meeting", "--forbidden",
+                          "FM meeting").output
+    conflict = run("glossary", "add", "外長會", "meeting of foreign ministers")
+    assert conflict.exit_code == 1 and "already have a different approved rendering" in conflict.output
+    listed = json.loads(run("glossary", "list", "--json").output)
+    assert listed["glossaries"] == [{"name": "general", "priority": 0, "entries": 44}]
+    run("import", SAMPLE_TMX)
+    answer = json.loads(run("glossary", "lookup", "三股勢(shì)力", "--json").output)
+    assert answer["entries"][0]["target"] == "three evil forces"
+    assert answer["memory"][0]["verdict"] == "approved"
+    for fmt in ("tbx", "xlsx", "tsv"):
+        out = tmp_path / f"glossary.{fmt}"
+        assert run("glossary", "export", out).exit_code == 0
+        assert "44 unchanged" in run("glossary", "import", out).output
+    assert run("glossary", "remove", "外長會").exit_code == 0
+    assert run("glossary", "remove", "外長會").exit_code == 1
+
+
+def test_glossary_check_modes(run, tmp_path):
+    run("glossary", "import", SEED_GLOSSARY)
+    ok = run("glossary", "check", "--source", "上合組織8個成員國", "--target", "the eight SCO member states")
+    assert ok.exit_code == 0 and "0 issue(s)" in ok.output
+    bad = run("glossary", "check", "--source", "三股勢力", "--target", "the three forces", "--json")
+    assert bad.exit_code == 1
+    assert {i["kind"] for i in json.loads(bad.output.split("\n1 segment")[0])} == {
+        "missing-term", "forbidden-term"}
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("新華社北京9月16日電\n新華社記者專訪\n", encoding="utf-8")
+    en.write_text("Beijing, Sept. 16 (Xinhua News Agency)\nXinhua interview\n", encoding="utf-8")
+    files = run("glossary", "check", zh, en)
+    assert files.exit_code == 1 and "inconsistent-term" in files.output
+    tsv = tmp_path / "pairs.tsv"
+    tsv.write_text("source\ttarget\n新冠肺炎\tCOVID-19\n", encoding="utf-8")
+    assert run("glossary", "check", "--tsv", tsv).exit_code == 0
+    en.write_text("only one line\n", encoding="utf-8")
+    assert "aligned files need one segment per line" in run("glossary", "check", zh, en).output

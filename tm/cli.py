@@ -434,7 +434,6 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
 
     Give --source and --target, or two aligned files ZH_FILE EN_FILE (one segment per line),
     or --tsv FILE. Exits 1 when issues are found."""
-    from glossary.match import Recognizer
     from glossary.qa import Pair, check_document
     from tm.textio import read_text
 
@@ -460,7 +459,7 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
     else:
         raise UserError("give --source and --target, two aligned files, or --tsv FILE")
     with _memory(db) as memory:
-        recognizer = Recognizer(_termbase(memory).effective(glossary_name))
+        recognizer = _termbase(memory).recognizer(glossary_name)
     issues = check_document(pairs, recognizer)
     if as_json:
         _print_json([asdict(i) for i in issues])

@@ -62,6 +62,7 @@ CREATE TABLE terms (
     source          TEXT NOT NULL,
     source_key      TEXT NOT NULL,       -- matching key of the source term
     search_keys     TEXT NOT NULL,       -- matching keys of every source form, one per line
+    match_keys      TEXT NOT NULL,       -- the recognizer's keys of the same forms, one per line
     target          TEXT NOT NULL,       -- approved rendering
     source_variants TEXT NOT NULL,       -- JSON lists
     alternatives    TEXT NOT NULL,
