@@ -68,8 +68,10 @@ def main() -> None:
     parser.add_argument("--memory", type=Path, default=None)
     parser.add_argument("--lookups", type=int, default=200)
     args = parser.parse_args()
-    print(f"# glossary | entries={args.entries} text_mb={args.text_mb} cores={os.cpu_count()} "
-          f"python={platform.python_version()} machine={platform.machine()}")
+    print(
+        f"# glossary | entries={args.entries} text_mb={args.text_mb} cores={os.cpu_count()} "
+        f"python={platform.python_version()} machine={platform.machine()}"
+    )
 
     entries = cedict_entries(args.entries)
     work = Path(tempfile.mkdtemp(prefix="tm-glossary-bench-"))
@@ -94,8 +96,10 @@ def main() -> None:
     started = time.perf_counter()
     hits = sum(len(recognizer.find(line)) for line in lines)
     elapsed = time.perf_counter() - started
-    print(f"recognition              {size_mb / elapsed:8.2f} MB/s ({size_mb:.1f} MB UTF-8 in {len(lines)} "
-          f"segments, {hits} term hits, {elapsed:.1f} s)")
+    print(
+        f"recognition              {size_mb / elapsed:8.2f} MB/s ({size_mb:.1f} MB UTF-8 in {len(lines)} "
+        f"segments, {hits} term hits, {elapsed:.1f} s)"
+    )
 
     if args.memory and args.memory.exists():
         with Memory(args.memory) as memory:
@@ -110,9 +114,11 @@ def main() -> None:
                 lookup_term(termbase, memory, term)
                 times.append((time.perf_counter() - started) * 1000)
             times.sort()
-            print(f"glossary lookup + memory  p50 {statistics.median(times):.1f} ms, "
-                  f"p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms, mean {statistics.mean(times):.1f} ms "
-                  f"over {len(times)} terms ({memory.count()} memory units)")
+            print(
+                f"glossary lookup + memory  p50 {statistics.median(times):.1f} ms, "
+                f"p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms, mean {statistics.mean(times):.1f} ms "
+                f"over {len(times)} terms ({memory.count()} memory units)"
+            )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def split_base(seed: int) -> tuple[list, list, str, random.Random]:
     rng = random.Random(seed)
     rng.shuffle(base)
     held_out = base[: max(1, len(base) // 50)]  # never in the memory: the unseen queries
-    in_memory = base[len(held_out):]
+    in_memory = base[len(held_out) :]
     alphabet = "".join(sorted({c for zh, _ in in_memory for c in zh if "\u4e00" <= c <= "\u9fff"}))
     return held_out, in_memory, alphabet, rng
 
@@ -81,8 +81,9 @@ def brute_force_best(keys: list[str], query_key: str, threshold: float) -> tuple
     from rapidfuzz.distance import Levenshtein
 
     started = time.perf_counter()
-    best = process.extractOne(query_key, keys, scorer=Levenshtein.normalized_similarity,
-                              score_cutoff=threshold / 100)
+    best = process.extractOne(
+        query_key, keys, scorer=Levenshtein.normalized_similarity, score_cutoff=threshold / 100
+    )
     elapsed = time.perf_counter() - started
     return (best[1] * 100 if best else 0.0), elapsed
 
@@ -100,9 +101,11 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     tmx, db = args.workdir / f"memory-{args.units}.tmx", args.workdir / f"memory-{args.units}.db"
 
-    print(f"# tm_lookup | units={args.units} queries={args.queries} recall_queries={args.recall_queries} "
-          f"threshold={args.threshold} seed={args.seed} cores={os.cpu_count()} "
-          f"python={platform.python_version()} sqlite={sqlite3.sqlite_version} machine={platform.machine()}")
+    print(
+        f"# tm_lookup | units={args.units} queries={args.queries} recall_queries={args.recall_queries} "
+        f"threshold={args.threshold} seed={args.seed} cores={os.cpu_count()} "
+        f"python={platform.python_version()} sqlite={sqlite3.sqlite_version} machine={platform.machine()}"
+    )
     held_out, in_memory, alphabet, rng = split_base(args.seed)
     reuse = args.reuse and tmx.exists() and db.exists()
     gen_s = float("nan") if reuse else build_tmx(tmx, args.units, in_memory, alphabet, rng)
@@ -127,10 +130,14 @@ def main() -> None:
     lat = sorted(latencies)
     p50, p95 = statistics.median(lat), lat[int(0.95 * (len(lat) - 1))]
     print(f"lookup first (cold)     {first_ms:8.1f} ms")
-    print(f"lookup p50 / p95        {p50:8.1f} / {p95:.1f} ms   mean {statistics.mean(lat):.1f} ms "
-          f"over {len(lat)} queries ({sum(1 for t in tops if t) } with a match ≥ {args.threshold})")
-    print(f"lookup process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB "
-          "(includes the brute-force key list)")
+    print(
+        f"lookup p50 / p95        {p50:8.1f} / {p95:.1f} ms   mean {statistics.mean(lat):.1f} ms "
+        f"over {len(lat)} queries ({sum(1 for t in tops if t)} with a match ≥ {args.threshold})"
+    )
+    print(
+        f"lookup process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB "
+        "(includes the brute-force key list)"
+    )
 
     from tm.text import matching_key
 
@@ -146,8 +153,14 @@ def main() -> None:
             hits += ours >= min(int(best + 1e-9), 98) or (best >= 99 and ours >= 99)
     recall = hits / relevant if relevant else float("nan")
     speedup = statistics.mean(brute_times) / statistics.mean(ours_times)
-    print(f"recall@1 vs brute force {recall:8.3f}    ({hits}/{relevant} queries with a match ≥ {args.threshold})")
-    print(f"brute force mean        {statistics.mean(brute_times):8.1f} ms   (rapidfuzz extractOne over {len(keys)} keys)")
+    print(
+        f"recall@1 vs brute force {recall:8.3f}    "
+        f"({hits}/{relevant} queries with a match ≥ {args.threshold})"
+    )
+    print(
+        f"brute force mean        {statistics.mean(brute_times):8.1f} ms   "
+        f"(rapidfuzz extractOne over {len(keys)} keys)"
+    )
     print(f"speed-up                {speedup:8.1f} ×   (brute-force mean / indexed mean, same queries)")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from glossary.match import find_accepted, find_forbidden
 from glossary.model import Entry
-from glossary.store import Termbase, _entry, _SELECT
+from glossary.store import _SELECT, Termbase, _entry
 from tm.store import Memory, Unit
 from tm.text import has_han, matching_key
 
@@ -42,17 +42,29 @@ def find_entries(termbase: Termbase, term: str, limit: int = 10) -> list[tuple[s
     if not has_han(term):
         like = f"%{term.strip()}%"
         add("exact", conn.execute(f"{_SELECT} WHERE lower(t.target) = lower(?)", (term.strip(),)))
-        add("contains", conn.execute(
-            f"{_SELECT} WHERE t.target LIKE ? OR t.alternatives LIKE ? OR t.forbidden LIKE ? "
-            "ORDER BY length(t.target) LIMIT ?", (like, like, like, limit)))
+        add(
+            "contains",
+            conn.execute(
+                f"{_SELECT} WHERE t.target LIKE ? OR t.alternatives LIKE ? OR t.forbidden LIKE ? "
+                "ORDER BY length(t.target) LIMIT ?",
+                (like, like, like, limit),
+            ),
+        )
         return out
     key = matching_key(term)
-    add("exact", conn.execute(
-        f"{_SELECT} WHERE instr(char(10) || t.search_keys || char(10), char(10) || ? || char(10)) > 0",
-        (key,)))
-    add("contains", conn.execute(
-        f"{_SELECT} WHERE instr(t.search_keys, ?) > 0 ORDER BY length(t.source_key) LIMIT ?",
-        (key, limit)))
+    add(
+        "exact",
+        conn.execute(
+            f"{_SELECT} WHERE instr(char(10) || t.search_keys || char(10), char(10) || ? || char(10)) > 0",
+            (key,),
+        ),
+    )
+    add(
+        "contains",
+        conn.execute(
+            f"{_SELECT} WHERE instr(t.search_keys, ?) > 0 ORDER BY length(t.source_key) LIMIT ?", (key, limit)
+        ),
+    )
     if len(out) < limit:
         from rapidfuzz import fuzz, process
 
@@ -84,14 +96,15 @@ def tm_evidence(memory: Memory, term: str, entry: Entry | None, limit: int = 5) 
             else:
                 rendering, span = None, None
             if span:
-                evidence.rendering = hit.unit.target[span[0]:span[1]]
+                evidence.rendering = hit.unit.target[span[0] : span[1]]
                 evidence.target_spans = [span]
         out.append(evidence)
     return out
 
 
-def lookup_term(termbase: Termbase, memory: Memory, term: str, limit: int = 10,
-                evidence_limit: int = 5) -> TermAnswer:
+def lookup_term(
+    termbase: Termbase, memory: Memory, term: str, limit: int = 10, evidence_limit: int = 5
+) -> TermAnswer:
     matches = find_entries(termbase, term, limit)
     best = matches[0][1] if matches and matches[0][0] == "exact" else None
     query = term if has_han(term) or best is None else best.source

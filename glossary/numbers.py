@@ -13,32 +13,87 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"萬": 10_000, "万": 10_000, "億": 100_000_000, "亿": 100_000_000}
 _CN_NUM = "零〇一二兩两三四五六七八九十百千萬万億亿"
 # Measure words and units after which a Chinese numeral is a quantity, not part of a word.
-_MEASURES = ("個个項项年月日天周週歲岁名位次家國国人條条件份種种點点屆届輪轮批架艘座所篇部"
-             "倍元美元億亿萬万千百小時时分秒公里米噸吨%％")
+_MEASURES = (
+    "個个項项年月日天周週歲岁名位次家國国人條条件份種种點点屆届輪轮批架艘座所篇部"
+    "倍元美元億亿萬万千百小時时分秒公里米噸吨%％"
+)
 _DATE_RE = re.compile(rf"([0-9０-９{_CN_NUM}]+)月(?:([0-9０-９{_CN_NUM}]+)[日號号])?")
 _ARABIC_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _CN_QUANTITY_RE = re.compile(rf"(第)?([{_CN_NUM}]+)(多)?(?=[{_MEASURES}]|是)")
 
-_EN_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_EN_TENS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
-_EN_ORDINALS = {w: i + 1 for i, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
-_EN_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-              "trillion": 1_000_000_000_000}
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december"]
-_MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-               "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_EN_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_EN_TENS = {
+    w: 10 * i
+    for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if w != "_"
+}
+_EN_ORDINALS = {
+    w: i + 1
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
+_EN_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH_ABBR = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 _ONE_WORDS = {"a", "an", "one", "single", "once", "sole", "both"}  # 一個 is often "a"
 _EN_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[A-Za-z]+(?:-[A-Za-z]+)?")
 
@@ -96,7 +151,7 @@ def source_numbers(text: str) -> list[SourceNumber]:
         if m.start() in taken:
             continue
         value = _value(m.group())
-        after = text_nfkc[m.end():m.end() + 1]
+        after = text_nfkc[m.end() : m.end() + 1]
         if value is not None and after in _CN_BIG:  # 1.5億 = 150 million
             value *= _CN_BIG[after]
             taken.add(m.end())

@@ -40,18 +40,32 @@ def check_pair(pair: Pair, recognizer: Recognizer, renderings: dict | None = Non
             if renderings is not None:
                 renderings[id(entry)].append((pair.id, entry, accepted[0][0]))
         else:
-            issues.append(Issue(
-                "missing-term", pair.id, hit.text,
-                f"{hit.text}: approved rendering “{entry.target}” not in the target",
-                expected=entry.accepted))
+            issues.append(
+                Issue(
+                    "missing-term",
+                    pair.id,
+                    hit.text,
+                    f"{hit.text}: approved rendering “{entry.target}” not in the target",
+                    expected=entry.accepted,
+                )
+            )
         for rendering, span in find_forbidden(pair.target, entry):
-            issues.append(Issue(
-                "forbidden-term", pair.id, hit.text,
-                f"{hit.text}: forbidden rendering “{pair.target[span[0]:span[1]]}”; use “{entry.target}”",
-                expected=[entry.target], found=rendering, span=span))
+            issues.append(
+                Issue(
+                    "forbidden-term",
+                    pair.id,
+                    hit.text,
+                    f"{hit.text}: forbidden rendering “{pair.target[span[0] : span[1]]}”; "
+                    f"use “{entry.target}”",
+                    expected=[entry.target],
+                    found=rendering,
+                    span=span,
+                )
+            )
     for number in missing_numbers(pair.source, pair.target):
-        issues.append(Issue("number", pair.id, number.text,
-                            f"number {number.text} has no counterpart in the target"))
+        issues.append(
+            Issue("number", pair.id, number.text, f"number {number.text} has no counterpart in the target")
+        )
     return issues
 
 
@@ -63,10 +77,17 @@ def check_document(pairs: list[Pair], recognizer: Recognizer) -> list[Issue]:
         forms = {r.casefold() for _, _, r in uses}
         if len(forms) > 1:
             entry = uses[0][1]
-            counted = ", ".join(f"“{r}” in {sum(1 for _, _, x in uses if x.casefold() == r.casefold())}"
-                                for r in sorted({u[2] for u in uses}, key=str.casefold))
-            issues.append(Issue(
-                "inconsistent-term", ", ".join(sorted({u[0] for u in uses})), entry.source,
-                f"{entry.source} is rendered inconsistently: {counted}; approved: “{entry.target}”",
-                expected=[entry.target]))
+            counted = ", ".join(
+                f"“{r}” in {sum(1 for _, _, x in uses if x.casefold() == r.casefold())}"
+                for r in sorted({u[2] for u in uses}, key=str.casefold)
+            )
+            issues.append(
+                Issue(
+                    "inconsistent-term",
+                    ", ".join(sorted({u[0] for u in uses})),
+                    entry.source,
+                    f"{entry.source} is rendered inconsistently: {counted}; approved: “{entry.target}”",
+                    expected=[entry.target],
+                )
+            )
     return issues

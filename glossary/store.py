@@ -7,17 +7,31 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from glossary.match import Recognizer, term_key
 from glossary.model import DEFAULT_GLOSSARY, STATUSES, Entry
 from tm.errors import UserError
 from tm.langs import normalize_lang
 from tm.store import now
 from tm.text import matching_key
 
-from glossary.match import Recognizer, term_key
-
-_COLUMNS = ("id", "glossary", "source", "target", "source_variants", "alternatives", "forbidden",
-            "note", "domain", "reference", "status", "case_sensitive", "source_lang", "target_lang",
-            "created_at", "changed_at")
+_COLUMNS = (
+    "id",
+    "glossary",
+    "source",
+    "target",
+    "source_variants",
+    "alternatives",
+    "forbidden",
+    "note",
+    "domain",
+    "reference",
+    "status",
+    "case_sensitive",
+    "source_lang",
+    "target_lang",
+    "created_at",
+    "changed_at",
+)
 _FIELDS = ", ".join("t." + c for c in _COLUMNS)
 _SELECT = f"SELECT {_FIELDS} FROM terms t"
 
@@ -32,7 +46,9 @@ class Conflict:
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
-        return f"{where}{self.source}: stored “{self.existing}”, file says “{self.incoming}” ({self.glossary})"
+        return (
+            f"{where}{self.source}: stored “{self.existing}”, file says “{self.incoming}” ({self.glossary})"
+        )
 
 
 @dataclass
@@ -76,7 +92,10 @@ def validate(entry: Entry, line: int | None = None) -> Entry:
     overlap = {f.casefold() for f in entry.forbidden} & {a.casefold() for a in entry.accepted}
     if overlap:
         raise UserError(f"{where}{entry.source}: “{sorted(overlap)[0]}” is both accepted and forbidden")
-    entry.source_lang, entry.target_lang = normalize_lang(entry.source_lang), normalize_lang(entry.target_lang)
+    entry.source_lang, entry.target_lang = (
+        normalize_lang(entry.source_lang),
+        normalize_lang(entry.target_lang),
+    )
     return entry
 
 
@@ -112,8 +131,9 @@ class Termbase:
         ).fetchall()
 
     def _ensure_glossary(self, name: str, priority: int | None) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO glossaries (name, priority) VALUES (?, ?)",
-                          (name, priority or 0))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO glossaries (name, priority) VALUES (?, ?)", (name, priority or 0)
+        )
         if priority is not None:
             self.conn.execute("UPDATE glossaries SET priority = ? WHERE name = ?", (priority, name))
 
@@ -129,8 +149,10 @@ class Termbase:
 
     def _raw_rows(self, glossary: str | None, statuses: Iterable[str]):
         statuses = list(statuses)
-        sql = (f"SELECT {_FIELDS}, t.search_keys, t.match_keys FROM terms t JOIN glossaries g "
-               f"ON g.name = t.glossary WHERE t.status IN ({','.join('?' * len(statuses))})")
+        sql = (
+            f"SELECT {_FIELDS}, t.search_keys, t.match_keys FROM terms t JOIN glossaries g "
+            f"ON g.name = t.glossary WHERE t.status IN ({','.join('?' * len(statuses))})"
+        )
         args: list = list(statuses)
         if glossary:
             sql += " AND t.glossary = ?"
@@ -158,8 +180,9 @@ class Termbase:
         return Recognizer(_LazyEntries([r for r, _ in rows]), [k for _, k in rows])
 
     def get(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> Entry | None:
-        row = self.conn.execute(f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?",
-                                (glossary, matching_key(source))).fetchone()
+        row = self.conn.execute(
+            f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?", (glossary, matching_key(source))
+        ).fetchone()
         return _entry(row) if row else None
 
     def count(self) -> int:
@@ -170,23 +193,30 @@ class Termbase:
     def add(self, entry: Entry, replace: bool = False, priority: int | None = None) -> str:
         """Add one entry; 'added', 'updated' or 'unchanged'. A different approved rendering for a
         stored term is a conflict unless replace is given."""
-        report = self.import_entries([(None, entry)], entry.glossary, priority,
-                                     "replace" if replace else "fail")
+        report = self.import_entries(
+            [(None, entry)], entry.glossary, priority, "replace" if replace else "fail"
+        )
         return "added" if report.added else "updated" if report.updated else "unchanged"
 
     def remove(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> bool:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            cursor = self.conn.execute("DELETE FROM terms WHERE glossary = ? AND source_key = ?",
-                                       (glossary, matching_key(source)))
+            cursor = self.conn.execute(
+                "DELETE FROM terms WHERE glossary = ? AND source_key = ?", (glossary, matching_key(source))
+            )
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return cursor.rowcount > 0
 
-    def import_entries(self, rows: Iterable[tuple[int | None, Entry]], glossary: str | None = None,
-                       priority: int | None = None, on_conflict: str = "fail") -> ImportReport:
+    def import_entries(
+        self,
+        rows: Iterable[tuple[int | None, Entry]],
+        glossary: str | None = None,
+        priority: int | None = None,
+        on_conflict: str = "fail",
+    ) -> ImportReport:
         """Import (line, entry) pairs in one transaction.
 
         on_conflict: 'fail' (report all conflicts, import nothing), 'replace' or 'skip'.
@@ -204,12 +234,15 @@ class Termbase:
                 key = matching_key(entry.source)
                 if (entry.glossary, key) in seen:
                     first = seen[(entry.glossary, key)]
-                    raise UserError(f"line {line}: duplicate term {entry.source!r}"
-                                    + (f" (first on line {first})" if first else ""))
+                    raise UserError(
+                        f"line {line}: duplicate term {entry.source!r}"
+                        + (f" (first on line {first})" if first else "")
+                    )
                 seen[(entry.glossary, key)] = line
                 self._ensure_glossary(entry.glossary, priority)
-                stored = self.conn.execute(f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?",
-                                           (entry.glossary, key)).fetchone()
+                stored = self.conn.execute(
+                    f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?", (entry.glossary, key)
+                ).fetchone()
                 if stored is None:
                     self._insert(entry, key)
                     report.added += 1
@@ -234,16 +267,22 @@ class Termbase:
 
     def _values(self, entry: Entry, key: str) -> dict:
         return {
-            "glossary": entry.glossary, "source": entry.source, "source_key": key,
+            "glossary": entry.glossary,
+            "source": entry.source,
+            "source_key": key,
             "search_keys": "\n".join(matching_key(f) for f in entry.source_forms),
             "match_keys": "\n".join(term_key(f) for f in entry.source_forms),
             "target": entry.target,
             "source_variants": json.dumps(entry.source_variants, ensure_ascii=False),
             "alternatives": json.dumps(entry.alternatives, ensure_ascii=False),
             "forbidden": json.dumps(entry.forbidden, ensure_ascii=False),
-            "note": entry.note, "domain": entry.domain, "reference": entry.reference,
-            "status": entry.status, "case_sensitive": int(entry.case_sensitive),
-            "source_lang": entry.source_lang, "target_lang": entry.target_lang,
+            "note": entry.note,
+            "domain": entry.domain,
+            "reference": entry.reference,
+            "status": entry.status,
+            "case_sensitive": int(entry.case_sensitive),
+            "source_lang": entry.source_lang,
+            "target_lang": entry.target_lang,
         }
 
     def _insert(self, entry: Entry, key: str) -> None:
@@ -251,18 +290,29 @@ class Termbase:
         stamp = now()
         values.update(created_at=entry.created_at or stamp, changed_at=entry.changed_at or stamp)
         self.conn.execute(
-            f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})",
-            values)
+            f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values
+        )
 
     def _update(self, term_id: int, entry: Entry, key: str) -> None:
         values = self._values(entry, key)
         values["changed_at"] = now()
         self.conn.execute(
             f"UPDATE terms SET {', '.join(f'{k} = :{k}' for k in values)} WHERE id = :id",
-            {**values, "id": term_id})
+            {**values, "id": term_id},
+        )
 
 
 def _same(a: Entry, b: Entry) -> bool:
-    fields_ = ("source", "target", "source_variants", "alternatives", "forbidden", "note", "domain",
-               "reference", "status", "case_sensitive")
+    fields_ = (
+        "source",
+        "target",
+        "source_variants",
+        "alternatives",
+        "forbidden",
+        "note",
+        "domain",
+        "reference",
+        "status",
+        "case_sensitive",
+    )
     return all(getattr(a, f) == getattr(b, f) for f in fields_)

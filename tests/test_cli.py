@@ -48,11 +48,14 @@ def test_no_match_exits_non_zero(run):
     assert run("lookup", "完全不同的一句話").exit_code == 1
 
 
-@pytest.mark.parametrize("args, message", [
-    (["import", "missing.tmx"], "cannot read"),
-    (["import", "memory.xyz"], "cannot tell the format"),
-    (["lookup", "x", "--min", "20"], "Invalid value"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["import", "missing.tmx"], "cannot read"),
+        (["import", "memory.xyz"], "cannot tell the format"),
+        (["lookup", "x", "--min", "20"], "Invalid value"),
+    ],
+)
 def test_bad_input_gives_one_clear_message(run, tmp_path, args, message):
     result = run(*args)
     assert result.exit_code != 0
@@ -63,16 +66,21 @@ def test_bad_input_gives_one_clear_message(run, tmp_path, args, message):
 def test_cli_process_prints_no_traceback(tmp_path):
     bad = tmp_path / "bad.tmx"
     bad.write_text("<tmx><body><tu>", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "tm", "import", str(bad), "--db", str(tmp_path / "m.db")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tm", "import", str(bad), "--db", str(tmp_path / "m.db")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
     assert "line 1: bad XML" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_help_does_not_import_heavy_modules():
-    code = ("import sys; from tm.cli import cli; "
-            "heavy = [m for m in ('numpy', 'opencc', 'pypinyin', 'rapidfuzz', 'argostranslate', 'openpyxl')"
-            " if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys; from tm.cli import cli; "
+        "heavy = [m for m in ('numpy', 'opencc', 'pypinyin', 'rapidfuzz', 'argostranslate', 'openpyxl')"
+        " if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -84,8 +92,10 @@ def test_glossary_commands(run, tmp_path):
     assert "43 added" in run("glossary", "import", SEED_GLOSSARY).output
     again = run("glossary", "import", SEED_GLOSSARY)
     assert again.exit_code == 0 and "43 unchanged" in again.output
-    assert "added" in run("glossary", "add", "外長會", "foreign ministers' meeting", "--forbidden",
-                          "FM meeting").output
+    assert (
+        "added"
+        in run("glossary", "add", "外長會", "foreign ministers' meeting", "--forbidden", "FM meeting").output
+    )
     conflict = run("glossary", "add", "外長會", "meeting of foreign ministers")
     assert conflict.exit_code == 1 and "already have a different approved rendering" in conflict.output
     listed = json.loads(run("glossary", "list", "--json").output)
@@ -109,7 +119,9 @@ def test_glossary_check_modes(run, tmp_path):
     bad = run("glossary", "check", "--source", "三股勢力", "--target", "the three forces", "--json")
     assert bad.exit_code == 1
     assert {i["kind"] for i in json.loads(bad.output.split("\n1 segment")[0])} == {
-        "missing-term", "forbidden-term"}
+        "missing-term",
+        "forbidden-term",
+    }
     zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
     zh.write_text("新華社北京9月16日電\n新華社記者專訪\n", encoding="utf-8")
     en.write_text("Beijing, Sept. 16 (Xinhua News Agency)\nXinhua interview\n", encoding="utf-8")

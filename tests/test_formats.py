@@ -12,16 +12,39 @@ from tm.store import Memory, Unit
 from .conftest import SAMPLE_TMX
 
 UNITS = [
-    Unit("三股勢(shì)力 & <危害>", 'the "three evil forces" & <harm>', "zh-Hant", "en", "aligned",
-         "release-1", "2020-09-16T08:00:00Z", "alice", "2020-09-17T09:30:00Z", "bob", "abc123",
-         "a note\nwith two lines"),
+    Unit(
+        "三股勢(shì)力 & <危害>",
+        'the "three evil forces" & <harm>',
+        "zh-Hant",
+        "en",
+        "aligned",
+        "release-1",
+        "2020-09-16T08:00:00Z",
+        "alice",
+        "2020-09-17T09:30:00Z",
+        "bob",
+        "abc123",
+        "a note\nwith two lines",
+    ),
     Unit("四是拓展全方位合作。", "Fourth, expanding all-round cooperation.", "zh-CN", "en-US"),
 ]
 
 
 def _fields(u: Unit) -> tuple:
-    return (u.source, u.target, u.source_lang, u.target_lang, u.origin, u.document, u.created_at,
-            u.created_by, u.changed_at, u.changed_by, u.context, u.note)
+    return (
+        u.source,
+        u.target,
+        u.source_lang,
+        u.target_lang,
+        u.origin,
+        u.document,
+        u.created_at,
+        u.created_by,
+        u.changed_at,
+        u.changed_by,
+        u.context,
+        u.note,
+    )
 
 
 def test_tmx_round_trip_keeps_provenance(tmp_path):
@@ -66,11 +89,20 @@ def test_inline_codes_are_not_text(tmp_path):
     assert unit.source == "甲乙丙"
 
 
-@pytest.mark.parametrize("body, message", [
-    (TU.format("一") + "<tu><tuv xml:lang=\"zh\"><seg>二</seg></tuv>\n</tu>\n", "line 5: <tu> has no <seg> in the target"),
-    (TU.format("一") + TU.format("二") + "<tu><tuv><seg>x</seg></tuv></tu>\n", "line 6: <tuv> without xml:lang"),
-    (TU.format("一") + "<tu><tuv xml:lang='zh'><seg>x</tuv></tu>\n", "line 5: bad XML"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            TU.format("一") + '<tu><tuv xml:lang="zh"><seg>二</seg></tuv>\n</tu>\n',
+            "line 5: <tu> has no <seg> in the target",
+        ),
+        (
+            TU.format("一") + TU.format("二") + "<tu><tuv><seg>x</seg></tuv></tu>\n",
+            "line 6: <tuv> without xml:lang",
+        ),
+        (TU.format("一") + "<tu><tuv xml:lang='zh'><seg>x</tuv></tu>\n", "line 5: bad XML"),
+    ],
+)
 def test_malformed_tmx_names_the_line_and_imports_nothing(tmp_path, memory, body, message):
     path = _write(tmp_path, "bad.tmx", _tmx(body))
     with pytest.raises(UserError, match=message):
@@ -116,11 +148,14 @@ def test_table_round_trip(tmp_path, fmt):
     assert [_fields(u) for u in read_table(path, fmt)] == [_fields(u) for u in UNITS]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("source\ttarget\n甲\tA\n乙\tB\textra\n", "line 3: 3 columns, the header has 2"),
-    ("source\tfoo\n甲\tA\n", "line 1: bad header"),
-    ("source\ttarget\n甲\tA\n\tB\n", "line 3: empty source or target"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("source\ttarget\n甲\tA\n乙\tB\textra\n", "line 3: 3 columns, the header has 2"),
+        ("source\tfoo\n甲\tA\n", "line 1: bad header"),
+        ("source\ttarget\n甲\tA\n\tB\n", "line 3: empty source or target"),
+    ],
+)
 def test_bad_tables_name_the_line(tmp_path, memory, text, message):
     path = _write(tmp_path, "bad.tsv", text)
     with pytest.raises(UserError, match=message):
@@ -135,8 +170,15 @@ def test_two_processes_importing_at_once_both_succeed(tmp_path):
         rows = "".join(f"進程{p}第{i}句話的內容。\tprocess {p} sentence {i}\n" for i in range(3000))
         files.append(_write(tmp_path, f"part{p}.tsv", "source\ttarget\n" + rows))
     env = {**os.environ, "TM_DB": str(db)}
-    procs = [subprocess.Popen([sys.executable, "-m", "tm", "import", str(f)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tm", "import", str(f)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for f in files
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     with Memory(db) as memory:

@@ -21,27 +21,41 @@ def test_segments_keep_the_text_as_given(seed_text):
     assert first.id == "seed:1:1"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("他說:“我們會來。”然後離開了。", ["他說:“我們會來。”", "然後離開了。"]),
-    ("增長7.5%,時間是10:30。好嗎?好!", ["增長7.5%,時間是10:30。", "好嗎?", "好!"]),
-    ("等等……然後呢？結束；再見", ["等等……", "然後呢？", "結束；", "再見"]),
-    ("（這是括號。）下一句。", ["（這是括號。）", "下一句。"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("他說:“我們會來。”然後離開了。", ["他說:“我們會來。”", "然後離開了。"]),
+        ("增長7.5%,時間是10:30。好嗎?好!", ["增長7.5%,時間是10:30。", "好嗎?", "好!"]),
+        ("等等……然後呢？結束；再見", ["等等……", "然後呢？", "結束；", "再見"]),
+        ("（這是括號。）下一句。", ["（這是括號。）", "下一句。"]),
+    ],
+)
 def test_chinese_sentences(text, expected):
     assert split_zh(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Mr. Wang met Dr. Lavrov on Sept. 16 in Moscow. They talked.",
-     ["Mr. Wang met Dr. Lavrov on Sept. 16 in Moscow.", "They talked."]),
-    ("Growth was 7.5 percent in the U.S. economy. No. 5 is next.",
-     ["Growth was 7.5 percent in the U.S. economy.", "No. 5 is next."]),
-    ("J. K. Rowling wrote, e.g. books. \"Go now.\" Then he left.",
-     ["J. K. Rowling wrote, e.g. books.", "\"Go now.\"", "Then he left."]),
-    ("It began at 10 a.m. The talks ended at 5 p.m. on Friday.",
-     ["It began at 10 a.m.", "The talks ended at 5 p.m. on Friday."]),
-    ("Why? Because it works! Right.", ["Why?", "Because it works!", "Right."]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Mr. Wang met Dr. Lavrov on Sept. 16 in Moscow. They talked.",
+            ["Mr. Wang met Dr. Lavrov on Sept. 16 in Moscow.", "They talked."],
+        ),
+        (
+            "Growth was 7.5 percent in the U.S. economy. No. 5 is next.",
+            ["Growth was 7.5 percent in the U.S. economy.", "No. 5 is next."],
+        ),
+        (
+            'J. K. Rowling wrote, e.g. books. "Go now." Then he left.',
+            ["J. K. Rowling wrote, e.g. books.", '"Go now."', "Then he left."],
+        ),
+        (
+            "It began at 10 a.m. The talks ended at 5 p.m. on Friday.",
+            ["It began at 10 a.m.", "The talks ended at 5 p.m. on Friday."],
+        ),
+        ("Why? Because it works! Right.", ["Why?", "Because it works!", "Right."]),
+    ],
+)
 def test_english_sentences(text, expected):
     assert split_en(text) == expected
 
@@ -50,4 +64,6 @@ def test_paragraph_modes():
     text = "First line\nwrapped here.\n\nSecond para."
     assert [s.para for s in segment_text(text, "d", "en")] == [1, 2, 3]
     assert [(s.para, s.text) for s in segment_text(text, "d", "en", "blank")] == [
-        (1, "First line wrapped here."), (2, "Second para.")]
+        (1, "First line wrapped here."),
+        (2, "Second para."),
+    ]

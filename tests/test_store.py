@@ -22,10 +22,12 @@ def test_same_source_and_target_is_one_unit_updated(memory):
 
 
 def test_lookup_bands(memory):
-    memory.import_units([
-        Unit(SRC, TGT, context=context_hash("前一句。", "後一句。")),
-        Unit("外长们强调，要继续加强安全合作。", TGT + " (simplified)", source_lang="zh-CN"),
-    ])
+    memory.import_units(
+        [
+            Unit(SRC, TGT, context=context_hash("前一句。", "後一句。")),
+            Unit("外长们强调，要继续加强安全合作。", TGT + " (simplified)", source_lang="zh-CN"),
+        ]
+    )
     exact = memory.lookup(SRC)
     assert [(m.score, m.kind) for m in exact] == [(100, "exact"), (99, "near-exact")]
     in_context = memory.lookup(SRC, prev="前一句。", next="後一句。")
@@ -35,12 +37,16 @@ def test_lookup_bands(memory):
     fuzzy = memory.lookup("外長們強調,要繼續加強經濟合作。")
     assert {m.kind for m in fuzzy} == {"fuzzy"} and all(75 <= m.score <= 98 for m in fuzzy)
     for match in fuzzy:  # script and width differences are not marked, only the words
-        assert [(d.query, d.memory) for d in match.diff if d.op != "equal"] == [("經濟", match.unit.source[11:13])]
+        assert [(d.query, d.memory) for d in match.diff if d.op != "equal"] == [
+            ("經濟", match.unit.source[11:13])
+        ]
     assert memory.lookup("外長們強調,要繼續加強經濟合作。", min_score=95) == []
 
 
 def test_number_mismatch_is_reported(memory):
-    memory.import_units([Unit("上合組織8個成員國外長齊聚一堂。", "Foreign ministers of the 8 SCO member states met.")])
+    memory.import_units(
+        [Unit("上合組織8個成員國外長齊聚一堂。", "Foreign ministers of the 8 SCO member states met.")]
+    )
     (match,) = memory.lookup("上合組織9個成員國外長齊聚一堂。")
     assert match.numbers_only_in_query == ["9"] and match.numbers_only_in_memory == ["8"]
 
@@ -55,8 +61,16 @@ def test_languages_are_canonical_and_families_match(memory):
 
 
 def test_english_source_scores_words(memory):
-    memory.import_units([Unit("The meeting approved twenty documents.", "会议批准了二十份文件。",
-                              source_lang="en", target_lang="zh-Hans")])
+    memory.import_units(
+        [
+            Unit(
+                "The meeting approved twenty documents.",
+                "会议批准了二十份文件。",
+                source_lang="en",
+                target_lang="zh-Hans",
+            )
+        ]
+    )
     (match,) = memory.lookup("The meeting approved thirty documents.", source_lang="en")
     assert match.score == 83  # one token of six (five words and the full stop) differs
 
@@ -91,17 +105,20 @@ def test_fuzzy_index_finds_what_a_full_scan_finds(memory):
             q[rng.randrange(len(q))] = "題"
         query = "".join(q)
         for threshold in (60, 75, 90):
-            brute = {s for s in sources
-                     if fuzzy_score(matching_key(query), matching_key(s), "zh") >= threshold}
+            brute = {
+                s for s in sources if fuzzy_score(matching_key(query), matching_key(s), "zh") >= threshold
+            }
             found = {m.unit.source for m in memory.lookup(query, min_score=threshold, limit=10_000)}
             assert found == brute, (query, threshold)
 
 
 def test_concordance_both_sides(memory):
-    memory.import_units([
-        Unit("合力打擊“三股勢(shì)力”,共同營造良好安全環境。", 'Jointly combat the "three evil forces".'),
-        Unit("外長們強調,要繼續加強安全合作。", TGT),
-    ])
+    memory.import_units(
+        [
+            Unit("合力打擊“三股勢(shì)力”,共同營造良好安全環境。", 'Jointly combat the "three evil forces".'),
+            Unit("外長們強調,要繼續加強安全合作。", TGT),
+        ]
+    )
     hits = memory.concordance("三股势力")
     assert [(h.side, h.unit.source[slice(*h.spans[0])]) for h in hits] == [("source", "三股勢(shì)力")]
     target_hits = memory.concordance("Security  Cooperation", side="target")
@@ -112,7 +129,9 @@ def test_concordance_both_sides(memory):
 
 
 def test_stats(memory):
-    memory.import_units([Unit(SRC, TGT, origin="aligned", document="d1"), Unit("四是拓展全方位合作。", "Fourth.")])
+    memory.import_units(
+        [Unit(SRC, TGT, origin="aligned", document="d1"), Unit("四是拓展全方位合作。", "Fourth.")]
+    )
     stats = memory.stats()
     assert stats["units"] == 2 and stats["origins"] == {"aligned": 1, "imported": 1}
     assert stats["documents"] == 1 and stats["size_bytes"] > 0 and stats["schema_version"] == schema.VERSION

@@ -18,17 +18,32 @@ def test_seed_loses_all_397_annotations_and_nothing_else(seed_text):
     assert "(" not in stripped
 
 
-@pytest.mark.parametrize("text", [
-    "上海合作組織(SCO)", "成立(2020)年", "記者(新華社)報道", "會議(meeting)", "國(xíng)", "行(hang2x)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上海合作組織(SCO)",
+        "成立(2020)年",
+        "記者(新華社)報道",
+        "會議(meeting)",
+        "國(xíng)",
+        "行(hang2x)",
+    ],
+)
 def test_non_readings_stay(text):
     assert strip_ruby(text) == text
 
 
-@pytest.mark.parametrize("given_text, expected", [
-    ("國(guó)務", "國務"), ("三股勢(shì)力", "三股勢力"), ("重(zhong4)要", "重要"),
-    ("行(háng)(xíng)", "行"), ("國（guó）家", "國家"), ("綠(lv4)色", "綠色"),
-])
+@pytest.mark.parametrize(
+    "given_text, expected",
+    [
+        ("國(guó)務", "國務"),
+        ("三股勢(shì)力", "三股勢力"),
+        ("重(zhong4)要", "重要"),
+        ("行(háng)(xíng)", "行"),
+        ("國（guó）家", "國家"),
+        ("綠(lv4)色", "綠色"),
+    ],
+)
 def test_valid_readings_go(given_text, expected):
     assert strip_ruby(given_text) == expected
 
@@ -45,11 +60,14 @@ def test_key_folds_width_space_and_leftovers():
 def test_spans_point_into_the_original():
     text = "合力打擊“三股勢(shì)力”,共同 三股势力"
     assert [text[a:b] for a, b in find_in_original(text, matching_key("三股勢力"))] == [
-        "三股勢(shì)力", "三股势力"]
+        "三股勢(shì)力",
+        "三股势力",
+    ]
 
 
 pieces = st.sampled_from(
-    list("國务務行()háng三股勢势力（）ＡＢａ ,，。.  \t\n7%ＳＣＯ乾干著着") + ["(guó)", "(shì)", "(xíng)"])
+    list("國务務行()háng三股勢势力（）ＡＢａ ,，。.  \t\n7%ＳＣＯ乾干著着") + ["(guó)", "(shì)", "(xíng)"]
+)
 texts = st.lists(pieces, max_size=30).map("".join)
 
 
@@ -72,7 +90,7 @@ def test_legacy_encodings(encoding):
 
 def test_wrong_encoding_names_the_offset_and_the_option(tmp_path):
     path = tmp_path / "release.txt"
-    path.write_bytes("新聞".encode("utf-8") + "外長".encode("gb18030"))
+    path.write_bytes("新聞".encode() + "外長".encode("gb18030"))
     with pytest.raises(UserError) as err:
         read_text(path)
     assert "byte offset 6" in str(err.value)

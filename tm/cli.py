@@ -27,7 +27,9 @@ class _Group(click.Group):
 
 
 db_option = click.option(
-    "--db", type=click.Path(dir_okay=False), default=None,
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
     help="Memory file (default: $TM_DB, else $XDG_DATA_HOME/tm/memory.db).",
 )
 encoding_option = click.option(
@@ -73,13 +75,18 @@ def normalize(file: str, encoding: str, key: bool) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Default: guessed.")
-@click.option("--paragraphs", "para_mode", type=click.Choice(["line", "blank"]), default="line",
-              show_default=True, help="A paragraph is a line, or a block between blank lines.")
+@click.option(
+    "--paragraphs",
+    "para_mode",
+    type=click.Choice(["line", "blank"]),
+    default="line",
+    show_default=True,
+    help="A paragraph is a line, or a block between blank lines.",
+)
 @click.option("--raw", is_flag=True, help="Keep interlinear pinyin in the printed text.")
 @encoding_option
 @json_option
-def segment(file: str, lang: str | None, para_mode: str, raw: bool, encoding: str,
-            as_json: bool) -> None:
+def segment(file: str, lang: str | None, para_mode: str, raw: bool, encoding: str, as_json: bool) -> None:
     """Split FILE into sentences: one per line as ID<TAB>TEXT (ID = document:paragraph:sentence)."""
     from pathlib import Path
 
@@ -88,8 +95,19 @@ def segment(file: str, lang: str | None, para_mode: str, raw: bool, encoding: st
 
     segments = segment_text(read_text(file, encoding), Path(file).stem, lang, para_mode)
     if as_json:
-        _print_json([{"id": s.id, "doc": s.doc, "para": s.para, "index": s.index,
-                      "text": s.text if raw else s.clean, "key": s.key} for s in segments])
+        _print_json(
+            [
+                {
+                    "id": s.id,
+                    "doc": s.doc,
+                    "para": s.para,
+                    "index": s.index,
+                    "text": s.text if raw else s.clean,
+                    "key": s.key,
+                }
+                for s in segments
+            ]
+        )
         return
     for s in segments:
         click.echo(f"{s.id}\t{s.text if raw else s.clean}")
@@ -98,16 +116,33 @@ def segment(file: str, lang: str | None, para_mode: str, raw: bool, encoding: st
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "csv"]), default=None,
-              help="Default: from the extension.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tmx", "tsv", "csv"]),
+    default=None,
+    help="Default: from the extension.",
+)
 @click.option("--source-lang", default=None, help="Source language when the file does not say (zh).")
 @click.option("--target-lang", default="en", show_default=True)
-@click.option("--origin", type=click.Choice(["aligned", "reviewed", "imported", "approved-MT"]),
-              default=None, help="Override the origin recorded for every unit.")
+@click.option(
+    "--origin",
+    type=click.Choice(["aligned", "reviewed", "imported", "approved-MT"]),
+    default=None,
+    help="Override the origin recorded for every unit.",
+)
 @click.option("--document", default=None, help="Document name recorded with the units.")
 @encoding_option
-def import_(files: tuple[str, ...], db: str | None, fmt: str | None, source_lang: str | None,
-            target_lang: str, origin: str | None, document: str | None, encoding: str) -> None:
+def import_(
+    files: tuple[str, ...],
+    db: str | None,
+    fmt: str | None,
+    source_lang: str | None,
+    target_lang: str,
+    origin: str | None,
+    document: str | None,
+    encoding: str,
+) -> None:
     """Import TMX, TSV or CSV FILES into the memory; each file is all-or-nothing."""
     from tm.formats import format_of
     from tm.formats.tabular import read_table
@@ -147,25 +182,44 @@ def export(file: str, db: str | None, fmt: str | None) -> None:
 def _match_data(m) -> dict:
     from tm.scoring import render_diff
 
-    return {"score": m.score, "kind": m.kind, "source": m.unit.source, "target": m.unit.target,
-            "diff": render_diff(m.diff) if m.diff else None,
-            "numbers_only_in_query": m.numbers_only_in_query,
-            "numbers_only_in_memory": m.numbers_only_in_memory,
-            "unit": asdict(m.unit)}
+    return {
+        "score": m.score,
+        "kind": m.kind,
+        "source": m.unit.source,
+        "target": m.unit.target,
+        "diff": render_diff(m.diff) if m.diff else None,
+        "numbers_only_in_query": m.numbers_only_in_query,
+        "numbers_only_in_memory": m.numbers_only_in_memory,
+        "unit": asdict(m.unit),
+    }
 
 
 @cli.command()
 @click.argument("text")
 @db_option
-@click.option("--min", "min_score", type=click.IntRange(50, 100), default=75, show_default=True,
-              help="Lowest fuzzy score shown.")
+@click.option(
+    "--min",
+    "min_score",
+    type=click.IntRange(50, 100),
+    default=75,
+    show_default=True,
+    help="Lowest fuzzy score shown.",
+)
 @click.option("--limit", type=click.IntRange(1, 1000), default=5, show_default=True)
 @click.option("--lang", "source_lang", default="zh", show_default=True, help="Source language.")
 @click.option("--prev", default=None, help="Previous source segment (for 101% context matches).")
 @click.option("--next", "next_", default=None, help="Next source segment.")
 @json_option
-def lookup(text: str, db: str | None, min_score: int, limit: int, source_lang: str,
-           prev: str | None, next_: str | None, as_json: bool) -> None:
+def lookup(
+    text: str,
+    db: str | None,
+    min_score: int,
+    limit: int,
+    source_lang: str,
+    prev: str | None,
+    next_: str | None,
+    as_json: bool,
+) -> None:
     """Memory matches for TEXT: 101 context, 100 exact, 99 near-exact, then fuzzy."""
     with _memory(db) as memory:
         matches = memory.lookup(text, source_lang, min_score, limit, prev, next_)
@@ -179,12 +233,15 @@ def lookup(text: str, db: str | None, min_score: int, limit: int, source_lang: s
         data = _match_data(m)
         click.echo(f"{m.score:>3}  {m.kind:<10} {data['diff'] or m.unit.source}")
         click.echo(f"     → {m.unit.target}")
-        where = " · ".join(x for x in (m.unit.origin, m.unit.document, m.unit.changed_at,
-                                        m.unit.changed_by) if x)
+        where = " · ".join(
+            x for x in (m.unit.origin, m.unit.document, m.unit.changed_at, m.unit.changed_by) if x
+        )
         click.echo(f"     {where}")
         if m.numbers_only_in_query or m.numbers_only_in_memory:
-            click.echo(f"     numbers differ: query {', '.join(m.numbers_only_in_query) or '–'}; "
-                       f"memory {', '.join(m.numbers_only_in_memory) or '–'}")
+            click.echo(
+                f"     numbers differ: query {', '.join(m.numbers_only_in_query) or '–'}; "
+                f"memory {', '.join(m.numbers_only_in_memory) or '–'}"
+            )
 
 
 def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
@@ -199,16 +256,25 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
 @click.argument("text")
 @db_option
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--side", type=click.Choice(["both", "source", "target"]), default="both",
-              show_default=True)
+@click.option("--side", type=click.Choice(["both", "source", "target"]), default="both", show_default=True)
 @json_option
 def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool) -> None:
     """Units whose source or target contains TEXT, with the hit marked."""
     with _memory(db) as memory:
         hits = memory.concordance(text, limit, side)
     if as_json:
-        _print_json([{"side": h.side, "spans": h.spans, "source": h.unit.source,
-                      "target": h.unit.target, "unit": asdict(h.unit)} for h in hits])
+        _print_json(
+            [
+                {
+                    "side": h.side,
+                    "spans": h.spans,
+                    "source": h.unit.source,
+                    "target": h.unit.target,
+                    "unit": asdict(h.unit),
+                }
+                for h in hits
+            ]
+        )
         return
     if not hits:
         click.echo("no hits", err=True)
@@ -261,8 +327,9 @@ def _entry_data(entry) -> dict:
     return {k: v for k, v in asdict(entry).items() if k not in ("id",)}
 
 
-glossary_option = click.option("--glossary", "glossary_name", default=None,
-                               help="Glossary name (default: general; for reading: all).")
+glossary_option = click.option(
+    "--glossary", "glossary_name", default=None, help="Glossary name (default: general; for reading: all)."
+)
 
 
 @glossary.command(name="add")
@@ -279,13 +346,37 @@ glossary_option = click.option("--glossary", "glossary_name", default=None,
 @click.option("--status", type=click.Choice(["approved", "proposed", "deprecated"]), default="approved")
 @click.option("--case-sensitive", is_flag=True, help="The English must match case exactly.")
 @click.option("--replace", is_flag=True, help="Replace a different approved rendering.")
-def glossary_add(source, target, db, glossary_name, variant, alternatives, forbidden, note, domain,
-                 reference, status, case_sensitive, replace) -> None:
+def glossary_add(
+    source,
+    target,
+    db,
+    glossary_name,
+    variant,
+    alternatives,
+    forbidden,
+    note,
+    domain,
+    reference,
+    status,
+    case_sensitive,
+    replace,
+) -> None:
     """Add or update the entry SOURCE → TARGET."""
     from glossary.model import DEFAULT_GLOSSARY, Entry
 
-    entry = Entry(source, target, list(variant), list(alternatives), list(forbidden), note, domain,
-                  reference, status, case_sensitive, glossary_name or DEFAULT_GLOSSARY)
+    entry = Entry(
+        source,
+        target,
+        list(variant),
+        list(alternatives),
+        list(forbidden),
+        note,
+        domain,
+        reference,
+        status,
+        case_sensitive,
+        glossary_name or DEFAULT_GLOSSARY,
+    )
     with _memory(db) as memory:
         outcome = _termbase(memory).add(entry, replace=replace)
     click.echo(f"{source} → {target}: {outcome}")
@@ -317,8 +408,12 @@ def glossary_list(db, glossary_name, as_json) -> None:
         entries = termbase.entries(glossary_name)
         glossaries = termbase.glossaries()
     if as_json:
-        _print_json({"glossaries": [{"name": n, "priority": p, "entries": c} for n, p, c in glossaries],
-                     "entries": [_entry_data(e) for e in entries]})
+        _print_json(
+            {
+                "glossaries": [{"name": n, "priority": p, "entries": c} for n, p, c in glossaries],
+                "entries": [_entry_data(e) for e in entries],
+            }
+        )
         return
     for e in entries:
         extra = f"  (forbidden: {'; '.join(e.forbidden)})" if e.forbidden else ""
@@ -345,13 +440,20 @@ def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_confli
     if replace and skip_conflicts:
         raise UserError("--replace and --skip-conflicts exclude each other")
     kind = format_of(file, fmt)
-    rows = (read_tbx(file) if kind == "tbx" else read_xlsx(file) if kind == "xlsx"
-            else read_table(file, kind, encoding))
+    rows = (
+        read_tbx(file)
+        if kind == "tbx"
+        else read_xlsx(file)
+        if kind == "xlsx"
+        else read_table(file, kind, encoding)
+    )
     mode = "replace" if replace else "skip" if skip_conflicts else "fail"
     with _memory(db) as memory:
         report = _termbase(memory).import_entries(rows, glossary_name, priority, mode)
-    click.echo(f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
-               + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else ""))
+    click.echo(
+        f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+        + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else "")
+    )
     for conflict in report.skipped:
         click.echo(f"  kept: {conflict}", err=True)
 
@@ -371,16 +473,22 @@ def glossary_export(file, db, glossary_name, fmt) -> None:
     kind = format_of(file, fmt)
     with _memory(db) as memory:
         entries = _termbase(memory).entries(glossary_name)
-    count = (write_tbx(entries, file) if kind == "tbx" else write_xlsx(entries, file) if kind == "xlsx"
-             else write_table(entries, file, kind))
+    count = (
+        write_tbx(entries, file)
+        if kind == "tbx"
+        else write_xlsx(entries, file)
+        if kind == "xlsx"
+        else write_table(entries, file, kind)
+    )
     click.echo(f"{file}: {count} entries", err=True)
 
 
 @glossary.command(name="lookup")
 @click.argument("term")
 @db_option
-@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True,
-              help="Memory examples shown.")
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Memory examples shown."
+)
 @json_option
 def glossary_lookup(term, db, limit, as_json) -> None:
     """How do we render TERM? Glossary entries, then how the memory used it."""
@@ -389,12 +497,22 @@ def glossary_lookup(term, db, limit, as_json) -> None:
     with _memory(db) as memory:
         answer = lookup_term(_termbase(memory), memory, term, evidence_limit=limit)
     if as_json:
-        _print_json({
-            "entries": [{"match": kind, **_entry_data(e)} for kind, e in answer.matches],
-            "memory": [{"source": ev.unit.source, "target": ev.unit.target,
-                        "source_spans": ev.source_spans, "target_spans": ev.target_spans,
-                        "rendering": ev.rendering, "verdict": ev.verdict} for ev in answer.evidence],
-        })
+        _print_json(
+            {
+                "entries": [{"match": kind, **_entry_data(e)} for kind, e in answer.matches],
+                "memory": [
+                    {
+                        "source": ev.unit.source,
+                        "target": ev.unit.target,
+                        "source_spans": ev.source_spans,
+                        "target_spans": ev.target_spans,
+                        "rendering": ev.rendering,
+                        "verdict": ev.verdict,
+                    }
+                    for ev in answer.evidence
+                ],
+            }
+        )
         return
     if not answer.matches and not answer.evidence:
         click.echo(f"{term}: not in the glossary and not in the memory", err=True)
@@ -404,16 +522,21 @@ def glossary_lookup(term, db, limit, as_json) -> None:
     for kind, e in answer.matches:
         flag = "" if e.status == "approved" else f" [{e.status}]"
         click.echo(f"{e.source} → {click.style(e.target, bold=True)}{flag}   ({kind}, {e.glossary})")
-        for label, value in (("also accepted", "; ".join(e.alternatives)),
-                             ("forbidden", "; ".join(e.forbidden)), ("note", e.note),
-                             ("reference", e.reference), ("source forms", "; ".join(e.source_variants))):
+        for label, value in (
+            ("also accepted", "; ".join(e.alternatives)),
+            ("forbidden", "; ".join(e.forbidden)),
+            ("note", e.note),
+            ("reference", e.reference),
+            ("source forms", "; ".join(e.source_variants)),
+        ):
             if value:
                 click.echo(f"    {label}: {value}")
     if answer.evidence:
         click.echo("in the memory:")
     for ev in answer.evidence:
         mark = {"approved": "✓", "alternative": "✓ (alternative)", "forbidden": "✗ forbidden"}.get(
-            ev.verdict or "", "")
+            ev.verdict or "", ""
+        )
         click.echo(f"  {_highlight(ev.unit.source, ev.source_spans)}")
         click.echo(f"    → {_highlight(ev.unit.target, ev.target_spans)} {mark}".rstrip())
 
@@ -424,12 +547,16 @@ def glossary_lookup(term, db, limit, as_json) -> None:
 @glossary_option
 @click.option("--source", "source_text", default=None, help="A source segment (with --target).")
 @click.option("--target", "target_text", default=None, help="Its translation.")
-@click.option("--tsv", "tsv_file", type=click.Path(dir_okay=False), default=None,
-              help="A TSV of source<TAB>target rows (a header row is skipped).")
+@click.option(
+    "--tsv",
+    "tsv_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A TSV of source<TAB>target rows (a header row is skipped).",
+)
 @encoding_option
 @json_option
-def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file, encoding,
-                   as_json) -> None:
+def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file, encoding, as_json) -> None:
     """QA translations against the glossary and for numbers.
 
     Give --source and --target, or two aligned files ZH_FILE EN_FILE (one segment per line),
@@ -453,8 +580,10 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
         zh = read_text(files[0], encoding).splitlines()
         en = read_text(files[1], encoding).splitlines()
         if len(zh) != len(en):
-            raise UserError(f"{files[0]} has {len(zh)} lines, {files[1]} has {len(en)}: "
-                            "aligned files need one segment per line on both sides")
+            raise UserError(
+                f"{files[0]} has {len(zh)} lines, {files[1]} has {len(en)}: "
+                "aligned files need one segment per line on both sides"
+            )
         pairs = [Pair(str(n), s, t) for n, (s, t) in enumerate(zip(zh, en), 1) if s.strip()]
     else:
         raise UserError("give --source and --target, two aligned files, or --tsv FILE")

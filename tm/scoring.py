@@ -46,11 +46,13 @@ def diff(query: str, memory: str) -> list[DiffOp]:
     m_view, m_spans = folded_view(memory)
 
     def piece(text: str, spans: list[tuple[int, int]], i: int, j: int) -> str:
-        return text[spans[i][0]:spans[j - 1][1]] if i < j else ""
+        return text[spans[i][0] : spans[j - 1][1]] if i < j else ""
 
     matcher = difflib.SequenceMatcher(None, q_view, m_view, autojunk=False)
-    return [DiffOp(tag, piece(query, q_spans, i1, i2), piece(memory, m_spans, j1, j2))
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    return [
+        DiffOp(tag, piece(query, q_spans, i1, i2), piece(memory, m_spans, j1, j2))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
 
 
 def render_diff(ops: list[DiffOp]) -> str:

@@ -14,19 +14,105 @@ _ZH_BOUNDARY_RE = re.compile(f"[{re.escape(_ZH_END)}]+[{re.escape(_CLOSERS)}]*")
 
 # Abbreviations that never end an English sentence when followed by a space.
 _EN_NEVER_FINAL = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr",
-    "sen", "rep", "gov", "pres", "amb", "rev", "hon", "no", "nos", "art", "fig", "vol",
-    "pp", "p", "vs", "v", "e.g", "i.e", "cf", "approx", "dept", "est", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "mt",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "cmdr",
+    "sen",
+    "rep",
+    "gov",
+    "pres",
+    "amb",
+    "rev",
+    "hon",
+    "no",
+    "nos",
+    "art",
+    "fig",
+    "vol",
+    "pp",
+    "p",
+    "vs",
+    "v",
+    "e.g",
+    "i.e",
+    "cf",
+    "approx",
+    "dept",
+    "est",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 # Abbreviations that end a sentence only when an obvious sentence opener follows.
 _EN_MAYBE_FINAL = {
-    "etc", "a.m", "p.m", "u.s", "u.k", "u.n", "e.u", "inc", "ltd", "co", "corp", "jr", "sr",
+    "etc",
+    "a.m",
+    "p.m",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jr",
+    "sr",
 }
 _EN_OPENERS = {
-    "the", "this", "that", "these", "those", "it", "he", "she", "we", "they", "i", "you",
-    "in", "on", "at", "but", "and", "a", "an", "there", "his", "her", "our", "their",
-    "its", "as", "for", "if", "when", "while", "after", "before", "meanwhile", "however",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "he",
+    "she",
+    "we",
+    "they",
+    "i",
+    "you",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "a",
+    "an",
+    "there",
+    "his",
+    "her",
+    "our",
+    "their",
+    "its",
+    "as",
+    "for",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "meanwhile",
+    "however",
 }
 _EN_CANDIDATE_RE = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s+\S)")
 _EN_WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
@@ -60,7 +146,7 @@ def split_zh(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _ZH_BOUNDARY_RE.finditer(paragraph):
-        piece = paragraph[start:match.end()].strip()
+        piece = paragraph[start : match.end()].strip()
         if piece:
             out.append(piece)
         start = match.end()
@@ -94,14 +180,14 @@ def split_en(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _EN_CANDIDATE_RE.finditer(paragraph):
-        following = paragraph[match.end():].lstrip()
+        following = paragraph[match.end() :].lstrip()
         next_word = following.split(None, 1)[0] if following else ""
         first = next_word.lstrip("\"'“‘([")[:1]
         if not first or first.islower():
             continue
         if not _en_is_boundary(paragraph, match.start(), match.group(0), next_word):
             continue
-        out.append(paragraph[start:match.end()].strip())
+        out.append(paragraph[start : match.end()].strip())
         start = match.end()
     rest = paragraph[start:].strip()
     if rest:
@@ -118,13 +204,15 @@ def paragraphs(text: str, mode: str = "line") -> list[str]:
     """Paragraphs of a document: one per non-empty line, or per blank-line block."""
     if mode == "blank":
         blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
-        return [" ".join(line.strip() for line in b.splitlines() if line.strip()) for b in blocks
-                if b.strip()]
+        return [
+            " ".join(line.strip() for line in b.splitlines() if line.strip()) for b in blocks if b.strip()
+        ]
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def segment_text(text: str, doc: str = "doc", lang: str | None = None,
-                 para_mode: str = "line") -> list[Segment]:
+def segment_text(
+    text: str, doc: str = "doc", lang: str | None = None, para_mode: str = "line"
+) -> list[Segment]:
     """All sentences of a document with their document, paragraph and position."""
     lang = lang or guess_lang(text)
     split = split_zh if lang.startswith("zh") else split_en

@@ -231,14 +231,21 @@ class Memory:
         out: dict[int, tuple[Unit, str]] = {}
         cols = f"id, {', '.join(_UNIT_COLUMNS)}, source_key"
         for i in range(0, len(ids), SQL_VARS):
-            part = ids[i:i + SQL_VARS]
+            part = ids[i : i + SQL_VARS]
             marks = ",".join("?" * len(part))
             for row in self.conn.execute(f"SELECT {cols} FROM units WHERE id IN ({marks})", part):
                 out[row[0]] = (_unit(row[:-1]), row[-1])
         return out
 
-    def lookup(self, text: str, source_lang: str = "zh", min_score: int = 75, limit: int = 5,
-               prev: str | None = None, next: str | None = None) -> list[Match]:
+    def lookup(
+        self,
+        text: str,
+        source_lang: str = "zh",
+        min_score: int = 75,
+        limit: int = 5,
+        prev: str | None = None,
+        next: str | None = None,
+    ) -> list[Match]:
         """Best memory matches for one segment: 101/100/99 first, then fuzzy ≥ min_score."""
         if not 1 <= min_score <= 100:
             raise UserError("--min must be between 1 and 100")
@@ -256,13 +263,14 @@ class Memory:
         units = self.units_by_id(r[3] for r in ranked)
         return [self._match(text, units[uid][0], score, kind) for score, kind, _, uid in ranked]
 
-    def _exact(self, text: str, key: str, fam: str, prev: str | None,
-               next_: str | None) -> list[tuple[int, str, str, int]]:
+    def _exact(
+        self, text: str, key: str, fam: str, prev: str | None, next_: str | None
+    ) -> list[tuple[int, str, str, int]]:
         loose = loose_key(key)
         want_ctx = context_hash(prev, next_) if prev is not None or next_ is not None else None
         rows = self.conn.execute(
-            "SELECT id, source, source_lang, source_key, context, changed_at FROM units "
-            "WHERE loose_hash = ?", (_hash64(fam, loose),),
+            "SELECT id, source, source_lang, source_key, context, changed_at FROM units WHERE loose_hash = ?",
+            (_hash64(fam, loose),),
         ).fetchall()
         shown = surface(text)
         out = []
@@ -286,10 +294,11 @@ class Memory:
         for start in range(0, min(ids.size, MAX_VERIFIED), VERIFY_BATCH):
             if len(scores) >= wanted and bounds[start] < scores[0]:
                 break  # no remaining candidate can beat what we have
-            part = ids[start:start + VERIFY_BATCH].tolist()
+            part = ids[start : start + VERIFY_BATCH].tolist()
             rows = self.conn.execute(
                 "SELECT id, source_key, source_lang, changed_at FROM units "
-                f"WHERE id IN ({','.join('?' * len(part))})", part,
+                f"WHERE id IN ({','.join('?' * len(part))})",
+                part,
             )
             for uid, unit_key, lang, changed_at in rows:
                 if family(lang) != fam:
@@ -302,8 +311,9 @@ class Memory:
                         heapq.heappop(scores)
         return out
 
-    def _candidates(self, key: str, fam: str, query_len: int, min_score: int
-                    ) -> tuple[np.ndarray, np.ndarray]:
+    def _candidates(
+        self, key: str, fam: str, query_len: int, min_score: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Unit ids that may score ≥ min_score, with an upper bound of each score, best first.
 
         A unit within edit distance d keeps all but 2·d of the query's distinct grams, and a
@@ -341,12 +351,12 @@ class Memory:
         cache = self._cache
         missing = [g for g in grams if g not in cache.sizes]
         for i in range(0, len(missing), SQL_VARS):
-            part = missing[i:i + SQL_VARS]
+            part = missing[i : i + SQL_VARS]
             for gram in part:
                 cache.sizes[gram] = 0
             for gram, size in self.conn.execute(
-                f"SELECT gram, sum(n) FROM grams WHERE gram IN ({','.join('?' * len(part))}) "
-                "GROUP BY gram", part
+                f"SELECT gram, sum(n) FROM grams WHERE gram IN ({','.join('?' * len(part))}) GROUP BY gram",
+                part,
             ):
                 cache.sizes[gram] = size
         return {g: cache.sizes[g] for g in grams if cache.sizes[g]}
@@ -359,7 +369,7 @@ class Memory:
         missing = [g for g in grams if g not in cache.postings]
         by_gram: dict[int, list[np.ndarray]] = {}
         for i in range(0, len(missing), SQL_VARS):
-            part = missing[i:i + SQL_VARS]
+            part = missing[i : i + SQL_VARS]
             marks = ",".join("?" * len(part))
             for gram, blob in self.conn.execute(
                 f"SELECT gram, ids FROM grams WHERE gram IN ({marks}) ORDER BY gram, chunk", part
@@ -378,8 +388,9 @@ class Memory:
 
     # ------------------------------------------------------------- concordance
 
-    def concordance(self, text: str, limit: int = 20, side: str = "both",
-                    lang: str | None = None) -> list[ConcordanceHit]:
+    def concordance(
+        self, text: str, limit: int = 20, side: str = "both", lang: str | None = None
+    ) -> list[ConcordanceHit]:
         """Units whose source or target contains ``text``, the hit spans marked, best first."""
         key = matching_key(text)
         if not key:
@@ -416,9 +427,10 @@ class Memory:
         hits = []
         needle = "".join(key.split()).casefold()
         for start in range(0, ids.size, 2000):  # newest first, until enough verified hits
-            chunk = ids[::-1][start:start + 2000]
-            for unit, unit_key in sorted(self.units_by_id(chunk).values(),
-                                         key=lambda pair: -(pair[0].id or 0)):
+            chunk = ids[::-1][start : start + 2000]
+            for unit, unit_key in sorted(
+                self.units_by_id(chunk).values(), key=lambda pair: -(pair[0].id or 0)
+            ):
                 if needle not in "".join(unit_key.split()).casefold():
                     continue
                 spans = find_in_original(unit.source, key)
@@ -451,13 +463,20 @@ class Memory:
 
     def stats(self) -> dict:
         q = self.conn.execute
-        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")
-                   if p.name in (self.path.name, self.path.name + "-wal"))
+        size = sum(
+            p.stat().st_size
+            for p in self.path.parent.glob(self.path.name + "*")
+            if p.name in (self.path.name, self.path.name + "-wal")
+        )
         return {
             "path": str(self.path),
             "units": q("SELECT count(*) FROM units").fetchone()[0],
-            "language_pairs": {f"{s}→{t}": n for s, t, n in q(
-                "SELECT source_lang, target_lang, count(*) FROM units GROUP BY 1, 2 ORDER BY 3 DESC")},
+            "language_pairs": {
+                f"{s}→{t}": n
+                for s, t, n in q(
+                    "SELECT source_lang, target_lang, count(*) FROM units GROUP BY 1, 2 ORDER BY 3 DESC"
+                )
+            },
             "origins": dict(q("SELECT origin, count(*) FROM units GROUP BY 1 ORDER BY 2 DESC").fetchall()),
             "documents": q("SELECT count(DISTINCT document) FROM units").fetchone()[0],
             "size_bytes": size,
@@ -466,8 +485,8 @@ class Memory:
 
 
 _UPSERT = f"""
-INSERT INTO units ({', '.join(_UNIT_COLUMNS)}, source_key, loose_hash, pair_hash)
-VALUES ({', '.join(':' + c for c in _UNIT_COLUMNS)}, :source_key, :loose_hash, :pair_hash)
+INSERT INTO units ({", ".join(_UNIT_COLUMNS)}, source_key, loose_hash, pair_hash)
+VALUES ({", ".join(":" + c for c in _UNIT_COLUMNS)}, :source_key, :loose_hash, :pair_hash)
 ON CONFLICT (pair_hash) DO UPDATE SET
     origin = CASE WHEN units.origin = 'reviewed' THEN units.origin ELSE excluded.origin END,
     document = coalesce(excluded.document, units.document),
@@ -521,12 +540,15 @@ class _PostingWriter:
         self.flush()
         grams = sorted(self.touched)
         for i in range(0, len(grams), SQL_VARS):
-            part = grams[i:i + SQL_VARS]
+            part = grams[i : i + SQL_VARS]
             marks = ",".join("?" * len(part))
-            crowded = [r[0] for r in self.conn.execute(
-                f"SELECT gram FROM grams WHERE gram IN ({marks}) GROUP BY gram HAVING count(*) > ?",
-                (*part, MAX_CHUNKS),
-            )]
+            crowded = [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT gram FROM grams WHERE gram IN ({marks}) GROUP BY gram HAVING count(*) > ?",
+                    (*part, MAX_CHUNKS),
+                )
+            ]
             for gram in crowded:
                 self._merge(gram)
 
@@ -534,8 +556,10 @@ class _PostingWriter:
         rows = self.conn.execute("SELECT chunk, ids FROM grams WHERE gram = ?", (gram,)).fetchall()
         merged = np.unique(np.concatenate([np.frombuffer(b, dtype="<u4") for _, b in rows]))
         self.conn.execute("DELETE FROM grams WHERE gram = ?", (gram,))
-        self.conn.execute("INSERT INTO grams (gram, chunk, n, ids) VALUES (?, ?, ?, ?)",
-                          (gram, min(c for c, _ in rows), merged.size, merged.astype("<u4").tobytes()))
+        self.conn.execute(
+            "INSERT INTO grams (gram, chunk, n, ids) VALUES (?, ?, ?, ?)",
+            (gram, min(c for c, _ in rows), merged.size, merged.astype("<u4").tobytes()),
+        )
 
 
 def _count_ids(lists: list[np.ndarray], threshold: int) -> tuple[np.ndarray, np.ndarray]:
@@ -595,8 +619,9 @@ class _LengthIndex:
         if stamp is not None and stamp == self.stamp:
             return self.lengths
         self.stamp = stamp
-        rows = conn.execute("SELECT batch, ids, lens FROM unit_lengths WHERE batch > ? ORDER BY batch",
-                            (self.loaded,)).fetchall()
+        rows = conn.execute(
+            "SELECT batch, ids, lens FROM unit_lengths WHERE batch > ? ORDER BY batch", (self.loaded,)
+        ).fetchall()
         if rows:
             ids = np.concatenate([np.frombuffer(r[1], "<u4") for r in rows])
             lens = np.concatenate([np.frombuffer(r[2], "<u2") for r in rows])

@@ -20,11 +20,11 @@ from functools import lru_cache
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RE = re.compile(f"[{_HAN}]")
 # A Han character followed by one parenthesized pinyin syllable (tone marks or a tone number).
-_RUBY_RE = re.compile(
-    f"([{_HAN}])" r"[(（]([a-zA-ZüÜvV\u00c0-\u024f\u0300-\u036f]{1,8}[0-5]?)[)）]"
-)
+_RUBY_RE = re.compile(f"([{_HAN}])" r"[(（]([a-zA-ZüÜvV\u00c0-\u024f\u0300-\u036f]{1,8}[0-5]?)[)）]")
 _SPACE_RE = re.compile(r"\s+")
-_SPACE_BETWEEN_HAN_RE = re.compile(f"(?<=[{_HAN}，。、；：？！“”‘’（）《》]) (?=[{_HAN}，。、；：？！“”‘’（）《》])")
+_SPACE_BETWEEN_HAN_RE = re.compile(
+    f"(?<=[{_HAN}，。、；：？！“”‘’（）《》]) (?=[{_HAN}，。、；：？！“”‘’（）《》])"
+)
 
 
 def is_han(char: str) -> bool:
@@ -122,8 +122,12 @@ def matching_key(text: str) -> str:
 
 def _is_fixed_point(key: str) -> bool:
     """A cheap proof that _key_once(key) == key: each step would leave it unchanged."""
-    return ("(" not in key and unicodedata.is_normalized("NFKC", key)
-            and to_simplified(key) == key and normalize_space(key) == key)
+    return (
+        "(" not in key
+        and unicodedata.is_normalized("NFKC", key)
+        and to_simplified(key) == key
+        and normalize_space(key) == key
+    )
 
 
 _NOT_WORD_RE = re.compile(r"[\W_]+")
@@ -158,8 +162,7 @@ def folded_view(text: str) -> tuple[str, list[tuple[int, int]]]:
 
     Searching a space-free matching key in the view gives spans in the original text.
     """
-    skip = {m.start(2) - 1: m.end() for m in _RUBY_RE.finditer(text)
-            if is_reading_of(m.group(2), m.group(1))}
+    skip = {m.start(2) - 1: m.end() for m in _RUBY_RE.finditer(text) if is_reading_of(m.group(2), m.group(1))}
     view: list[str] = []
     spans: list[tuple[int, int]] = []
     i = 0

@@ -15,16 +15,16 @@ def decode(data: bytes, encoding: str = "utf-8", name: str = "input") -> str:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise UserError(f"unknown encoding {encoding!r}; try one of: {', '.join(ENCODINGS)}")
+        raise UserError(f"unknown encoding {encoding!r}; try one of: {', '.join(ENCODINGS)}") from None
     if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
         offset_shift = len(codecs.BOM_UTF8)
     else:
         offset_shift = 0
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        bad = data[exc.start:exc.start + 4].hex(" ")
+        bad = data[exc.start : exc.start + 4].hex(" ")
         others = [e for e in ENCODINGS if e != encoding.lower()]
         raise UserError(
             f"{name}: not valid {encoding} at byte offset {exc.start + offset_shift} "

@@ -13,8 +13,10 @@ def hardened_parser(name: str) -> expat.XMLParserType:
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
     def refuse_entity(entity, *_args) -> None:
-        raise UserError(f"{name}: line {parser.CurrentLineNumber}: entity declaration {entity!r} "
-                        "refused (entities are not allowed)")
+        raise UserError(
+            f"{name}: line {parser.CurrentLineNumber}: entity declaration {entity!r} "
+            "refused (entities are not allowed)"
+        )
 
     def refuse_external(*_args) -> int:
         raise UserError(f"{name}: line {parser.CurrentLineNumber}: external entity refused")
@@ -32,7 +34,9 @@ def feed(parser: expat.XMLParserType, handle, name: str, chunk: int = 1 << 16):
         try:
             parser.Parse(data, not data)
         except expat.ExpatError as exc:
-            raise UserError(f"{name}: line {exc.lineno}: bad XML ({expat.errors.messages[exc.code]})") from None
+            raise UserError(
+                f"{name}: line {exc.lineno}: bad XML ({expat.errors.messages[exc.code]})"
+            ) from None
         yield
         if not data:
             return

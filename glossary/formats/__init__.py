@@ -10,8 +10,19 @@ from tm.errors import UserError
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".tbx": "tbx", ".xml": "tbx"}
 # Columns of the tabular formats, in order; lists are written "a; b; c".
-COLUMNS = ["source", "target", "source_variants", "alternatives", "forbidden", "note", "domain",
-           "reference", "status", "case_sensitive", "glossary"]
+COLUMNS = [
+    "source",
+    "target",
+    "source_variants",
+    "alternatives",
+    "forbidden",
+    "note",
+    "domain",
+    "reference",
+    "status",
+    "case_sensitive",
+    "glossary",
+]
 LIST_COLUMNS = ("source_variants", "alternatives", "forbidden")
 REQUIRED = ("source", "target")
 assert set(COLUMNS) <= {f.name for f in fields(Entry)}
@@ -22,8 +33,9 @@ def format_of(path: str | Path, given: str | None = None) -> str:
         return given
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise UserError(f"{path}: cannot tell the glossary format from the extension; "
-                        "pass --format csv|tsv|xlsx|tbx")
+        raise UserError(
+            f"{path}: cannot tell the glossary format from the extension; pass --format csv|tsv|xlsx|tbx"
+        )
     return fmt
 
 
@@ -46,10 +58,15 @@ def check_header(header: list[str], name: str) -> list[str]:
     missing = [h for h in REQUIRED if h not in header]
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if unknown or missing or duplicated:
-        problems = "; ".join(p for p in (
-            "unknown columns: " + ", ".join(unknown) if unknown else "",
-            "missing columns: " + ", ".join(missing) if missing else "",
-            "repeated columns: " + ", ".join(duplicated) if duplicated else "") if p)
+        problems = "; ".join(
+            p
+            for p in (
+                "unknown columns: " + ", ".join(unknown) if unknown else "",
+                "missing columns: " + ", ".join(missing) if missing else "",
+                "repeated columns: " + ", ".join(duplicated) if duplicated else "",
+            )
+            if p
+        )
         raise UserError(f"{name}: line 1: {problems}; the columns are: {', '.join(COLUMNS)}")
     return header
 

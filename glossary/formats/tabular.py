@@ -14,8 +14,9 @@ from tm.textio import read_text
 
 
 def read_table(path: str | Path, fmt: str, encoding: str = "utf-8") -> Iterator[tuple[int, Entry]]:
-    reader = csv.reader(read_text(path, encoding).splitlines(keepends=True),
-                        delimiter="\t" if fmt == "tsv" else ",")
+    reader = csv.reader(
+        read_text(path, encoding).splitlines(keepends=True), delimiter="\t" if fmt == "tsv" else ","
+    )
     header = next(reader, None)
     if not header:
         raise UserError(f"{path}: empty file; expected a header row: {', '.join(COLUMNS)}")

@@ -20,8 +20,11 @@ from tm.xmlsafe import feed, hardened_parser
 _CONCEPT = {"termEntry", "conceptEntry"}
 _LANG = {"langSet", "langSec"}
 _TERM_CONTAINER = {"tig", "ntig", "termSec"}
-PREFERRED, ADMITTED, DEPRECATED = ("preferredTerm-admn-sts", "admittedTerm-admn-sts",
-                                   "deprecatedTerm-admn-sts")
+PREFERRED, ADMITTED, DEPRECATED = (
+    "preferredTerm-admn-sts",
+    "admittedTerm-admn-sts",
+    "deprecatedTerm-admn-sts",
+)
 
 
 class _Reader:
@@ -49,7 +52,9 @@ class _Reader:
         elif tag in _LANG and self.concept is not None:
             self.lang = attrs.get("xml:lang") or attrs.get("lang")
             if not self.lang:
-                raise UserError(f"{self.name}: line {self.parser.CurrentLineNumber}: <{tag}> without xml:lang")
+                raise UserError(
+                    f"{self.name}: line {self.parser.CurrentLineNumber}: <{tag}> without xml:lang"
+                )
             self.concept["langs"].setdefault(self.lang, [])
         elif tag in _TERM_CONTAINER and self.lang is not None:
             self.term = {"term": None, "notes": {}}
@@ -108,7 +113,8 @@ def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: s
     fields = concept["fields"]
     case = fields.get("x-caseSensitive", "").lower() in ("yes", "true", "1")
     return Entry(
-        source=sources[0]["term"], target=allowed[0]["term"],
+        source=sources[0]["term"],
+        target=allowed[0]["term"],
         source_variants=[t["term"] for t in sources[1:]],
         alternatives=[t["term"] for t in allowed[1:]],
         forbidden=forbidden,
@@ -121,8 +127,9 @@ def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: s
     )
 
 
-def read_tbx(path: str | Path, source_lang: str = "zh", target_lang: str = "en"
-             ) -> Iterator[tuple[int, Entry]]:
+def read_tbx(
+    path: str | Path, source_lang: str = "zh", target_lang: str = "en"
+) -> Iterator[tuple[int, Entry]]:
     reader = _Reader(str(path))
     try:
         handle = open(path, "rb")
@@ -138,25 +145,33 @@ def read_tbx(path: str | Path, source_lang: str = "zh", target_lang: str = "en"
 
 
 def _term(text: str, status: str) -> str:
-    return (f"        <termSec><term>{escape(text)}</term>"
-            f'<termNote type="administrativeStatus">{status}</termNote></termSec>\n')
+    return (
+        f"        <termSec><term>{escape(text)}</term>"
+        f'<termNote type="administrativeStatus">{status}</termNote></termSec>\n'
+    )
 
 
 def write_tbx(entries: Iterable[Entry], path: str | Path) -> int:
     count = 0
     with atomic_write(path) as out:
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                  '<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">\n'
-                  "  <tbxHeader><fileDesc><sourceDesc><p>Exported by tm</p></sourceDesc></fileDesc>"
-                  "</tbxHeader>\n  <text>\n    <body>\n")
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">\n'
+            "  <tbxHeader><fileDesc><sourceDesc><p>Exported by tm</p></sourceDesc></fileDesc>"
+            "</tbxHeader>\n  <text>\n    <body>\n"
+        )
         for e in entries:
             count += 1
             out.write(f'    <conceptEntry id="c{count}">\n')
             for type_, value in (("subjectField", e.domain),):
                 if value:
                     out.write(f'      <descrip type="{type_}">{escape(value)}</descrip>\n')
-            admins = (("source", e.reference), ("x-status", e.status), ("x-glossary", e.glossary),
-                      ("x-caseSensitive", "yes" if e.case_sensitive else None))
+            admins = (
+                ("source", e.reference),
+                ("x-status", e.status),
+                ("x-glossary", e.glossary),
+                ("x-caseSensitive", "yes" if e.case_sensitive else None),
+            )
             for type_, value in admins:
                 if value:
                     out.write(f'      <admin type="{type_}">{escape(value)}</admin>\n')

@@ -34,7 +34,7 @@ def read_xlsx(path: str | Path) -> Iterator[tuple[int, Entry]]:
             cells = ["" if v is None else str(v) for v in row]
             if not any(c.strip() for c in cells):
                 continue
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
                 raise UserError(f"{path}: line {line}: values beyond the header's {len(header)} columns")
             cells += [""] * (len(header) - len(cells))
             try:

@@ -21,9 +21,15 @@ def _dialect(fmt: str) -> dict:
     return {"delimiter": "\t" if fmt == "tsv" else ","}
 
 
-def read_table(path: str | Path, fmt: str, source_lang: str | None = None,
-               target_lang: str | None = None, origin: str | None = None,
-               document: str | None = None, encoding: str = "utf-8") -> Iterator[Unit]:
+def read_table(
+    path: str | Path,
+    fmt: str,
+    source_lang: str | None = None,
+    target_lang: str | None = None,
+    origin: str | None = None,
+    document: str | None = None,
+    encoding: str = "utf-8",
+) -> Iterator[Unit]:
     """Yield units from a TSV/CSV file with a header row naming the columns."""
     try:
         data = Path(path).read_bytes()
@@ -52,8 +58,12 @@ def read_table(path: str | Path, fmt: str, source_lang: str | None = None,
         values = {k: (v if v != "" else None) for k, v in zip(header, row)}
         if not values.get("source") or not values.get("target"):
             raise UserError(f"{path}: line {line}: empty source or target")
-        defaults = {"source_lang": source_lang or "zh", "target_lang": target_lang or "en",
-                    "origin": "imported", "document": document}
+        defaults = {
+            "source_lang": source_lang or "zh",
+            "target_lang": target_lang or "en",
+            "origin": "imported",
+            "document": document,
+        }
         for name, default in defaults.items():
             if values.get(name) is None and default is not None:
                 values[name] = default

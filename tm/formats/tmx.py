@@ -78,8 +78,13 @@ class _TmxReader:
             if self.source_lang is None and srclang and srclang != "*all*":
                 self.source_lang = srclang
         elif tag == "tu":
-            self.tu = {"line": self.parser.CurrentLineNumber, "tuvs": [], "attrs": attrs, "props": {},
-                       "notes": []}
+            self.tu = {
+                "line": self.parser.CurrentLineNumber,
+                "tuvs": [],
+                "attrs": attrs,
+                "props": {},
+                "notes": [],
+            }
         elif tag == "tuv" and self.tu is not None:
             self.tuv_lang = attrs.get("xml:lang") or attrs.get("lang")
             if not self.tuv_lang:
@@ -125,20 +130,26 @@ class _TmxReader:
         if attrs.get("srclang") and attrs["srclang"] != "*all*":
             src_lang = attrs["srclang"]
         src = [(lang, seg) for lang, seg in tu["tuvs"] if family(lang) == family(src_lang)]
-        tgt = [(lang, seg) for lang, seg in tu["tuvs"] if family(lang) == family(self.target_lang)
-               and family(lang) != family(src_lang)]
+        tgt = [
+            (lang, seg)
+            for lang, seg in tu["tuvs"]
+            if family(lang) == family(self.target_lang) and family(lang) != family(src_lang)
+        ]
         if not src:
             raise UserError(f"{self.name}: line {line}: <tu> has no <seg> in the source language {src_lang}")
         if not tgt:
             raise UserError(
-                f"{self.name}: line {line}: <tu> has no <seg> in the target language {self.target_lang}")
+                f"{self.name}: line {line}: <tu> has no <seg> in the target language {self.target_lang}"
+            )
         if not src[0][1].strip() or not tgt[0][1].strip():
             raise UserError(f"{self.name}: line {line}: <tu> has an empty <seg>")
         props = tu["props"]
         try:
             return Unit(
-                source=src[0][1], target=tgt[0][1],
-                source_lang=normalize_lang(src[0][0]), target_lang=normalize_lang(tgt[0][0]),
+                source=src[0][1],
+                target=tgt[0][1],
+                source_lang=normalize_lang(src[0][0]),
+                target_lang=normalize_lang(tgt[0][0]),
                 origin=props.get("x-origin", "imported"),
                 document=props.get("x-document"),
                 context=props.get("x-context"),
@@ -152,8 +163,13 @@ class _TmxReader:
             raise UserError(f"{self.name}: line {line}: {exc}") from None
 
 
-def read_tmx(path: str | Path, source_lang: str | None = None, target_lang: str = "en",
-             origin: str | None = None, document: str | None = None) -> Iterator[Unit]:
+def read_tmx(
+    path: str | Path,
+    source_lang: str | None = None,
+    target_lang: str = "en",
+    origin: str | None = None,
+    document: str | None = None,
+) -> Iterator[Unit]:
     """Yield the units of a TMX file as the parser reaches them."""
     reader = _TmxReader(str(path), source_lang, target_lang)
     try:
@@ -186,8 +202,12 @@ def write_tmx(units: Iterator[Unit], out: IO[str], source_lang: str = "*all*") -
     )
     count = 0
     for u in units:
-        attrs = {"creationdate": iso_to_tmx_date(u.created_at), "creationid": u.created_by,
-                 "changedate": iso_to_tmx_date(u.changed_at), "changeid": u.changed_by}
+        attrs = {
+            "creationdate": iso_to_tmx_date(u.created_at),
+            "creationid": u.created_by,
+            "changedate": iso_to_tmx_date(u.changed_at),
+            "changeid": u.changed_by,
+        }
         if source_lang == "*all*":
             attrs["srclang"] = u.source_lang
         attr_text = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items() if v)
