@@ -6,6 +6,19 @@ from dataclasses import dataclass, field
 
 STATUSES = ("approved", "proposed", "deprecated")
 DEFAULT_GLOSSARY = "general"
+# What a translator curates in an entry (and what the interchange formats carry, with glossary).
+CONTENT_FIELDS = (
+    "source",
+    "target",
+    "source_variants",
+    "alternatives",
+    "forbidden",
+    "note",
+    "domain",
+    "reference",
+    "status",
+    "case_sensitive",
+)
 
 
 @dataclass

@@ -5,33 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from glossary.match import Recognizer, term_key
-from glossary.model import DEFAULT_GLOSSARY, STATUSES, Entry
+from glossary.model import CONTENT_FIELDS, DEFAULT_GLOSSARY, STATUSES, Entry
 from tm.errors import UserError
 from tm.langs import normalize_lang
 from tm.store import now
 from tm.text import matching_key
 
-_COLUMNS = (
-    "id",
-    "glossary",
-    "source",
-    "target",
-    "source_variants",
-    "alternatives",
-    "forbidden",
-    "note",
-    "domain",
-    "reference",
-    "status",
-    "case_sensitive",
-    "source_lang",
-    "target_lang",
-    "created_at",
-    "changed_at",
-)
+_COLUMNS = [f.name for f in fields(Entry)]  # the select list, in the dataclass's order
 _FIELDS = ", ".join("t." + c for c in _COLUMNS)
 _SELECT = f"SELECT {_FIELDS} FROM terms t"
 
@@ -303,16 +286,4 @@ class Termbase:
 
 
 def _same(a: Entry, b: Entry) -> bool:
-    fields_ = (
-        "source",
-        "target",
-        "source_variants",
-        "alternatives",
-        "forbidden",
-        "note",
-        "domain",
-        "reference",
-        "status",
-        "case_sensitive",
-    )
-    return all(getattr(a, f) == getattr(b, f) for f in fields_)
+    return all(getattr(a, f) == getattr(b, f) for f in CONTENT_FIELDS)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 from tm.errors import UserError
@@ -45,3 +47,21 @@ def read_text(path: str | Path, encoding: str = "utf-8") -> str:
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror})") from None
     return decode(data, encoding, str(path))
+
+
+def read_csv(path: str | Path, delimiter: str, encoding: str = "utf-8") -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV/TSV file: the header row first, then the non-blank rows, each
+    checked to have as many cells as the header."""
+    reader = csv.reader(read_text(path, encoding).splitlines(keepends=True), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        raise UserError(f"{path}: empty file; expected a header row")
+    yield 1, header
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise UserError(
+                f"{path}: line {reader.line_num}: {len(row)} columns, the header has {len(header)}"
+            )
+        yield reader.line_num, row

@@ -27,8 +27,18 @@ def hardened_parser(name: str) -> expat.XMLParserType:
     return parser
 
 
-def feed(parser: expat.XMLParserType, handle, name: str, chunk: int = 1 << 16):
-    """Parse a binary file in chunks, yielding after each so callers can stream results."""
+def parse_file(parser: expat.XMLParserType, path, chunk: int = 1 << 16):
+    """Parse a file in chunks, yielding after each so that callers can stream results."""
+    name = str(path)
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise UserError(f"{name}: cannot read ({exc.strerror})") from None
+    with handle:
+        yield from _feed(parser, handle, name, chunk)
+
+
+def _feed(parser: expat.XMLParserType, handle, name: str, chunk: int):
     while True:
         data = handle.read(chunk)
         try:

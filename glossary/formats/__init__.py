@@ -5,24 +5,12 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-from glossary.model import Entry
+from glossary.model import CONTENT_FIELDS, Entry
 from tm.errors import UserError
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".tbx": "tbx", ".xml": "tbx"}
 # Columns of the tabular formats, in order; lists are written "a; b; c".
-COLUMNS = [
-    "source",
-    "target",
-    "source_variants",
-    "alternatives",
-    "forbidden",
-    "note",
-    "domain",
-    "reference",
-    "status",
-    "case_sensitive",
-    "glossary",
-]
+COLUMNS = [*CONTENT_FIELDS, "glossary"]
 LIST_COLUMNS = ("source_variants", "alternatives", "forbidden")
 REQUIRED = ("source", "target")
 assert set(COLUMNS) <= {f.name for f in fields(Entry)}

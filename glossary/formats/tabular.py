@@ -10,23 +10,14 @@ from glossary.formats import COLUMNS, cells_of, check_header, entry_from_cells
 from glossary.model import Entry
 from tm.atomic import atomic_write
 from tm.errors import UserError
-from tm.textio import read_text
+from tm.textio import read_csv
 
 
 def read_table(path: str | Path, fmt: str, encoding: str = "utf-8") -> Iterator[tuple[int, Entry]]:
-    reader = csv.reader(
-        read_text(path, encoding).splitlines(keepends=True), delimiter="\t" if fmt == "tsv" else ","
-    )
-    header = next(reader, None)
-    if not header:
-        raise UserError(f"{path}: empty file; expected a header row: {', '.join(COLUMNS)}")
+    rows = read_csv(path, "\t" if fmt == "tsv" else ",", encoding)
+    _, header = next(rows)
     header = check_header(header, str(path))
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise UserError(f"{path}: line {line}: {len(row)} columns, the header has {len(header)}")
+    for line, row in rows:
         try:
             yield line, entry_from_cells(dict(zip(header, row)), line)
         except UserError as exc:

@@ -15,7 +15,7 @@ from glossary.model import Entry
 from tm.atomic import atomic_write
 from tm.errors import UserError
 from tm.langs import family
-from tm.xmlsafe import feed, hardened_parser
+from tm.xmlsafe import hardened_parser, parse_file
 
 _CONCEPT = {"termEntry", "conceptEntry"}
 _LANG = {"langSet", "langSec"}
@@ -131,15 +131,10 @@ def read_tbx(
     path: str | Path, source_lang: str = "zh", target_lang: str = "en"
 ) -> Iterator[tuple[int, Entry]]:
     reader = _Reader(str(path))
-    try:
-        handle = open(path, "rb")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        for _ in feed(reader.parser, handle, str(path)):
-            for line, concept in reader.ready:
-                yield line, _entry(concept, line, str(path), source_lang, target_lang)
-            reader.ready.clear()
+    for _ in parse_file(reader.parser, path):
+        for line, concept in reader.ready:
+            yield line, _entry(concept, line, str(path), source_lang, target_lang)
+        reader.ready.clear()
     if not reader.root_seen:
         raise UserError(f"{path}: empty file, not TBX")
 

@@ -11,7 +11,7 @@ from typing import IO
 from tm.atomic import atomic_write
 from tm.errors import UserError
 from tm.store import Unit
-from tm.textio import decode
+from tm.textio import read_csv
 
 COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
 REQUIRED = ("source", "target")
@@ -31,15 +31,8 @@ def read_table(
     encoding: str = "utf-8",
 ) -> Iterator[Unit]:
     """Yield units from a TSV/CSV file with a header row naming the columns."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    text = decode(data, encoding, str(path))
-    reader = csv.reader(text.splitlines(keepends=True), **_dialect(fmt))
-    header = next(reader, None)
-    if not header:
-        raise UserError(f"{path}: empty file; expected a header row with at least: source, target")
+    rows = read_csv(path, _dialect(fmt)["delimiter"], encoding)
+    _, header = next(rows)
     header = [h.strip().lower() for h in header]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [h for h in REQUIRED if h not in header]
@@ -49,12 +42,7 @@ def read_table(
             f"{'; ' if unknown and missing else ''}{'missing: ' + ', '.join(missing) if missing else ''}); "
             f"columns are: {', '.join(COLUMNS)}"
         )
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise UserError(f"{path}: line {line}: {len(row)} columns, the header has {len(header)}")
+    for line, row in rows:
         values = {k: (v if v != "" else None) for k, v in zip(header, row)}
         if not values.get("source") or not values.get("target"):
             raise UserError(f"{path}: line {line}: empty source or target")

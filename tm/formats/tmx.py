@@ -18,7 +18,7 @@ from tm.atomic import atomic_write
 from tm.errors import UserError
 from tm.langs import family, normalize_lang
 from tm.store import Unit
-from tm.xmlsafe import feed, hardened_parser
+from tm.xmlsafe import hardened_parser, parse_file
 
 _INLINE_SKIP = {"bpt", "ept", "ph", "it", "ut"}  # native codes, not text
 _PROPS = {"x-origin": "origin", "x-document": "document", "x-context": "context"}
@@ -172,19 +172,14 @@ def read_tmx(
 ) -> Iterator[Unit]:
     """Yield the units of a TMX file as the parser reaches them."""
     reader = _TmxReader(str(path), source_lang, target_lang)
-    try:
-        handle = open(path, "rb")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        for _ in feed(reader.parser, handle, str(path)):
-            for unit in reader.ready:
-                if origin:
-                    unit.origin = origin
-                if document and not unit.document:
-                    unit.document = document
-                yield unit
-            reader.ready.clear()
+    for _ in parse_file(reader.parser, path):
+        for unit in reader.ready:
+            if origin:
+                unit.origin = origin
+            if document and not unit.document:
+                unit.document = document
+            yield unit
+        reader.ready.clear()
     if not reader.seen_root:
         raise UserError(f"{path}: empty file, not TMX")
 
