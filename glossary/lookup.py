@@ -75,7 +75,7 @@ def find_entries(termbase: Termbase, term: str, limit: int = 10) -> list[tuple[s
         if ids:
             rows = conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
             order = {i: n for n, i in enumerate(ids)}
-            add("fuzzy", sorted(rows, key=lambda r: order[r[0]]))
+            add("fuzzy", sorted(rows, key=lambda r: order[_entry(r).id]))
     return out
 
 
