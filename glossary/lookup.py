@@ -52,30 +52,39 @@ def find_entries(termbase: Termbase, term: str, limit: int = 10) -> list[tuple[s
         )
         return out
     key = matching_key(term)
-    add(
-        "exact",
-        conn.execute(
-            f"{_SELECT} WHERE instr(char(10) || t.search_keys || char(10), char(10) || ? || char(10)) > 0",
-            (key,),
-        ),
-    )
-    add(
-        "contains",
-        conn.execute(
-            f"{_SELECT} WHERE instr(t.search_keys, ?) > 0 ORDER BY length(t.source_key) LIMIT ?", (key, limit)
-        ),
-    )
-    if len(out) < limit:
+
+    def by_ids(ids: list[int]) -> list[tuple]:
+        if not ids:
+            return []
+        rows = conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        order = {i: n for n, i in enumerate(ids)}
+        return sorted(rows, key=lambda r: order[_entry(r).id])
+
+    exact = [r[0] for r in conn.execute("SELECT term_id FROM term_forms WHERE form_key = ?", (key,))]
+    add("exact", by_ids(exact))
+    containing = conn.execute(
+        "SELECT term_id FROM term_forms WHERE instr(form_key, ?) > 0 AND form_key != ? "
+        "ORDER BY length(form_key) LIMIT ?",
+        (key, key, limit),
+    ).fetchall()
+    add("contains", by_ids([r[0] for r in containing]))
+    if not out:  # nothing contains the term: maybe it was mistyped or converted differently
         from rapidfuzz import fuzz, process
 
-        keys = conn.execute("SELECT id, search_keys FROM terms").fetchall()
-        choices = {(i, k): k for i, keys_ in keys for k in keys_.split("\n")}
+        choices = dict(
+            conn.execute(
+                "SELECT rowid, form_key FROM term_forms WHERE length(form_key) BETWEEN ? AND ?",
+                (max(1, len(key) // 2), 2 * len(key) + 1),
+            ).fetchall()
+        )
         best = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=60, limit=limit * 2)
-        ids = [i for _, _, (i, _) in best if i not in seen]
-        if ids:
-            rows = conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
-            order = {i: n for n, i in enumerate(ids)}
-            add("fuzzy", sorted(rows, key=lambda r: order[_entry(r).id]))
+        forms = conn.execute(
+            f"SELECT rowid, term_id FROM term_forms WHERE rowid IN ({','.join('?' * len(best))})",
+            [rowid for _, _, rowid in best],
+        ).fetchall()
+        term_of = dict(forms)
+        ids = [term_of[rowid] for _, _, rowid in best if rowid in term_of]
+        add("fuzzy", by_ids(list(dict.fromkeys(ids))))
     return out
 
 

@@ -184,14 +184,16 @@ class Termbase:
     def remove(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> bool:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            cursor = self.conn.execute(
-                "DELETE FROM terms WHERE glossary = ? AND source_key = ?", (glossary, matching_key(source))
-            )
+            removed = self.conn.execute(
+                "DELETE FROM terms WHERE glossary = ? AND source_key = ? RETURNING id",
+                (glossary, matching_key(source)),
+            ).fetchall()
+            self.conn.executemany("DELETE FROM term_forms WHERE term_id = ?", removed)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        return cursor.rowcount > 0
+        return bool(removed)
 
     def import_entries(
         self,
@@ -272,9 +274,10 @@ class Termbase:
         values = self._values(entry, key)
         stamp = now()
         values.update(created_at=entry.created_at or stamp, changed_at=entry.changed_at or stamp)
-        self.conn.execute(
+        cursor = self.conn.execute(
             f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values
         )
+        self._index_forms(cursor.lastrowid, values["search_keys"])
 
     def _update(self, term_id: int, entry: Entry, key: str) -> None:
         values = self._values(entry, key)
@@ -282,6 +285,14 @@ class Termbase:
         self.conn.execute(
             f"UPDATE terms SET {', '.join(f'{k} = :{k}' for k in values)} WHERE id = :id",
             {**values, "id": term_id},
+        )
+        self._index_forms(term_id, values["search_keys"])
+
+    def _index_forms(self, term_id: int, search_keys: str) -> None:
+        self.conn.execute("DELETE FROM term_forms WHERE term_id = ?", (term_id,))
+        self.conn.executemany(
+            "INSERT INTO term_forms (form_key, term_id) VALUES (?, ?)",
+            [(k, term_id) for k in set(search_keys.split("\n"))],
         )
 
 

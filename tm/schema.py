@@ -79,6 +79,13 @@ CREATE TABLE terms (
     UNIQUE (glossary, source_key)
 );
 CREATE INDEX terms_key ON terms(source_key);
+-- Every source form's matching key, for exact and substring look-ups of terms.
+CREATE TABLE term_forms (
+    form_key TEXT NOT NULL,
+    term_id  INTEGER NOT NULL REFERENCES terms(id)
+);
+CREATE INDEX term_forms_key ON term_forms(form_key);
+CREATE INDEX term_forms_term ON term_forms(term_id);
 """
 
 # Each step takes the database from version i to i + 1; append, never edit.

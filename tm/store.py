@@ -419,27 +419,34 @@ class Memory:
             if len(lists) < len(set(G.inner_grams(key, fam))):
                 return []  # some bigram occurs nowhere
             lists.sort(key=len)
-            ids = np.unique(lists[0])
-            for other in lists[1:]:
-                ids = np.intersect1d(ids, other, assume_unique=False)
+            ids = lists[0]
+            for other in lists[1:]:  # sorted, duplicate-free lists: probe the longer one
+                pos = np.minimum(np.searchsorted(other, ids), other.size - 1)
+                ids = ids[other[pos] == ids]
                 if ids.size == 0:
                     return []
-        hits = []
         needle = "".join(key.split()).casefold()
-        for start in range(0, ids.size, 2000):  # newest first, until enough verified hits
-            chunk = ids[::-1][start : start + 2000]
-            for unit, unit_key in sorted(
-                self.units_by_id(chunk).values(), key=lambda pair: -(pair[0].id or 0)
-            ):
-                if needle not in "".join(unit_key.split()).casefold():
-                    continue
-                spans = find_in_original(unit.source, key)
-                if spans:
-                    hits.append(ConcordanceHit(unit, "source", spans))
-            if len(hits) >= 5 * limit:
+        ranked: list[tuple[int, int, int]] = []  # (-occurrences, key length, -id)
+        newest_first = ids[::-1].tolist()
+        step = 4 * limit
+        for start in range(0, len(newest_first), step):  # verify until enough real hits
+            part = newest_first[start : start + step]
+            step = min(step * 4, SQL_VARS)
+            rows = self.conn.execute(
+                f"SELECT id, source_key FROM units WHERE id IN ({','.join('?' * len(part))})", part
+            )
+            for uid, unit_key in rows:
+                folded = "".join(unit_key.split()).casefold()
+                if needle in folded:
+                    ranked.append((-folded.count(needle), len(folded), -uid))
+            if len(ranked) >= 5 * limit:
                 break
-        hits.sort(key=lambda h: (-len(h.spans), len(h.unit.source), -(h.unit.id or 0)))
-        return hits[:limit]
+        ranked.sort()
+        units = self.units_by_id(-r[2] for r in ranked[:limit])
+        hits = [ConcordanceHit(units[-r[2]][0], "source", []) for r in ranked[:limit]]
+        for hit in hits:
+            hit.spans = find_in_original(hit.unit.source, key)
+        return [h for h in hits if h.spans]
 
     def _concordance_target(self, text: str, limit: int) -> list[ConcordanceHit]:
         words = G.word_tokens(text)
