@@ -577,7 +577,7 @@ def _count_ids(lists: list[np.ndarray], threshold: int) -> tuple[np.ndarray, np.
     if not lists:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     ids = np.concatenate(lists)
-    if ids.size * 16 < int(max(int(lst[-1]) for lst in lists if lst.size) if ids.size else 0):
+    if ids.size * 48 < int(max(int(lst[-1]) for lst in lists if lst.size) if ids.size else 0):
         ids.sort()
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
         counts = np.diff(np.append(starts, ids.size))
