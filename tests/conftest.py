@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Before anything imports argostranslate (it reads this once): the tests install models into a
+# directory of their own, never into the user's.
+os.environ["ARGOS_PACKAGES_DIR"] = tempfile.mkdtemp(prefix="tm-test-argos-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt"
@@ -27,3 +33,20 @@ def memory(db_path: Path):
 
     with Memory(db_path, user="tester") as m:
         yield m
+
+
+@pytest.fixture(scope="session")
+def tiny_package(request) -> Path:
+    """The tiny zh→en .argosmodel, trained once per recipe and cached between runs."""
+    from .tiny_mt import build_package
+
+    return build_package(Path(request.config.cache.mkdir("tiny-mt")))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_package):
+    """The tiny package installed with `tm models install`'s code path."""
+    from tm import models
+
+    installed = models.find()
+    return installed or models.install(tiny_package)

@@ -53,7 +53,7 @@ PAIRS = [
 ]
 
 SHAPE_ARGS = {"d_model": 64, "heads": 4, "ffn": 256, "layers": 2, "max_len": 128}
-STEPS, LEARNING_RATE, SEED = 1500, 2e-3, 1234
+STEPS, LEARNING_RATE, SEED = 600, 2e-3, 1234
 
 
 def recipe_key() -> str:

@@ -43,7 +43,9 @@ def sinusoidal_table(max_len: int, d_model: int) -> np.ndarray:
 def weight_names(shape: Shape) -> dict[str, tuple[int, ...]]:
     """Every weight of the model and its shape."""
     d, f, v = shape.d_model, shape.ffn, shape.vocab
-    names: dict[str, tuple[int, ...]] = {"enc.emb": (v, d), "dec.emb": (v, d), "proj.w": (v, d), "proj.b": (v,)}
+    names: dict[str, tuple[int, ...]] = {
+        "enc.emb": (v, d), "dec.emb": (v, d), "proj.w": (v, d), "proj.b": (v,)
+    }
     for side in ("enc", "dec"):
         names[f"{side}.ln.g"] = names[f"{side}.ln.b"] = (d,)
         for i in range(shape.layers):

@@ -1,0 +1,176 @@
+"""The MT engine end to end on a real (tiny) model built by the tests: no mocks of the engine."""
+
+import json
+import random
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from glossary.match import Recognizer
+from glossary.model import Entry
+from tm import models
+from tm.errors import UserError
+from tm.mt import Engine
+
+from .tiny_mt import PAIRS
+
+LEARNED = [  # traditional input, as releases arrive; the engine folds it for a zh model
+    ("弘揚上海精神。", "Carry forward the Shanghai Spirit."),
+    ("外長們強調合作。", "The foreign ministers stressed cooperation."),
+    ("我們反對單邊主義。", "We oppose unilateralism."),
+    ("四是拓展全方位合作。", "Fourth, expanding all-round cooperation."),
+    ("謝謝。", "Thank you."),
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_model):
+    return Engine(tiny_model, beam_size=1)
+
+
+def test_learned_translations(engine):
+    results = engine.translate([zh for zh, _ in LEARNED])
+    assert [r.text for r in results] == [en for _, en in LEARNED]
+    assert all(0.9 < r.confidence <= 1.0 for r in results)
+
+
+def test_pinyin_and_traditional_input_are_folded(engine):
+    (result,) = engine.translate(["弘揚上海精(jīng)神。"])
+    assert result.text == "Carry forward the Shanghai Spirit."
+
+
+def test_same_results_in_any_order_and_batch_size(tiny_model):
+    sources = [zh for zh, _ in PAIRS[:20]]
+    reference = [r.text for r in Engine(tiny_model, beam_size=1, max_batch_tokens=4096).translate(sources)]
+    shuffled = sources[:]
+    random.Random(3).shuffle(shuffled)
+    small = Engine(tiny_model, beam_size=1, max_batch_tokens=16)
+    by_source = {r.source: r.text for r in small.translate(shuffled)}
+    assert [by_source[s] for s in sources] == reference
+
+
+def test_repeated_segments_are_translated_once(tiny_model):
+    engine = Engine(tiny_model, beam_size=1)
+    calls = []
+    real = engine.translator
+
+    class Counting:
+        def translate_batch(self, batch, **kwargs):
+            calls.append(len(batch))
+            return real.translate_batch(batch, **kwargs)
+
+    engine.translator = Counting()
+    results = engine.translate(["謝謝。", "你好。", "謝謝。", "", "謝謝。"])
+    assert sum(calls) == 2
+    assert [r.text for r in results] == ["Thank you.", "Hello.", "Thank you.", "", "Thank you."]
+
+
+def test_n_best_alternatives_rank_below_the_best(tiny_model):
+    engine = Engine(tiny_model, beam_size=4)
+    (result,) = engine.translate(["今天天氣很好。"], n_best=3)
+    assert len(result.alternatives) == 2
+    assert all(conf <= result.confidence for _, conf in result.alternatives)
+
+
+def test_unfamiliar_input_gets_lower_confidence(engine):
+    known, unknown = engine.translate(["謝謝。", "火車站台北京大學天氣"])
+    assert unknown.confidence < known.confidence
+
+
+GLOSSARY = [Entry("三股勢力", "three evil forces", forbidden=["three forces"])]
+
+
+def test_glossary_enforcement(engine):
+    source = "合力打擊三股勢力。"
+    (plain,) = engine.translate([source])
+    assert plain.text == "Jointly fight the three forces."  # what the model prefers
+    (enforced,) = engine.translate([source], recognizer=Recognizer(GLOSSARY))
+    assert enforced.text == "Jointly fight the three evil forces."
+    assert enforced.missing_terms == []
+
+
+def test_missing_terms_are_flagged(engine):
+    recognizer = Recognizer([Entry("謝謝", "many thanks")])
+    (result,) = engine.translate(["謝謝。"], recognizer=recognizer)
+    assert result.missing_terms == ["many thanks"]
+
+
+def test_long_segments_are_split_at_clauses(engine, monkeypatch):
+    import tm.mt
+
+    text = "謝謝，你好，今天天氣很好。"
+    prepared = engine.prepare(text)
+    monkeypatch.setattr(tm.mt, "MAX_SOURCE_TOKENS", 6)
+    chunks = engine._pieces(prepared)
+    assert len(chunks) > 1 and all(len(c) <= 6 for c in chunks)
+    whole = engine.sp.decode(engine.sp.encode(prepared, out_type=str))  # SentencePiece folds width
+    assert "".join(engine.sp.decode(c) for c in chunks) == whole
+    (result,) = engine.translate([text])
+    parts = engine.translator.translate_batch(chunks, beam_size=1)
+    assert result.text == " ".join(engine.sp.decode(p.hypotheses[0]) for p in parts)
+
+
+def test_models_list_shows_the_installed_package(tiny_model):
+    (model,) = [m for m in models.installed() if m.name == tiny_model.name]
+    assert (model.from_code, model.to_code, model.version) == ("zh", "en", "1.0")
+    assert model.size_bytes > 10_000 and model.path.is_dir()
+
+
+def _repack(source: Path, out: Path, edit) -> Path:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = edit(item.filename, zin.read(item.filename))
+            if data is not None:
+                zout.writestr(item, data)
+    return out
+
+
+def _metadata(**changes):
+    def edit(name, data):
+        if name.endswith("metadata.json"):
+            return json.dumps({**json.loads(data), **changes}).encode()
+        return data
+    return edit
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda name, data: None if name.endswith("metadata.json") else data, "missing metadata.json"),
+    (_metadata(from_code="ja"), "a ja→en package"),
+    (lambda name, data: data[: len(data) // 2] if name.endswith("model.bin") else data, "does not load"),
+])
+def test_bad_packages_are_refused_and_nothing_is_installed(tiny_package, tmp_path, edit, message):
+    bad = _repack(tiny_package, tmp_path / "bad.argosmodel", edit)
+    before = sorted(p.name for p in models.packages_dir().iterdir())
+    with pytest.raises(UserError, match=message):
+        models.install(bad)
+    assert sorted(p.name for p in models.packages_dir().iterdir()) == before
+
+
+def test_not_a_zip(tmp_path):
+    bad = tmp_path / "x.argosmodel"
+    bad.write_bytes(b"not a zip at all")
+    with pytest.raises(UserError, match="not a zip archive"):
+        models.install(bad)
+
+
+def test_traditional_package_is_preferred_for_traditional_input(tiny_model, tmp_path):
+    assert models.find("zh-Hant").from_code == "zh"  # only zh installed
+    zt = tiny_model.path.parent / "translate-zt_en-1_0"
+    shutil.copytree(tiny_model.path, zt)
+    meta = json.loads((zt / "metadata.json").read_text())
+    (zt / "metadata.json").write_text(json.dumps({**meta, "from_code": "zt"}))
+    try:
+        chosen = models.find("zh-Hant")
+        assert chosen.from_code == "zt" and models.find("zh").from_code == "zh"
+        assert Engine(chosen, beam_size=1).prepare("外長們") == "外長們"
+        assert Engine(tiny_model, beam_size=1).prepare("外長們") == "外长们"
+    finally:
+        shutil.rmtree(zt)
+
+
+def test_no_model_installed_says_how_to_get_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path))
+    with pytest.raises(UserError, match="tm models install"):
+        Engine()

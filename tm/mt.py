@@ -1,0 +1,164 @@
+"""The batch MT engine: an installed argos package's CTranslate2 and SentencePiece models, driven
+directly over lists of segments (argostranslate.translate is never imported: it loads stanza
+and torch, seconds of start-up, and re-splits text we have already segmented).
+
+Glossary enforcement, measured on the test model (see README):
+1. forbidden renderings of the terms recognized in a segment are suppressed while decoding
+   (CTranslate2 ``suppress_sequences``);
+2. among the n-best hypotheses, the one that contains the most approved renderings wins
+   (model score breaks ties);
+3. the result is checked again; a term still missing is flagged for the reviewer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from tm.errors import UserError
+from tm.models import Model, find, missing_model_help
+from tm.text import normalize_space, strip_ruby, to_simplified
+
+MAX_SOURCE_TOKENS = 200  # longer segments are split at clause punctuation
+MAX_DECODING_TOKENS = 256  # an output never runs longer (nor past twice the input + 16)
+ENFORCE_NBEST = 4  # hypotheses considered when a segment holds glossary terms
+_CLAUSE_RE = re.compile(r"(?<=[，,；;：:、])")
+
+
+@dataclass
+class Translation:
+    source: str
+    text: str
+    confidence: float  # exp(mean token log-probability), 0–1
+    alternatives: list[tuple[str, float]] = field(default_factory=list)  # n-best (text, confidence)
+    missing_terms: list[str] = field(default_factory=list)  # approved renderings not in the text
+    enforced: bool = False  # a hypothesis other than the model's first was chosen for the glossary
+
+
+def _device(device: str) -> str:
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+class Engine:
+    """One loaded model; translate lists of segments in token-budget batches."""
+
+    def __init__(self, model: Model | None = None, device: str = "cpu", threads: int = 0,
+                 beam_size: int = 4, max_batch_tokens: int = 2048):
+        import ctranslate2
+        import sentencepiece
+
+        model = model or find()
+        if model is None:
+            raise UserError(missing_model_help())
+        self.model = model
+        self.beam_size = beam_size
+        self.max_batch_tokens = max_batch_tokens
+        try:
+            self.translator = ctranslate2.Translator(
+                str(model.path / "model"), device=_device(device), inter_threads=1, intra_threads=threads)
+        except (RuntimeError, ValueError) as exc:
+            hint = (" CTranslate2's CUDA build needs the CUDA 12 runtime (cuBLAS); see the README."
+                    if device != "cpu" else "")
+            raise UserError(f"cannot load {model.name} on {device}: {exc}.{hint}") from None
+        self.sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+
+    def prepare(self, segment: str) -> str:
+        """What the model reads: pinyin stripped, spacing normalized, simplified for a zh model."""
+        text = normalize_space(strip_ruby(segment))
+        return to_simplified(text) if self.model.from_code == "zh" else text
+
+    def _pieces(self, text: str) -> list[list[str]]:
+        """Token pieces of a segment, split at clause punctuation when it is too long."""
+        pieces = self.sp.encode(text, out_type=str)
+        if len(pieces) <= MAX_SOURCE_TOKENS:
+            return [pieces]
+        chunks, current = [], ""
+        for clause in _CLAUSE_RE.split(text):
+            if current and len(self.sp.encode(current + clause)) > MAX_SOURCE_TOKENS:
+                chunks.append(current)
+                current = ""
+            current += clause
+        chunks.append(current)
+        out = []
+        for chunk in chunks:  # a clause longer than the limit is cut by tokens
+            tokens = self.sp.encode(chunk, out_type=str)
+            out += [tokens[i:i + MAX_SOURCE_TOKENS] for i in range(0, len(tokens), MAX_SOURCE_TOKENS)]
+        return out
+
+    def translate(self, segments: list[str], beam_size: int | None = None, n_best: int = 1,
+                  recognizer=None) -> list[Translation]:
+        """Translations in input order; a segment repeated in the list is translated once.
+
+        ``recognizer`` (glossary.match.Recognizer) turns on glossary enforcement."""
+        beam = beam_size or self.beam_size
+        prepared = [self.prepare(s) for s in segments]
+        unique = list(dict.fromkeys(p for p in prepared if p))
+        terms = {text: (recognizer.find(text) if recognizer else []) for text in unique}
+        # suppress_sequences applies to a whole call: group segments by what they must avoid.
+        groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for text in unique:
+            forbidden = sorted({f for hit in terms[text] for f in hit.entry.forbidden})
+            groups[tuple(forbidden)].append(text)
+        done: dict[str, Translation] = {}
+        for forbidden, texts in groups.items():
+            enforcing = any(terms[t] for t in texts)
+            for text, result in zip(texts, self._decode(texts, beam, n_best, forbidden, enforcing)):
+                done[text] = result
+        out = []
+        for segment, text in zip(segments, prepared):
+            if not text:
+                out.append(Translation(segment, "", 1.0))
+                continue
+            result = done[text]
+            hits = terms.get(text) or []
+            if hits:
+                out.append(_choose(segment, result, hits))
+            else:
+                out.append(Translation(segment, *result[0], alternatives=result[1:n_best]))
+        return out
+
+    def _decode(self, texts: list[str], beam: int, n_best: int, forbidden: tuple[str, ...],
+                enforcing: bool) -> list[list[tuple[str, float]]]:
+        """For each text, its hypotheses (text, confidence), best first."""
+        hypotheses = max(n_best, ENFORCE_NBEST if enforcing else 1)
+        pieces = [self._pieces(t) for t in texts]
+        flat = [p for ps in pieces for p in ps]
+        options = {}
+        if forbidden:
+            options["suppress_sequences"] = [self.sp.encode(f, out_type=str) for f in forbidden]
+        longest = max((len(p) for p in flat), default=1)
+        results = self.translator.translate_batch(
+            flat, beam_size=max(beam, hypotheses), num_hypotheses=hypotheses, return_scores=True,
+            max_batch_size=self.max_batch_tokens, batch_type="tokens",
+            max_decoding_length=min(MAX_DECODING_TOKENS, 2 * longest + 16), **options)
+        out, i = [], 0
+        for ps in pieces:
+            parts = results[i:i + len(ps)]
+            i += len(ps)
+            if len(parts) == 1:
+                out.append([(self.sp.decode(h), math.exp(s)) for h, s in
+                            zip(parts[0].hypotheses, parts[0].scores)])
+            else:  # a split segment: the best of every part, joined
+                text = " ".join(self.sp.decode(p.hypotheses[0]) for p in parts)
+                out.append([(text, math.exp(sum(p.scores[0] for p in parts) / len(parts)))])
+        return out
+
+
+def _choose(segment: str, hypotheses: list[tuple[str, float]], hits) -> Translation:
+    """The hypothesis with the most approved renderings (then the best score); missing ones flagged."""
+    from glossary.match import find_accepted
+
+    def present(text: str) -> int:
+        return sum(1 for hit in hits if find_accepted(text, hit.entry))
+
+    ranked = sorted(enumerate(hypotheses), key=lambda item: (-present(item[1][0]), item[0]))
+    index, (text, confidence) = ranked[0]
+    missing = [hit.entry.target for hit in hits if not find_accepted(text, hit.entry)]
+    others = [h for i, h in enumerate(hypotheses) if i != index]
+    return Translation(segment, text, confidence, others, missing, enforced=index != 0)
