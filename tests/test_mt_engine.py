@@ -108,7 +108,8 @@ def test_long_segments_are_split_at_clauses(engine, monkeypatch):
     whole = engine.sp.decode(engine.sp.encode(prepared, out_type=str))  # SentencePiece folds width
     assert "".join(engine.sp.decode(c) for c in chunks) == whole
     (result,) = engine.translate([text])
-    parts = engine.translator.translate_batch(chunks, beam_size=1)
+    parts = engine.translator.translate_batch(
+        chunks, beam_size=1, max_decoding_length=2 * max(len(c) for c in chunks) + 16)
     assert result.text == " ".join(engine.sp.decode(p.hypotheses[0]) for p in parts)
 
 
