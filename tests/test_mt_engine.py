@@ -88,7 +88,7 @@ def test_glossary_enforcement(engine):
     assert plain.text == "Jointly fight the three forces."  # what the model prefers
     (enforced,) = engine.translate([source], recognizer=Recognizer(GLOSSARY))
     assert enforced.text == "Jointly fight the three evil forces."
-    assert enforced.missing_terms == []
+    assert enforced.missing_terms == [] and enforced.enforced
 
 
 def test_missing_terms_are_flagged(engine):
@@ -109,7 +109,8 @@ def test_long_segments_are_split_at_clauses(engine, monkeypatch):
     assert "".join(engine.sp.decode(c) for c in chunks) == whole
     (result,) = engine.translate([text])
     parts = engine.translator.translate_batch(
-        chunks, beam_size=1, max_decoding_length=2 * max(len(c) for c in chunks) + 16)
+        chunks, beam_size=1, max_decoding_length=2 * max(len(c) for c in chunks) + 16
+    )
     assert result.text == " ".join(engine.sp.decode(p.hypotheses[0]) for p in parts)
 
 
@@ -133,14 +134,18 @@ def _metadata(**changes):
         if name.endswith("metadata.json"):
             return json.dumps({**json.loads(data), **changes}).encode()
         return data
+
     return edit
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda name, data: None if name.endswith("metadata.json") else data, "missing metadata.json"),
-    (_metadata(from_code="ja"), "a ja→en package"),
-    (lambda name, data: data[: len(data) // 2] if name.endswith("model.bin") else data, "does not load"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda name, data: None if name.endswith("metadata.json") else data, "missing metadata.json"),
+        (_metadata(from_code="ja"), "a ja→en package"),
+        (lambda name, data: data[: len(data) // 2] if name.endswith("model.bin") else data, "does not load"),
+    ],
+)
 def test_bad_packages_are_refused_and_nothing_is_installed(tiny_package, tmp_path, edit, message):
     bad = _repack(tiny_package, tmp_path / "bad.argosmodel", edit)
     before = sorted(p.name for p in models.packages_dir().iterdir())
@@ -175,3 +180,25 @@ def test_no_model_installed_says_how_to_get_one(monkeypatch, tmp_path):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path))
     with pytest.raises(UserError, match="tm models install"):
         Engine()
+
+
+def test_cli_models_and_mt(tiny_model, tiny_package, tmp_path):
+    from click.testing import CliRunner
+
+    from tm.cli import cli
+
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(cli, ["models", "list", "--json"]).output)
+    assert any(m["name"] == tiny_model.name for m in listed)
+    again = runner.invoke(cli, ["models", "install", str(tiny_package)])
+    assert again.exit_code == 0 and "installed translate-zh_en-1_0" in again.output
+    db = str(tmp_path / "m.db")
+    runner.invoke(
+        cli, ["glossary", "add", "三股勢力", "three evil forces", "--forbidden", "three forces", "--db", db]
+    )
+    out = runner.invoke(cli, ["mt", "合力打擊三股勢力。謝謝。", "--beam", "1", "--json", "--db", db])
+    data = json.loads(out.output)
+    assert [d["translation"] for d in data] == ["Jointly fight the three evil forces.", "Thank you."]
+    assert data[0]["glossary_enforced"] is True
+    bad = runner.invoke(cli, ["models", "install", "ja", "en", "x"])
+    assert bad.exit_code != 0 and "language pair" in bad.output

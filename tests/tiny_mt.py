@@ -103,8 +103,15 @@ def _train(sp_model: Path) -> tuple[Shape, dict[str, np.ndarray]]:
             self.src_emb = nn.Embedding(shape.vocab, d)
             self.tgt_emb = nn.Embedding(shape.vocab, d)
             self.tr = nn.Transformer(
-                d, shape.heads, shape.layers, shape.layers, shape.ffn, dropout=0.0,
-                batch_first=True, norm_first=True, layer_norm_eps=1e-6,
+                d,
+                shape.heads,
+                shape.layers,
+                shape.layers,
+                shape.ffn,
+                dropout=0.0,
+                batch_first=True,
+                norm_first=True,
+                layer_norm_eps=1e-6,
             )
             self.proj = nn.Linear(d, shape.vocab)
             self.register_buffer("pe", torch.tensor(sinusoidal_table(shape.max_len, d)))
@@ -113,8 +120,14 @@ def _train(sp_model: Path) -> tuple[Shape, dict[str, np.ndarray]]:
             x = self.src_emb(src) * math.sqrt(d) + self.pe[: src.shape[1]]
             y = self.tgt_emb(tgt) * math.sqrt(d) + self.pe[: tgt.shape[1]]
             mask = nn.Transformer.generate_square_subsequent_mask(tgt.shape[1])
-            out = self.tr(x, y, tgt_mask=mask, src_key_padding_mask=src_pad,
-                          tgt_key_padding_mask=tgt_pad, memory_key_padding_mask=src_pad)
+            out = self.tr(
+                x,
+                y,
+                tgt_mask=mask,
+                src_key_padding_mask=src_pad,
+                tgt_key_padding_mask=tgt_pad,
+                memory_key_padding_mask=src_pad,
+            )
             return self.proj(out)
 
     def pad_to(seqs, value):
@@ -141,21 +154,37 @@ def _train(sp_model: Path) -> tuple[Shape, dict[str, np.ndarray]]:
     print(f"tiny model: final training loss {loss.item():.4f}")
 
     state = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
-    w = {"enc.emb": state["src_emb.weight"], "dec.emb": state["tgt_emb.weight"],
-         "proj.w": state["proj.weight"], "proj.b": state["proj.bias"]}
+    w = {
+        "enc.emb": state["src_emb.weight"],
+        "dec.emb": state["tgt_emb.weight"],
+        "proj.w": state["proj.weight"],
+        "proj.b": state["proj.bias"],
+    }
     for side, torch_side in (("enc", "tr.encoder"), ("dec", "tr.decoder")):
-        w[f"{side}.ln.g"], w[f"{side}.ln.b"] = state[f"{torch_side}.norm.weight"], state[f"{torch_side}.norm.bias"]
+        w[f"{side}.ln.g"], w[f"{side}.ln.b"] = (
+            state[f"{torch_side}.norm.weight"],
+            state[f"{torch_side}.norm.bias"],
+        )
         for i in range(shape.layers):
             t, p = f"{torch_side}.layers.{i}", f"{side}.{i}"
-            w[f"{p}.sa.qkv.w"], w[f"{p}.sa.qkv.b"] = state[f"{t}.self_attn.in_proj_weight"], state[f"{t}.self_attn.in_proj_bias"]
-            w[f"{p}.sa.out.w"], w[f"{p}.sa.out.b"] = state[f"{t}.self_attn.out_proj.weight"], state[f"{t}.self_attn.out_proj.bias"]
+            w[f"{p}.sa.qkv.w"], w[f"{p}.sa.qkv.b"] = (
+                state[f"{t}.self_attn.in_proj_weight"],
+                state[f"{t}.self_attn.in_proj_bias"],
+            )
+            w[f"{p}.sa.out.w"], w[f"{p}.sa.out.b"] = (
+                state[f"{t}.self_attn.out_proj.weight"],
+                state[f"{t}.self_attn.out_proj.bias"],
+            )
             w[f"{p}.ff1.w"], w[f"{p}.ff1.b"] = state[f"{t}.linear1.weight"], state[f"{t}.linear1.bias"]
             w[f"{p}.ff2.w"], w[f"{p}.ff2.b"] = state[f"{t}.linear2.weight"], state[f"{t}.linear2.bias"]
             norms = ("ln1", "ln2", "ln3") if side == "dec" else ("ln1", "ln2")
             for n, ln in enumerate(norms, start=1):
                 w[f"{p}.{ln}.g"], w[f"{p}.{ln}.b"] = state[f"{t}.norm{n}.weight"], state[f"{t}.norm{n}.bias"]
             if side == "dec":
-                qkv_w, qkv_b = state[f"{t}.multihead_attn.in_proj_weight"], state[f"{t}.multihead_attn.in_proj_bias"]
+                qkv_w, qkv_b = (
+                    state[f"{t}.multihead_attn.in_proj_weight"],
+                    state[f"{t}.multihead_attn.in_proj_bias"],
+                )
                 w[f"{p}.ca.q.w"], w[f"{p}.ca.q.b"] = qkv_w[:d], qkv_b[:d]
                 w[f"{p}.ca.kv.w"], w[f"{p}.ca.kv.b"] = qkv_w[d:], qkv_b[d:]
                 w[f"{p}.ca.out.w"] = state[f"{t}.multihead_attn.out_proj.weight"]

@@ -598,3 +598,128 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
         click.echo(f"{len(pairs)} segment(s), {len(issues)} issue(s)", err=True)
     if issues:
         sys.exit(1)
+
+
+# -------------------------------------------------------------------- models and MT
+
+
+@cli.group()
+def models() -> None:
+    """Offline MT models (argos-translate packages)."""
+
+
+@models.command(name="list")
+@json_option
+def models_list(as_json: bool) -> None:
+    """Installed packages: pair, version, size and where they live."""
+    from tm import models as m
+
+    found = m.installed()
+    if as_json:
+        _print_json(
+            [
+                {
+                    "name": x.name,
+                    "from": x.from_code,
+                    "to": x.to_code,
+                    "version": x.version,
+                    "size_bytes": x.size_bytes,
+                    "path": str(x.path),
+                }
+                for x in found
+            ]
+        )
+        return
+    if not found:
+        click.echo(f"no packages in {m.packages_dir()}; {m.missing_model_help()}", err=True)
+        return
+    for x in found:
+        click.echo(f"{x.from_code}→{x.to_code}  {x.version:<8} {x.size_bytes / 1e6:8.1f} MB  {x.path}")
+
+
+@models.command(name="install")
+@click.argument("what", nargs=-1, required=True)
+def models_install(what: tuple[str, ...]) -> None:
+    """Install FILE.argosmodel, or download a pair (`tm models install zh en`)."""
+    from tm import models as m
+
+    if len(what) == 1:
+        model = m.install(what[0])
+    elif len(what) == 2 and not what[0].endswith(".argosmodel"):
+        model = m.download_and_install(*what)
+    else:
+        raise UserError("give one .argosmodel file, or a language pair such as: zh en")
+    click.echo(f"installed {model.name} ({model.from_code}→{model.to_code} {model.version}) in {model.path}")
+
+
+@models.command(name="remove")
+@click.argument("name")
+def models_remove(name: str) -> None:
+    """Remove a package by name (translate-zh_en-1_9) or pair (zh-en)."""
+    from tm import models as m
+
+    click.echo(f"removed {m.remove(name).name}")
+
+
+@cli.command()
+@click.argument("text", nargs=-1)
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Translate the sentences of a file.",
+)
+@click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True)
+@click.option(
+    "--n-best",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Also show this many alternatives in all.",
+)
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True)
+@click.option("--threads", type=int, default=0, help="CPU threads (0: all).")
+@click.option("--no-glossary", is_flag=True, help="Do not enforce the glossary.")
+@db_option
+@glossary_option
+@encoding_option
+@json_option
+def mt(text, file, beam, n_best, device, threads, no_glossary, db, glossary_name, encoding, as_json) -> None:
+    """Machine-translate TEXT (or -f FILE), one line per sentence with its confidence and flags."""
+    from tm.mt import Engine
+    from tm.segment import segment_text
+    from tm.textio import read_text
+
+    if bool(text) == bool(file):
+        raise UserError("give TEXT or -f FILE")
+    source = read_text(file, encoding) if file else "\n".join(text)
+    segments = segment_text(source, "mt", "zh")
+    recognizer = None
+    if not no_glossary:
+        with _memory(db) as memory:
+            recognizer = _termbase(memory).recognizer(glossary_name)
+    engine = Engine(device=device, threads=threads, beam_size=beam)
+    results = engine.translate([s.text for s in segments], n_best=n_best, recognizer=recognizer)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": s.id,
+                    "source": s.clean,
+                    "translation": r.text,
+                    "confidence": round(r.confidence, 4),
+                    "missing_terms": r.missing_terms,
+                    "glossary_enforced": r.enforced,
+                    "alternatives": [{"text": t, "confidence": round(c, 4)} for t, c in r.alternatives],
+                }
+                for s, r in zip(segments, results)
+            ]
+        )
+        return
+    for s, r in zip(segments, results):
+        flags = "; ".join(f"missing “{t}”" for t in r.missing_terms)
+        click.echo(f"{s.id}\t{r.text}\t{r.confidence:.2f}" + (f"\t{flags}" if flags else ""))
+        for alt, conf in r.alternatives:
+            click.echo(f"\t  alt: {alt}\t{conf:.2f}")

@@ -51,8 +51,14 @@ def _read_model(path: Path) -> Model | None:
         return None
     if meta.get("type", "translate") != "translate" or "from_code" not in meta:
         return None
-    return Model(path.name, meta["from_code"], meta.get("to_code", ""), str(meta.get("package_version", "")),
-                 path, _size(path))
+    return Model(
+        path.name,
+        meta["from_code"],
+        meta.get("to_code", ""),
+        str(meta.get("package_version", "")),
+        path,
+        _size(path),
+    )
 
 
 def installed() -> list[Model]:
@@ -103,7 +109,8 @@ def check_package(file: Path) -> tuple[str, dict]:
             if meta.get("from_code") not in SOURCE_CODES or meta.get("to_code") != TARGET_CODE:
                 raise UserError(
                     f"{file}: a {meta.get('from_code')}→{meta.get('to_code')} package; tm needs "
-                    "Chinese→English (from_code zh or zt, to_code en)")
+                    "Chinese→English (from_code zh or zt, to_code en)"
+                )
             with tempfile.TemporaryDirectory() as tmp:
                 archive.extractall(tmp)
                 _load_check(Path(tmp) / top, file)
@@ -164,8 +171,11 @@ def download_and_install(source: str, target: str) -> Model:
         import argostranslate.package
 
         argostranslate.package.update_package_index()
-        available = [p for p in argostranslate.package.get_available_packages()
-                     if p.from_code == source and p.to_code == target]
+        available = [
+            p
+            for p in argostranslate.package.get_available_packages()
+            if p.from_code == source and p.to_code == target
+        ]
         if not available:
             raise UserError(f"the argos package index has no {source}→{target} package")
         downloaded = Path(available[0].download())

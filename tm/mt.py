@@ -34,7 +34,7 @@ class Translation:
     confidence: float  # exp(mean token log-probability), 0–1
     alternatives: list[tuple[str, float]] = field(default_factory=list)  # n-best (text, confidence)
     missing_terms: list[str] = field(default_factory=list)  # approved renderings not in the text
-    enforced: bool = False  # a hypothesis other than the model's first was chosen for the glossary
+    enforced: bool = False  # forbidden renderings were suppressed, or the glossary picked the hypothesis
 
 
 def _device(device: str) -> str:
@@ -48,8 +48,14 @@ def _device(device: str) -> str:
 class Engine:
     """One loaded model; translate lists of segments in token-budget batches."""
 
-    def __init__(self, model: Model | None = None, device: str = "cpu", threads: int = 0,
-                 beam_size: int = 4, max_batch_tokens: int = 2048):
+    def __init__(
+        self,
+        model: Model | None = None,
+        device: str = "cpu",
+        threads: int = 0,
+        beam_size: int = 4,
+        max_batch_tokens: int = 2048,
+    ):
         import ctranslate2
         import sentencepiece
 
@@ -61,10 +67,14 @@ class Engine:
         self.max_batch_tokens = max_batch_tokens
         try:
             self.translator = ctranslate2.Translator(
-                str(model.path / "model"), device=_device(device), inter_threads=1, intra_threads=threads)
+                str(model.path / "model"), device=_device(device), inter_threads=1, intra_threads=threads
+            )
         except (RuntimeError, ValueError) as exc:
-            hint = (" CTranslate2's CUDA build needs the CUDA 12 runtime (cuBLAS); see the README."
-                    if device != "cpu" else "")
+            hint = (
+                " CTranslate2's CUDA build needs the CUDA 12 runtime (cuBLAS); see the README."
+                if device != "cpu"
+                else ""
+            )
             raise UserError(f"cannot load {model.name} on {device}: {exc}.{hint}") from None
         self.sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
 
@@ -88,11 +98,12 @@ class Engine:
         out = []
         for chunk in chunks:  # a clause longer than the limit is cut by tokens
             tokens = self.sp.encode(chunk, out_type=str)
-            out += [tokens[i:i + MAX_SOURCE_TOKENS] for i in range(0, len(tokens), MAX_SOURCE_TOKENS)]
+            out += [tokens[i : i + MAX_SOURCE_TOKENS] for i in range(0, len(tokens), MAX_SOURCE_TOKENS)]
         return out
 
-    def translate(self, segments: list[str], beam_size: int | None = None, n_best: int = 1,
-                  recognizer=None) -> list[Translation]:
+    def translate(
+        self, segments: list[str], beam_size: int | None = None, n_best: int = 1, recognizer=None
+    ) -> list[Translation]:
         """Translations in input order; a segment repeated in the list is translated once.
 
         ``recognizer`` (glossary.match.Recognizer) turns on glossary enforcement."""
@@ -118,13 +129,15 @@ class Engine:
             result = done[text]
             hits = terms.get(text) or []
             if hits:
-                out.append(_choose(segment, result, hits))
+                constrained = any(hit.entry.forbidden for hit in hits)
+                out.append(_choose(segment, result, hits, constrained, n_best))
             else:
                 out.append(Translation(segment, *result[0], alternatives=result[1:n_best]))
         return out
 
-    def _decode(self, texts: list[str], beam: int, n_best: int, forbidden: tuple[str, ...],
-                enforcing: bool) -> list[list[tuple[str, float]]]:
+    def _decode(
+        self, texts: list[str], beam: int, n_best: int, forbidden: tuple[str, ...], enforcing: bool
+    ) -> list[list[tuple[str, float]]]:
         """For each text, its hypotheses (text, confidence), best first."""
         hypotheses = max(n_best, ENFORCE_NBEST if enforcing else 1)
         pieces = [self._pieces(t) for t in texts]
@@ -134,23 +147,32 @@ class Engine:
             options["suppress_sequences"] = [self.sp.encode(f, out_type=str) for f in forbidden]
         longest = max((len(p) for p in flat), default=1)
         results = self.translator.translate_batch(
-            flat, beam_size=max(beam, hypotheses), num_hypotheses=hypotheses, return_scores=True,
-            max_batch_size=self.max_batch_tokens, batch_type="tokens",
-            max_decoding_length=min(MAX_DECODING_TOKENS, 2 * longest + 16), **options)
+            flat,
+            beam_size=max(beam, hypotheses),
+            num_hypotheses=hypotheses,
+            return_scores=True,
+            max_batch_size=self.max_batch_tokens,
+            batch_type="tokens",
+            max_decoding_length=min(MAX_DECODING_TOKENS, 2 * longest + 16),
+            **options,
+        )
         out, i = [], 0
         for ps in pieces:
-            parts = results[i:i + len(ps)]
+            parts = results[i : i + len(ps)]
             i += len(ps)
             if len(parts) == 1:
-                out.append([(self.sp.decode(h), math.exp(s)) for h, s in
-                            zip(parts[0].hypotheses, parts[0].scores)])
+                out.append(
+                    [(self.sp.decode(h), math.exp(s)) for h, s in zip(parts[0].hypotheses, parts[0].scores)]
+                )
             else:  # a split segment: the best of every part, joined
                 text = " ".join(self.sp.decode(p.hypotheses[0]) for p in parts)
                 out.append([(text, math.exp(sum(p.scores[0] for p in parts) / len(parts)))])
         return out
 
 
-def _choose(segment: str, hypotheses: list[tuple[str, float]], hits) -> Translation:
+def _choose(
+    segment: str, hypotheses: list[tuple[str, float]], hits, constrained: bool, n_best: int
+) -> Translation:
     """The hypothesis with the most approved renderings (then the best score); missing ones flagged."""
     from glossary.match import find_accepted
 
@@ -160,5 +182,5 @@ def _choose(segment: str, hypotheses: list[tuple[str, float]], hits) -> Translat
     ranked = sorted(enumerate(hypotheses), key=lambda item: (-present(item[1][0]), item[0]))
     index, (text, confidence) = ranked[0]
     missing = [hit.entry.target for hit in hits if not find_accepted(text, hit.entry)]
-    others = [h for i, h in enumerate(hypotheses) if i != index]
-    return Translation(segment, text, confidence, others, missing, enforced=index != 0)
+    others = [h for i, h in enumerate(hypotheses) if i != index][: n_best - 1]
+    return Translation(segment, text, confidence, others, missing, enforced=constrained or index != 0)

@@ -44,7 +44,10 @@ def weight_names(shape: Shape) -> dict[str, tuple[int, ...]]:
     """Every weight of the model and its shape."""
     d, f, v = shape.d_model, shape.ffn, shape.vocab
     names: dict[str, tuple[int, ...]] = {
-        "enc.emb": (v, d), "dec.emb": (v, d), "proj.w": (v, d), "proj.b": (v,)
+        "enc.emb": (v, d),
+        "dec.emb": (v, d),
+        "proj.w": (v, d),
+        "proj.b": (v,),
     }
     for side in ("enc", "dec"):
         names[f"{side}.ln.g"] = names[f"{side}.ln.b"] = (d,)
