@@ -202,3 +202,14 @@ def test_cli_models_and_mt(tiny_model, tiny_package, tmp_path):
     assert data[0]["glossary_enforced"] is True
     bad = runner.invoke(cli, ["models", "install", "ja", "en", "x"])
     assert bad.exit_code != 0 and "language pair" in bad.output
+
+
+def test_confidence_is_the_mean_token_probability(engine):
+    import math
+
+    (result,) = engine.translate(["外長們期待峰會。"])
+    source = engine.sp.encode(engine.prepare("外長們期待峰會。"), out_type=str)
+    target = engine.sp.encode(result.text, out_type=str)
+    (scored,) = engine.translator.score_batch([source], [target])
+    mean = sum(scored.log_probs) / len(scored.log_probs)
+    assert result.confidence == pytest.approx(math.exp(mean), rel=1e-3)

@@ -723,3 +723,80 @@ def mt(text, file, beam, n_best, device, threads, no_glossary, db, glossary_name
         click.echo(f"{s.id}\t{r.text}\t{r.confidence:.2f}" + (f"\t{flags}" if flags else ""))
         for alt, conf in r.alternatives:
             click.echo(f"\t  alt: {alt}\t{conf:.2f}")
+
+
+@cli.group(name="eval")
+def eval_() -> None:
+    """Evaluation: MT quality (and, later, alignment)."""
+
+
+def _lines(path: str, encoding: str) -> list[str]:
+    from tm.textio import read_text
+
+    return read_text(path, encoding).splitlines()
+
+
+@eval_.command(name="mt")
+@click.option("--hyp", required=True, type=click.Path(dir_okay=False), help="MT output, one segment a line.")
+@click.option("--ref", required=True, type=click.Path(dir_okay=False), help="Reference translations.")
+@click.option("--src", type=click.Path(dir_okay=False), default=None, help="Sources (for term accuracy).")
+@click.option("--glossary", "use_glossary", is_flag=True, help="Report term accuracy (needs --src).")
+@click.option(
+    "--target-lang", default="en", show_default=True, help="zh targets use sacrebleu's zh tokenizer."
+)
+@click.option(
+    "--segments",
+    "segments_out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write per-segment BLEU/chrF/TER to this TSV.",
+)
+@db_option
+@click.option("--glossary-name", "glossary_name", default=None, help="Only this glossary (default: all).")
+@encoding_option
+@json_option
+def eval_mt(
+    hyp, ref, src, use_glossary, target_lang, segments_out, db, glossary_name, encoding, as_json
+) -> None:
+    """BLEU, chrF and TER through sacrebleu, with signatures; term accuracy with --glossary."""
+    from tm.atomic import atomic_write
+    from tm.evaluate import score_mt
+
+    hyps, refs = _lines(hyp, encoding), _lines(ref, encoding)
+    if len(hyps) != len(refs):
+        raise UserError(f"{hyp} has {len(hyps)} lines, {ref} has {len(refs)}: one segment per line on both")
+    sources = recognizer = None
+    if use_glossary:
+        if not src:
+            raise UserError("--glossary needs --src (the source segments)")
+        sources = _lines(src, encoding)
+        if len(sources) != len(hyps):
+            raise UserError(f"{src} has {len(sources)} lines, {hyp} has {len(hyps)}")
+        with _memory(db) as memory:
+            recognizer = _termbase(memory).recognizer(glossary_name)
+    scores = score_mt(hyps, refs, target_lang, bool(segments_out), sources, recognizer)
+    if segments_out:
+        with atomic_write(segments_out) as out:
+            out.write("line\tbleu\tchrf\tter\n")
+            for n, (b, c, t) in enumerate(scores.per_segment, start=1):
+                out.write(f"{n}\t{b:.2f}\t{c:.2f}\t{t:.2f}\n")
+    if as_json:
+        _print_json(
+            {
+                "bleu": scores.bleu,
+                "chrf": scores.chrf,
+                "ter": scores.ter,
+                "segments": scores.segments,
+                "signatures": scores.signatures,
+                "term_accuracy": scores.term_accuracy,
+                "term_hits": scores.term_hits,
+                "term_total": scores.term_total,
+            }
+        )
+        return
+    click.echo(f"BLEU {scores.bleu:6.2f}   {scores.signatures['bleu']}")
+    click.echo(f"chrF {scores.chrf:6.2f}   {scores.signatures['chrf']}")
+    click.echo(f"TER  {scores.ter:6.2f}   {scores.signatures['ter']}")
+    if scores.term_total is not None:
+        accuracy = f"{scores.term_accuracy:.3f}" if scores.term_total else "n/a"
+        click.echo(f"term accuracy {accuracy} ({scores.term_hits}/{scores.term_total} term occurrences)")

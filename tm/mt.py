@@ -12,6 +12,7 @@ Glossary enforcement, measured on the test model (see README):
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import defaultdict
@@ -23,7 +24,8 @@ from tm.text import normalize_space, strip_ruby, to_simplified
 
 MAX_SOURCE_TOKENS = 200  # longer segments are split at clause punctuation
 MAX_DECODING_TOKENS = 256  # an output never runs longer (nor past twice the input + 16)
-ENFORCE_NBEST = 4  # hypotheses considered when a segment holds glossary terms
+ENFORCE_NBEST = 4
+LENGTH_PENALTY = 0.2  # argos-translate's setting: the same outputs as its own path  # hypotheses considered when a segment holds glossary terms
 _CLAUSE_RE = re.compile(r"(?<=[，,；;：:、])")
 
 
@@ -77,6 +79,13 @@ class Engine:
             )
             raise UserError(f"cannot load {model.name} on {device}: {exc}.{hint}") from None
         self.sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+        meta = json.loads((model.path / "metadata.json").read_text(encoding="utf-8"))
+        self.target_prefix = meta.get("target_prefix", "")  # multilingual packages need one
+
+    def _text(self, pieces: list[str]) -> str:
+        if self.target_prefix and pieces[:1] == [self.target_prefix]:
+            pieces = pieces[1:]
+        return self.sp.decode(pieces)
 
     def prepare(self, segment: str) -> str:
         """What the model reads: pinyin stripped, spacing normalized, simplified for a zh model."""
@@ -168,6 +177,13 @@ class Engine:
                 text = " ".join(self.sp.decode(p.hypotheses[0]) for p in parts)
                 out.append([(text, math.exp(sum(p.scores[0] for p in parts) / len(parts)))])
         return out
+
+
+def _confidence(tokens: list[str], score: float) -> float:
+    """exp(mean log-probability per token): CTranslate2 divides the summed log-probability by
+    length ** length_penalty; undo that and divide by the length."""
+    length = len(tokens) + 1  # the end-of-sentence token is scored too
+    return math.exp(score * length**LENGTH_PENALTY / length)
 
 
 def _choose(
