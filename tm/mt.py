@@ -24,8 +24,8 @@ from tm.text import normalize_space, strip_ruby, to_simplified
 
 MAX_SOURCE_TOKENS = 200  # longer segments are split at clause punctuation
 MAX_DECODING_TOKENS = 256  # an output never runs longer (nor past twice the input + 16)
-ENFORCE_NBEST = 4
-LENGTH_PENALTY = 0.2  # argos-translate's setting: the same outputs as its own path  # hypotheses considered when a segment holds glossary terms
+ENFORCE_NBEST = 4  # hypotheses considered when a segment holds glossary terms
+LENGTH_PENALTY = 0.2  # argos-translate's setting: the same outputs as its own path
 _CLAUSE_RE = re.compile(r"(?<=[，,；;：:、])")
 
 
