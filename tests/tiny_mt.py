@@ -192,13 +192,17 @@ def _train(sp_model: Path) -> tuple[Shape, dict[str, np.ndarray]]:
     return shape, w
 
 
-def build_package(cache_dir: Path, from_code: str = "zh") -> Path:
-    """The tiny model as an .argosmodel file, built once per recipe."""
-    out = cache_dir / f"tiny-{from_code}_en-{recipe_key()}.argosmodel"
+def build_package(cache_dir: Path, from_code: str = "zh", max_len: int | None = None) -> Path:
+    """The tiny model as an .argosmodel file, built once per recipe. ``max_len`` widens the
+    position table (benchmarks decode long outputs; training never reaches those positions)."""
+    suffix = f"-pos{max_len}" if max_len else ""
+    out = cache_dir / f"tiny-{from_code}_en-{recipe_key()}{suffix}.argosmodel"
     if out.exists():
         return out
     with tempfile.TemporaryDirectory() as tmp:
         sp_model = _sentencepiece(Path(tmp))
         shape, weights = _train(sp_model)
+        if max_len:
+            shape = Shape(**{**shape.__dict__, "max_len": max_len})
         write_argos_package(out, shape, weights, sp_model, from_code=from_code)
     return out

@@ -57,7 +57,9 @@ class Engine:
         threads: int = 0,
         beam_size: int = 4,
         max_batch_tokens: int = 2048,
+        decoding: dict | None = None,
     ):
+        """``decoding``: extra CTranslate2 options (benchmarks fix the output length with them)."""
         import ctranslate2
         import sentencepiece
 
@@ -67,6 +69,7 @@ class Engine:
         self.model = model
         self.beam_size = beam_size
         self.max_batch_tokens = max_batch_tokens
+        self.decoding = decoding or {}
         try:
             self.translator = ctranslate2.Translator(
                 str(model.path / "model"), device=_device(device), inter_threads=1, intra_threads=threads
@@ -151,10 +154,14 @@ class Engine:
         hypotheses = max(n_best, ENFORCE_NBEST if enforcing else 1)
         pieces = [self._pieces(t) for t in texts]
         flat = [p for ps in pieces for p in ps]
-        options = {}
+        options: dict = {
+            "max_decoding_length": min(MAX_DECODING_TOKENS, 2 * max((len(p) for p in flat), default=1) + 16)
+        }
         if forbidden:
             options["suppress_sequences"] = [self.sp.encode(f, out_type=str) for f in forbidden]
-        longest = max((len(p) for p in flat), default=1)
+        if self.target_prefix:
+            options["target_prefix"] = [[self.target_prefix]] * len(flat)
+        options.update(self.decoding)
         results = self.translator.translate_batch(
             flat,
             beam_size=max(beam, hypotheses),
@@ -162,7 +169,8 @@ class Engine:
             return_scores=True,
             max_batch_size=self.max_batch_tokens,
             batch_type="tokens",
-            max_decoding_length=min(MAX_DECODING_TOKENS, 2 * longest + 16),
+            length_penalty=LENGTH_PENALTY,
+            replace_unknowns=True,
             **options,
         )
         out, i = [], 0
