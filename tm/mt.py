@@ -179,11 +179,12 @@ class Engine:
             i += len(ps)
             if len(parts) == 1:
                 out.append(
-                    [(self.sp.decode(h), math.exp(s)) for h, s in zip(parts[0].hypotheses, parts[0].scores)]
+                    [(self._text(h), _confidence(h, s)) for h, s in zip(parts[0].hypotheses, parts[0].scores)]
                 )
             else:  # a split segment: the best of every part, joined
-                text = " ".join(self.sp.decode(p.hypotheses[0]) for p in parts)
-                out.append([(text, math.exp(sum(p.scores[0] for p in parts) / len(parts)))])
+                text = " ".join(self._text(p.hypotheses[0]) for p in parts)
+                confidence = math.prod(_confidence(p.hypotheses[0], p.scores[0]) for p in parts)
+                out.append([(text, confidence ** (1 / len(parts)))])
         return out
 
 
