@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from tm.errors import UserError
 from tm.models import Model, find, missing_model_help
-from tm.text import normalize_space, strip_ruby, to_simplified
+from tm.text import strip_ruby, to_simplified
 
 MAX_SOURCE_TOKENS = 200  # longer segments are split at clause punctuation
 MAX_DECODING_TOKENS = 256  # an output never runs longer (nor past twice the input + 16)
@@ -58,6 +58,7 @@ class Engine:
         beam_size: int = 4,
         max_batch_tokens: int = 2048,
         decoding: dict | None = None,
+        compute_type: str = "auto",
     ):
         """``decoding``: extra CTranslate2 options (benchmarks fix the output length with them)."""
         import ctranslate2
@@ -72,7 +73,11 @@ class Engine:
         self.decoding = decoding or {}
         try:
             self.translator = ctranslate2.Translator(
-                str(model.path / "model"), device=_device(device), inter_threads=1, intra_threads=threads
+                str(model.path / "model"),
+                device=_device(device),
+                inter_threads=1,
+                intra_threads=threads,
+                compute_type=compute_type,  # "auto": int8 where the CPU has it, as argos does
             )
         except (RuntimeError, ValueError) as exc:
             hint = (
@@ -91,8 +96,8 @@ class Engine:
         return self.sp.decode(pieces)
 
     def prepare(self, segment: str) -> str:
-        """What the model reads: pinyin stripped, spacing normalized, simplified for a zh model."""
-        text = normalize_space(strip_ruby(segment))
+        """What the model reads: pinyin stripped, simplified for a zh model."""
+        text = strip_ruby(segment).strip()  # spacing as given: the model saw text like this
         return to_simplified(text) if self.model.from_code == "zh" else text
 
     def _pieces(self, text: str) -> list[list[str]]:

@@ -1,0 +1,171 @@
+"""Benchmark: argos-translate's own path against tm's batch engine, same model, same segments.
+
+    python bench/mt_throughput.py [--segments 2000] [--realistic-segments 200]
+
+Two models: the tiny model the tests train (tests/tiny_mt.py, real weights) and a model of
+realistic size with random weights (transformer-base: 6+6 layers, d=512, 8 heads, FFN 2048,
+a 32k vocabulary). Argos path: `argostranslate.translate.translate`, one document (100
+segments, a line each) at a time, as LibreTranslate calls it. Its sentence splitter (MiniSBD)
+downloads a model at first use, impossible here, so it is replaced by one that returns each
+line as it is — which spares argos that cost. tm path: `Engine.translate` over all segments.
+With random weights both paths are held to the same output length (CTranslate2 options
+min/max_decoding_length, injected into argos's calls), so they decode the same tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+os.environ["ARGOS_PACKAGES_DIR"] = tempfile.mkdtemp(prefix="tm-bench-argos-")  # before argos loads
+
+import corpus  # noqa: E402  (bench/corpus.py)
+
+DOC_SIZE = 100
+BATCH_TOKENS = 2048
+
+
+def segments(n: int, seed: int = 7) -> list[str]:
+    from tm.segment import split_zh
+    from tm.text import to_simplified
+
+    rng = random.Random(seed)
+    pool = [to_simplified(zh) for zh, _ in corpus.base_pairs() if 4 <= len(zh) <= 60]
+    picked = rng.sample(pool, n)
+    return [split_zh(s)[0] if split_zh(s) else s for s in picked]
+
+
+def realistic_package(workdir: Path) -> Path:
+    """transformer-base shapes with random weights, and a 32k SentencePiece vocabulary."""
+    import sentencepiece
+
+    from tm.mtbuild import Shape, random_weights, write_argos_package
+
+    text = [zh for zh, _ in corpus.base_pairs()] + [en for _, en in corpus.base_pairs()]
+    prefix = workdir / "sp32k"
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(text),
+        model_prefix=str(prefix),
+        vocab_size=32000,
+        hard_vocab_limit=False,
+        character_coverage=0.9995,
+        model_type="unigram",
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        minloglevel=2,
+        num_threads=os.cpu_count() or 1,
+    )
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(prefix) + ".model")
+    shape = Shape(vocab=sp.get_piece_size(), d_model=512, heads=8, ffn=2048, layers=6, max_len=512)
+    return write_argos_package(
+        workdir / "base-random.argosmodel", shape, random_weights(shape), Path(str(prefix) + ".model")
+    )
+
+
+def run_argos(package: Path, docs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
+    """(start-up s, translate s, outputs) through argostranslate.translate."""
+    started = time.perf_counter()
+    import argostranslate.package
+    import argostranslate.translate as argos
+    import ctranslate2
+
+    class WholeLines:  # offline stand-in for MiniSBD: one sentence per line
+        def __init__(self, pkg):
+            pass
+
+        def split_sentences(self, text):
+            return [text]
+
+    class Held(ctranslate2.Translator):  # the same output length as the tm path
+        def translate_batch(self, *args, **kwargs):
+            return super().translate_batch(*args, **{**kwargs, **decoding})
+
+    argos.MiniSBDSentencizer = WholeLines
+    argos.ctranslate2.Translator = Held
+    argostranslate.package.install_from_path(package)
+    translation = argos.get_translation_from_codes("zh", "en")
+    translation.translate(docs[0].split("\n")[0])  # loads the model
+    startup = time.perf_counter() - started
+    started = time.perf_counter()
+    outputs = []
+    for doc in docs:
+        outputs += translation.translate(doc).split("\n")
+    return startup, time.perf_counter() - started, outputs
+
+
+def run_tm(package: Path, segs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
+    started = time.perf_counter()
+    from tm import models
+    from tm.mt import Engine
+
+    model = next(m for m in models.installed() if m.path.name == _top(package))
+    engine = Engine(model, beam_size=4, decoding=decoding, max_batch_tokens=BATCH_TOKENS)
+    engine.translate([segs[0]])
+    startup = time.perf_counter() - started
+    started = time.perf_counter()
+    outputs = [r.text for r in engine.translate(segs)]
+    return startup, time.perf_counter() - started, outputs
+
+
+def _top(package: Path) -> str:
+    import zipfile
+
+    return zipfile.ZipFile(package).namelist()[0].split("/")[0]
+
+
+def compare(label: str, package: Path, segs: list[str], decoding: dict) -> None:
+    docs = ["\n".join(segs[i : i + DOC_SIZE]) for i in range(0, len(segs), DOC_SIZE)]
+    a_start, a_time, a_out = run_argos(package, docs, decoding)
+    t_start, t_time, t_out = run_tm(package, segs, decoding)
+    same = sum(a.strip() == t.strip() for a, t in zip(a_out, t_out))
+    print(f"{label}: {len(segs)} segments, beam 4")
+    print(f"  argostranslate.translate  start-up {a_start:6.2f} s   {len(segs) / a_time:8.1f} segments/s")
+    print(f"  tm Engine                 start-up {t_start:6.2f} s   {len(segs) / t_time:8.1f} segments/s")
+    print(f"  speed-up {a_time / t_time:.1f} ×, identical outputs {same}/{len(segs)}")
+    import argostranslate.package
+
+    for pkg in argostranslate.package.get_installed_packages():
+        argostranslate.package.uninstall(pkg)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=2000)
+    parser.add_argument("--realistic-segments", type=int, default=200)
+    parser.add_argument("--output-tokens", type=int, default=32, help="fixed output length, random model")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    import ctranslate2
+
+    print(
+        f"# mt_throughput | segments={args.segments} realistic_segments={args.realistic_segments} "
+        f"output_tokens={args.output_tokens} cores={os.cpu_count()} ctranslate2={ctranslate2.__version__} "
+        f"python={platform.python_version()} machine={platform.machine()}"
+    )
+    from tiny_mt import build_package
+
+    cache = ROOT / "bench" / "out"
+    tiny = build_package(cache, max_len=512)
+    compare("tiny model (tests/tiny_mt.py)", tiny, segments(args.segments), {"max_decoding_length": 256})
+    if args.realistic_segments:
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            base = realistic_package(Path(tmp))
+            print(f"(built the random transformer-base package in {time.perf_counter() - started:.0f} s)")
+            fixed = {"min_decoding_length": args.output_tokens, "max_decoding_length": args.output_tokens}
+            compare("transformer-base, random weights", base, segments(args.realistic_segments, 8), fixed)
+
+
+if __name__ == "__main__":
+    main()
