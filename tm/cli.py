@@ -681,12 +681,20 @@ def models_remove(name: str) -> None:
 )
 @click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True)
 @click.option("--threads", type=int, default=0, help="CPU threads (0: all).")
+@click.option(
+    "--compute-type",
+    default="auto",
+    show_default=True,
+    help="CTranslate2 compute type: auto (int8 where the CPU has it), float32, int8, float16…",
+)
 @click.option("--no-glossary", is_flag=True, help="Do not enforce the glossary.")
 @db_option
 @glossary_option
 @encoding_option
 @json_option
-def mt(text, file, beam, n_best, device, threads, no_glossary, db, glossary_name, encoding, as_json) -> None:
+def mt(
+    text, file, beam, n_best, device, threads, compute_type, no_glossary, db, glossary_name, encoding, as_json
+) -> None:
     """Machine-translate TEXT (or -f FILE), one line per sentence with its confidence and flags."""
     from tm.mt import Engine
     from tm.segment import segment_text
@@ -700,7 +708,7 @@ def mt(text, file, beam, n_best, device, threads, no_glossary, db, glossary_name
     if not no_glossary:
         with _memory(db) as memory:
             recognizer = _termbase(memory).recognizer(glossary_name)
-    engine = Engine(device=device, threads=threads, beam_size=beam)
+    engine = Engine(device=device, threads=threads, beam_size=beam, compute_type=compute_type)
     results = engine.translate([s.text for s in segments], n_best=n_best, recognizer=recognizer)
     if as_json:
         _print_json(
