@@ -133,11 +133,18 @@ class Engine:
         for text in unique:
             forbidden = sorted({f for hit in terms[text] for f in hit.entry.forbidden})
             groups[tuple(forbidden)].append(text)
-        done: dict[str, Translation] = {}
+        done: dict[str, list[tuple[str, float]]] = {}
         for forbidden, texts in groups.items():
-            enforcing = any(terms[t] for t in texts)
-            for text, result in zip(texts, self._decode(texts, beam, n_best, forbidden, enforcing)):
+            for text, result in zip(texts, self._decode(texts, beam, n_best, forbidden)):
                 done[text] = result
+            # Terms still missing: decode those segments again for more hypotheses to choose from
+            # (the first decoding stays a candidate, so enforcement never makes a result worse).
+            retry = [t for t in texts if terms[t] and _missing(done[t][0][0], terms[t])]
+            if retry:
+                wider = self._decode(retry, max(beam, ENFORCE_NBEST), ENFORCE_NBEST, forbidden)
+                for text, extra in zip(retry, wider):
+                    seen = {h[0] for h in done[text]}
+                    done[text] = done[text] + [h for h in extra if h[0] not in seen]
         out = []
         for segment, text in zip(segments, prepared):
             if not text:
@@ -153,10 +160,9 @@ class Engine:
         return out
 
     def _decode(
-        self, texts: list[str], beam: int, n_best: int, forbidden: tuple[str, ...], enforcing: bool
+        self, texts: list[str], beam: int, hypotheses: int, forbidden: tuple[str, ...]
     ) -> list[list[tuple[str, float]]]:
         """For each text, its hypotheses (text, confidence), best first."""
-        hypotheses = max(n_best, ENFORCE_NBEST if enforcing else 1)
         pieces = [self._pieces(t) for t in texts]
         flat = [p for ps in pieces for p in ps]
         options: dict = {
@@ -200,17 +206,19 @@ def _confidence(tokens: list[str], score: float) -> float:
     return math.exp(score * length**LENGTH_PENALTY / length)
 
 
+def _missing(text: str, hits) -> list[str]:
+    from glossary.match import find_accepted
+
+    return [hit.entry.target for hit in hits if not find_accepted(text, hit.entry)]
+
+
 def _choose(
     segment: str, hypotheses: list[tuple[str, float]], hits, constrained: bool, n_best: int
 ) -> Translation:
-    """The hypothesis with the most approved renderings (then the best score); missing ones flagged."""
-    from glossary.match import find_accepted
-
-    def present(text: str) -> int:
-        return sum(1 for hit in hits if find_accepted(text, hit.entry))
-
-    ranked = sorted(enumerate(hypotheses), key=lambda item: (-present(item[1][0]), item[0]))
+    """The hypothesis missing the fewest approved renderings (then the earliest: the first decoding's
+    best comes first); what is still missing is flagged."""
+    ranked = sorted(enumerate(hypotheses), key=lambda item: (len(_missing(item[1][0], hits)), item[0]))
     index, (text, confidence) = ranked[0]
-    missing = [hit.entry.target for hit in hits if not find_accepted(text, hit.entry)]
+    missing = _missing(text, hits)
     others = [h for i, h in enumerate(hypotheses) if i != index][: n_best - 1]
     return Translation(segment, text, confidence, others, missing, enforced=constrained or index != 0)
