@@ -24,9 +24,10 @@ os.environ["ARGOS_PACKAGES_DIR"] = tempfile.mkdtemp(prefix="tm-bench-argos-")
 
 
 def main() -> None:
+    from tiny_mt import PAIRS, build_package
+
     from glossary.formats.tabular import read_table
     from glossary.match import Recognizer
-    from tiny_mt import PAIRS, build_package
     from tm import models
     from tm.evaluate import term_accuracy
     from tm.mt import Engine
