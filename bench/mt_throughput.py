@@ -15,6 +15,7 @@ min/max_decoding_length, injected into argos's calls), so they decode the same t
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -26,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-os.environ["ARGOS_PACKAGES_DIR"] = tempfile.mkdtemp(prefix="tm-bench-argos-")  # before argos loads
+os.environ.setdefault("ARGOS_PACKAGES_DIR", tempfile.mkdtemp(prefix="tm-bench-argos-"))  # before argos loads
 
 import corpus  # noqa: E402  (bench/corpus.py)
 
@@ -73,10 +74,9 @@ def realistic_package(workdir: Path) -> Path:
     )
 
 
-def run_argos(package: Path, docs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
-    """(start-up s, translate s, outputs) through argostranslate.translate."""
+def run_argos(segs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
+    """(start-up s, translate s, outputs) through argostranslate.translate, in this process."""
     started = time.perf_counter()
-    import argostranslate.package
     import argostranslate.translate as argos
     import ctranslate2
 
@@ -93,10 +93,10 @@ def run_argos(package: Path, docs: list[str], decoding: dict) -> tuple[float, fl
 
     argos.MiniSBDSentencizer = WholeLines
     argos.ctranslate2.Translator = Held
-    argostranslate.package.install_from_path(package)
     translation = argos.get_translation_from_codes("zh", "en")
-    translation.translate(docs[0].split("\n")[0])  # loads the model
+    translation.translate(segs[0])  # imports, loads the model, translates one segment
     startup = time.perf_counter() - started
+    docs = ["\n".join(segs[i : i + DOC_SIZE]) for i in range(0, len(segs), DOC_SIZE)]
     started = time.perf_counter()
     outputs = []
     for doc in docs:
@@ -104,13 +104,11 @@ def run_argos(package: Path, docs: list[str], decoding: dict) -> tuple[float, fl
     return startup, time.perf_counter() - started, outputs
 
 
-def run_tm(package: Path, segs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
+def run_tm(segs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
     started = time.perf_counter()
-    from tm import models
     from tm.mt import Engine
 
-    model = next(m for m in models.installed() if m.path.name == _top(package))
-    engine = Engine(model, beam_size=4, decoding=decoding, max_batch_tokens=BATCH_TOKENS)
+    engine = Engine(beam_size=4, decoding=decoding, max_batch_tokens=BATCH_TOKENS)
     engine.translate([segs[0]])
     startup = time.perf_counter() - started
     started = time.perf_counter()
@@ -118,28 +116,48 @@ def run_tm(package: Path, segs: list[str], decoding: dict) -> tuple[float, float
     return startup, time.perf_counter() - started, outputs
 
 
-def _top(package: Path) -> str:
-    import zipfile
-
-    return zipfile.ZipFile(package).namelist()[0].split("/")[0]
+def worker(path: str, job: Path) -> None:
+    """One path in a fresh process: nothing loaded by the other path can help or hurt it."""
+    spec = json.loads(job.read_text(encoding="utf-8"))
+    run = run_argos if path == "argos" else run_tm
+    startup, seconds, outputs = run(spec["segments"], spec["decoding"])
+    print(json.dumps({"startup": startup, "seconds": seconds, "outputs": outputs}))
 
 
 def compare(label: str, package: Path, segs: list[str], decoding: dict) -> None:
-    docs = ["\n".join(segs[i : i + DOC_SIZE]) for i in range(0, len(segs), DOC_SIZE)]
-    a_start, a_time, a_out = run_argos(package, docs, decoding)
-    t_start, t_time, t_out = run_tm(package, segs, decoding)
-    same = sum(a.strip() == t.strip() for a, t in zip(a_out, t_out))
-    print(f"{label}: {len(segs)} segments, beam 4")
-    print(f"  argostranslate.translate  start-up {a_start:6.2f} s   {len(segs) / a_time:8.1f} segments/s")
-    print(f"  tm Engine                 start-up {t_start:6.2f} s   {len(segs) / t_time:8.1f} segments/s")
-    print(f"  speed-up {a_time / t_time:.1f} ×, identical outputs {same}/{len(segs)}")
-    import argostranslate.package
+    import subprocess
 
-    for pkg in argostranslate.package.get_installed_packages():
-        argostranslate.package.uninstall(pkg)
+    from tm import models
+
+    model = models.install(package)
+    with tempfile.TemporaryDirectory() as tmp:
+        job = Path(tmp) / "job.json"
+        job.write_text(json.dumps({"segments": segs, "decoding": decoding}), encoding="utf-8")
+        results = {}
+        for path in ("argos", "tm"):
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", path, str(job)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            results[path] = json.loads(done.stdout.strip().splitlines()[-1])
+    models.remove(model.name)
+    a, t = results["argos"], results["tm"]
+    same = sum(x.strip() == y.strip() for x, y in zip(a["outputs"], t["outputs"]))
+    print(
+        f"{label}: {len(segs)} segments, beam 4; start-up = a fresh process importing, loading the "
+        "model and translating one segment"
+    )
+    for name, r in (("argostranslate.translate", a), ("tm Engine", t)):
+        print(f"  {name:<25} start-up {r['startup']:6.2f} s   {len(segs) / r['seconds']:8.1f} segments/s")
+    print(f"  speed-up {a['seconds'] / t['seconds']:.1f} ×, identical outputs {same}/{len(segs)}")
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--worker"]:
+        worker(sys.argv[2], Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=2000)
     parser.add_argument("--realistic-segments", type=int, default=200)
