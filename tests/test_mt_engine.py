@@ -223,3 +223,27 @@ def test_confidence_is_the_mean_token_probability(engine):
     (scored,) = engine.translator.score_batch([source], [target])
     mean = sum(scored.log_probs) / len(scored.log_probs)
     assert result.confidence == pytest.approx(math.exp(mean), rel=1e-3)
+
+
+def test_engine_path_does_not_import_argostranslate_translate(tiny_model):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tm.mt import Engine; "
+        "print(Engine(beam_size=1, compute_type='float32').translate(['謝謝。'])[0].text); "
+        "print('argostranslate.translate' in sys.modules, 'torch' in sys.modules, 'stanza' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["Thank you.", "False False False"]
+
+
+def test_download_without_network_says_what_to_do(monkeypatch):
+    import argostranslate.package
+
+    def offline():
+        raise ConnectionError("no route to host")
+
+    monkeypatch.setattr(argostranslate.package, "update_package_index", offline)
+    with pytest.raises(UserError, match="tm models install translate-zh_en.argosmodel"):
+        models.download_and_install("zh", "en")
