@@ -49,29 +49,13 @@ def realistic_package(workdir: Path) -> Path:
     """transformer-base shapes with random weights, and a 32k SentencePiece vocabulary."""
     import sentencepiece
 
-    from tm.mtbuild import Shape, random_weights, write_argos_package
+    from tm.mtbuild import Shape, random_weights, train_sentencepiece, write_argos_package
 
     text = [zh for zh, _ in corpus.base_pairs()] + [en for _, en in corpus.base_pairs()]
-    prefix = workdir / "sp32k"
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(text),
-        model_prefix=str(prefix),
-        vocab_size=32000,
-        hard_vocab_limit=False,
-        character_coverage=0.9995,
-        model_type="unigram",
-        unk_id=0,
-        bos_id=1,
-        eos_id=2,
-        pad_id=-1,
-        minloglevel=2,
-        num_threads=os.cpu_count() or 1,
-    )
-    sp = sentencepiece.SentencePieceProcessor(model_file=str(prefix) + ".model")
+    sp_model = train_sentencepiece(text, workdir / "sp32k", vocab_size=32000, character_coverage=0.9995)
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
     shape = Shape(vocab=sp.get_piece_size(), d_model=512, heads=8, ffn=2048, layers=6, max_len=512)
-    return write_argos_package(
-        workdir / "base-random.argosmodel", shape, random_weights(shape), Path(str(prefix) + ".model")
-    )
+    return write_argos_package(workdir / "base-random.argosmodel", shape, random_weights(shape), sp_model)
 
 
 def run_argos(segs: list[str], decoding: dict) -> tuple[float, float, list[str]]:

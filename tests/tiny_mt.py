@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tm.mtbuild import Shape, sinusoidal_table, write_argos_package
+from tm.mtbuild import Shape, sinusoidal_table, train_sentencepiece, write_argos_package
 
 # Simplified Chinese, as official zh packages expect; the engine folds traditional input.
 PAIRS = [
@@ -66,23 +66,7 @@ def recipe_key() -> str:
 
 
 def _sentencepiece(workdir: Path) -> Path:
-    import sentencepiece
-
-    prefix = workdir / "sp"
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter([s for pair in PAIRS for s in pair] * 4),
-        model_prefix=str(prefix),
-        vocab_size=600,
-        hard_vocab_limit=False,
-        character_coverage=1.0,
-        model_type="unigram",
-        unk_id=0,
-        bos_id=1,
-        eos_id=2,
-        pad_id=-1,
-        minloglevel=2,
-    )
-    return prefix.with_suffix(".model")
+    return train_sentencepiece([s for pair in PAIRS for s in pair] * 4, workdir / "sp", vocab_size=600)
 
 
 def _train(sp_model: Path) -> tuple[Shape, dict[str, np.ndarray]]:

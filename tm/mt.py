@@ -2,12 +2,15 @@
 directly over lists of segments (argostranslate.translate is never imported: it loads stanza
 and torch, seconds of start-up, and re-splits text we have already segmented).
 
-Glossary enforcement, measured on the test model (see README):
-1. forbidden renderings of the terms recognized in a segment are suppressed while decoding
+Glossary enforcement, measured on the test model (see README): for the segments whose output
+lacks an approved rendering,
+1. where the output holds a forbidden rendering, the output up to it plus the approved
+   rendering is forced as a target prefix and the model completes the sentence;
+2. the segment is decoded again for more hypotheses with the forbidden renderings suppressed
    (CTranslate2 ``suppress_sequences``);
-2. among the n-best hypotheses, the one that contains the most approved renderings wins
-   (model score breaks ties);
-3. the result is checked again; a term still missing is flagged for the reviewer.
+3. the candidate missing the fewest approved renderings wins (the first output stays a
+   candidate and wins ties, so enforcement never makes a result worse); what is still
+   missing is flagged for the reviewer.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class Translation:
     confidence: float  # exp(mean token log-probability), 0–1
     alternatives: list[tuple[str, float]] = field(default_factory=list)  # n-best (text, confidence)
     missing_terms: list[str] = field(default_factory=list)  # approved renderings not in the text
-    enforced: bool = False  # forbidden renderings were suppressed, or the glossary picked the hypothesis
+    enforced: bool = False  # the glossary changed the output (a forced or re-decoded hypothesis won)
 
 
 def _device(device: str) -> str:
@@ -128,23 +131,10 @@ class Engine:
         prepared = [self.prepare(s) for s in segments]
         unique = list(dict.fromkeys(p for p in prepared if p))
         terms = {text: (recognizer.find(text) if recognizer else []) for text in unique}
-        # suppress_sequences applies to a whole call: group segments by what they must avoid.
-        groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        for text in unique:
-            forbidden = sorted({f for hit in terms[text] for f in hit.entry.forbidden})
-            groups[tuple(forbidden)].append(text)
-        done: dict[str, list[tuple[str, float]]] = {}
-        for forbidden, texts in groups.items():
-            for text, result in zip(texts, self._decode(texts, beam, n_best, forbidden)):
-                done[text] = result
-            # Terms still missing: decode those segments again for more hypotheses to choose from
-            # (the first decoding stays a candidate, so enforcement never makes a result worse).
-            retry = [t for t in texts if terms[t] and _missing(done[t][0][0], terms[t])]
-            if retry:
-                wider = self._decode(retry, max(beam, ENFORCE_NBEST), ENFORCE_NBEST, forbidden)
-                for text, extra in zip(retry, wider):
-                    seen = {h[0] for h in done[text]}
-                    done[text] = done[text] + [h for h in extra if h[0] not in seen]
+        done = dict(zip(unique, self._decode(unique, beam, n_best)))
+        retry = [t for t in unique if terms[t] and _missing(done[t][0][0], terms[t])]
+        if retry:
+            self._enforce(retry, terms, done, beam)
         out = []
         for segment, text in zip(segments, prepared):
             if not text:
@@ -153,16 +143,50 @@ class Engine:
             result = done[text]
             hits = terms.get(text) or []
             if hits:
-                constrained = any(hit.entry.forbidden for hit in hits)
-                out.append(_choose(segment, result, hits, constrained, n_best))
+                out.append(_choose(segment, result, hits, n_best))
             else:
                 out.append(Translation(segment, *result[0], alternatives=result[1:n_best]))
         return out
 
+    def _enforce(self, texts: list[str], terms: dict, done: dict, beam: int) -> None:
+        """More candidates for segments whose best output lacks an approved rendering; the first
+        decoding stays a candidate (and comes first), so enforcement never makes a result worse.
+
+        (a) Where the output holds a forbidden rendering, the output up to it plus the approved
+            rendering is forced as a target prefix and the model completes the sentence.
+        (b) The segment is decoded for more hypotheses with forbidden renderings suppressed.
+        """
+        from glossary.match import find_forbidden
+
+        forced: list[tuple[str, str]] = []
+        for text in texts:
+            best = done[text][0][0]
+            for hit in terms[text]:
+                for _, (start, _end) in find_forbidden(best, hit.entry)[:1]:
+                    forced.append((text, best[:start] + hit.entry.target))
+        if forced:
+            results = self._decode([t for t, _ in forced], beam, 1, prefixes=[p for _, p in forced])
+            for (text, _), result in zip(forced, results):
+                done[text] = _merge(done[text], result)
+        groups: dict[tuple[str, ...], list[str]] = defaultdict(list)  # suppression is per call
+        for text in texts:
+            if _missing(done[text][0][0], terms[text]):
+                groups[tuple(sorted({f for hit in terms[text] for f in hit.entry.forbidden}))].append(text)
+        for forbidden, group in groups.items():
+            wider = self._decode(group, max(beam, ENFORCE_NBEST), ENFORCE_NBEST, forbidden)
+            for text, result in zip(group, wider):
+                done[text] = _merge(done[text], result)
+
     def _decode(
-        self, texts: list[str], beam: int, hypotheses: int, forbidden: tuple[str, ...]
+        self,
+        texts: list[str],
+        beam: int,
+        hypotheses: int,
+        forbidden: tuple[str, ...] = (),
+        prefixes: list[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
-        """For each text, its hypotheses (text, confidence), best first."""
+        """For each text, its hypotheses (text, confidence), best first. ``prefixes``: target text
+        each output must start with (a segment split into parts is then not forced)."""
         pieces = [self._pieces(t) for t in texts]
         flat = [p for ps in pieces for p in ps]
         options: dict = {
@@ -170,8 +194,13 @@ class Engine:
         }
         if forbidden:
             options["suppress_sequences"] = [self.sp.encode(f, out_type=str) for f in forbidden]
-        if self.target_prefix:
-            options["target_prefix"] = [[self.target_prefix]] * len(flat)
+        head = [self.target_prefix] if self.target_prefix else []
+        if head or prefixes:
+            options["target_prefix"] = [
+                head + (self.sp.encode(prefixes[n], out_type=str) if prefixes and len(ps) == 1 else [])
+                for n, ps in enumerate(pieces)
+                for _ in ps
+            ]
         options.update(self.decoding)
         results = self.translator.translate_batch(
             flat,
@@ -206,19 +235,27 @@ def _confidence(tokens: list[str], score: float) -> float:
     return math.exp(score * length**LENGTH_PENALTY / length)
 
 
+def _merge(first: list[tuple[str, float]], more: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    seen = {text for text, _ in first}
+    return first + [h for h in more if h[0] not in seen]
+
+
 def _missing(text: str, hits) -> list[str]:
     from glossary.match import find_accepted
 
     return [hit.entry.target for hit in hits if not find_accepted(text, hit.entry)]
 
 
-def _choose(
-    segment: str, hypotheses: list[tuple[str, float]], hits, constrained: bool, n_best: int
-) -> Translation:
-    """The hypothesis missing the fewest approved renderings (then the earliest: the first decoding's
-    best comes first); what is still missing is flagged."""
-    ranked = sorted(enumerate(hypotheses), key=lambda item: (len(_missing(item[1][0], hits)), item[0]))
-    index, (text, confidence) = ranked[0]
-    missing = _missing(text, hits)
+def _choose(segment: str, hypotheses: list[tuple[str, float]], hits, n_best: int) -> Translation:
+    """The hypothesis missing the fewest approved renderings, then holding the fewest forbidden
+    ones, then the earliest (the first decoding's best comes first); what is missing is flagged."""
+    from glossary.match import find_forbidden
+
+    def cost(item: tuple[int, tuple[str, float]]) -> tuple[int, int, int]:
+        index, (text, _) = item
+        forbidden = sum(len(find_forbidden(text, hit.entry)) for hit in hits)
+        return len(_missing(text, hits)), forbidden, index
+
+    index, (text, confidence) = min(enumerate(hypotheses), key=cost)
     others = [h for i, h in enumerate(hypotheses) if i != index][: n_best - 1]
-    return Translation(segment, text, confidence, others, missing, enforced=constrained or index != 0)
+    return Translation(segment, text, confidence, others, _missing(text, hits), enforced=index != 0)

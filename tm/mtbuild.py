@@ -172,3 +172,28 @@ def write_argos_package(
                 zf.write(path, path.relative_to(Path(tmp)))
         partial.replace(out)
     return out
+
+
+def train_sentencepiece(
+    sentences: list[str], prefix: Path, vocab_size: int, character_coverage: float = 1.0
+) -> Path:
+    """A unigram SentencePiece model with the special pieces argos packages use (<unk> <s> </s>)."""
+    import os
+
+    import sentencepiece
+
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(sentences),
+        model_prefix=str(prefix),
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,
+        character_coverage=character_coverage,
+        model_type="unigram",
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        minloglevel=2,
+        num_threads=os.cpu_count() or 1,
+    )
+    return Path(f"{prefix}.model")
