@@ -60,10 +60,9 @@ def main() -> None:
     print(f"{'aligner':<28} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}")
     for label, s in scores.items():
         t = s.table()
-        print(
-            f"{'tm: ' + label:<28} {t['strict_precision']:8.3f} {t['strict_recall']:6.3f} {t['strict_f1']:6.3f}"
-            f"   {t['lax_precision']:6.3f} {t['lax_recall']:6.3f} {t['lax_f1']:6.3f}"
-        )
+        strict = f"{t['strict_precision']:8.3f} {t['strict_recall']:6.3f} {t['strict_f1']:6.3f}"
+        lax = f"{t['lax_precision']:6.3f} {t['lax_recall']:6.3f} {t['lax_f1']:6.3f}"
+        print(f"{'tm: ' + label:<28} {strict}   {lax}")
     for name, strict, lax in PUBLISHED:
         print(f"{name + ' (published)':<28} {'':>8} {'':>6} {strict:6.3f}   {'':>6} {'':>6} {lax:6.3f}")
     print(
