@@ -6,6 +6,7 @@ import json
 import sqlite3
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
@@ -808,3 +809,145 @@ def eval_mt(
     if scores.term_total is not None:
         accuracy = f"{scores.term_accuracy:.3f}" if scores.term_total else "n/a"
         click.echo(f"term accuracy {accuracy} ({scores.term_hits}/{scores.term_total} term occurrences)")
+
+
+# ------------------------------------------------------------------ alignment
+
+
+@cli.command(name="align")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write links to .align, .tsv, .tmx or .xlsx (review sheet); default: TSV on stdout.",
+)
+@click.option("--presplit", is_flag=True, help="The files hold one sentence per line already.")
+@click.option("--import", "do_import", is_flag=True, help="Store the links in the memory (origin aligned).")
+@click.option(
+    "--review",
+    "review_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Read a reviewed .xlsx sheet back instead of aligning (with --import to store it).",
+)
+@click.option("--force", is_flag=True, help="Import even when the pair looks wrong.")
+@click.option("--document", default=None, help="Document name recorded with imported units.")
+@db_option
+@encoding_option
+@json_option
+def align_cmd(
+    files, output, presplit, do_import, review_file, force, document, db, encoding, as_json
+) -> None:
+    """Align ZH_FILE with its translation EN_FILE, sentence by sentence."""
+    from tm.alignio import units_from_pairs
+
+    if review_file:
+        from tm.alignio import read_review
+
+        if files:
+            raise UserError("--review takes the reviewed sheet only, no ZH_FILE EN_FILE")
+        reviewed = read_review(Path(review_file))
+        click.echo(
+            f"{review_file}: {len(reviewed.accepted)} links to store, {reviewed.rejected} rejected, "
+            f"{reviewed.edited} edited"
+        )
+        if do_import:
+            doc = document or f"{reviewed.zh_name} | {reviewed.en_name}"
+            with _memory(db) as memory:
+                result = memory.import_units(units_from_pairs(reviewed.accepted, doc))
+            click.echo(f"memory: {result.added} added, {result.updated} updated")
+        return
+    if len(files) != 2:
+        raise UserError("give ZH_FILE EN_FILE (or --review FILE.xlsx)")
+    aligned, warnings = _align_files(files[0], files[1], presplit, encoding)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output:
+        from tm.alignio import write_output
+
+        write_output(aligned, Path(output))
+        click.echo(f"{output}: {len(aligned.links)} links", err=True)
+    elif as_json:
+        _print_json(
+            [
+                {
+                    "zh": list(k.zh),
+                    "en": list(k.en),
+                    "confidence": round(k.score, 4),
+                    "chinese": aligned.texts(k)[0],
+                    "english": aligned.texts(k)[1],
+                }
+                for k in aligned.links
+            ]
+        )
+    else:
+        from tm.alignio import tsv
+
+        click.echo(tsv(aligned), nl=False)
+    if do_import:
+        if warnings and not force:
+            raise UserError("not imported: the pair looks wrong (see the warnings); --force imports anyway")
+        from tm.alignio import units
+
+        with _memory(db) as memory:
+            result = memory.import_units(units(aligned, document))
+        click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
+
+
+def _align_files(zh_file: str, en_file: str, presplit: bool, encoding: str):
+    """Sentences of both files, their alignment, and warnings about the pair."""
+    from tm.align import align
+    from tm.alignio import Aligned
+    from tm.segment import segment_text
+    from tm.text import has_han
+    from tm.textio import read_text
+
+    texts = [read_text(f, encoding) for f in (zh_file, en_file)]
+    if presplit:
+        zh, en = ([line.strip() for line in t.splitlines() if line.strip()] for t in texts)
+    else:
+        zh = [s.clean for s in segment_text(texts[0], "zh", "zh")]
+        en = [s.text for s in segment_text(texts[1], "en", "en")]
+    for name, side in ((zh_file, zh), (en_file, en)):
+        if not side:
+            raise UserError(f"{name}: no sentences to align")
+    links = align(zh, en)
+    warnings = []
+    chinese_share = sum(has_han(s) for s in en) / len(en)
+    if chinese_share > 0.5:
+        warnings.append(f"{en_file} looks Chinese ({chinese_share:.0%} of its sentences), not English")
+    if sum(not has_han(s) for s in zh) / len(zh) > 0.5:
+        warnings.append(f"{zh_file} does not look Chinese")
+    paired = [k.score for k in links if k.zh and k.en]
+    mean = sum(paired) / len(paired) if paired else 0.0
+    unaligned = sum(1 for k in links if not k.zh or not k.en) / len(links)
+    if mean < 0.35 or unaligned > 0.3:
+        warnings.append(
+            f"these look like different documents: mean link confidence {mean:.2f}, "
+            f"{unaligned:.0%} of links leave a sentence unaligned"
+        )
+    aligned = Aligned(zh, en, links, Path(zh_file).stem, Path(en_file).stem)
+    return aligned, warnings
+
+
+@eval_.command(name="align")
+@click.option("--gold", "gold_dir", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--pred", "pred_dir", required=True, type=click.Path(file_okay=False, exists=True))
+@json_option
+def eval_align(gold_dir, pred_dir, as_json) -> None:
+    """Strict and lax precision/recall/F1 of .align files (counts summed over files)."""
+    from tm.alignscore import score_dirs
+
+    score, names = score_dirs(Path(gold_dir), Path(pred_dir))
+    table = score.table()
+    if as_json:
+        _print_json({"files": names, **table})
+        return
+    click.echo(f"{len(names)} files")
+    for kind in ("strict", "lax"):
+        click.echo(
+            f"{kind:<6} P {table[kind + '_precision']:.3f}  R {table[kind + '_recall']:.3f}  "
+            f"F1 {table[kind + '_f1']:.3f}"
+        )

@@ -1,0 +1,156 @@
+"""The aligner end to end: real embeddings (the model ships in its package), real files."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tm.align import align
+from tm.alignio import Aligned, read_review, write_review
+from tm.cli import cli
+from tm.store import Memory
+
+ZH = [
+    "外長們強調,要繼續加強安全合作。",
+    "三是推動國際抗疫合作。",
+    "中俄科技具有互補優勢。雙方將實施好科技創新年逾千個合作項目。",
+    "四是拓展全方位合作。",
+    "中國同四國相互提供抗疫援助。",
+]
+EN = [
+    "The foreign ministers stressed the need to continue strengthening security cooperation.",
+    "Third, promoting international cooperation against COVID-19.",
+    "China and Russia have complementary strengths in science and technology.",
+    "The two sides will implement more than 1,000 cooperation projects of the Years of Scientific and Technological Innovation.",
+    "Fourth, expanding all-round cooperation.",
+    "China and the four countries have provided each other with assistance in fighting the epidemic.",
+]
+
+
+def test_one_to_one_and_one_to_two_links():
+    links = align(ZH, EN)
+    assert [(k.zh, k.en) for k in links] == [
+        ((0,), (0,)),
+        ((1,), (1,)),
+        ((2,), (2, 3)),
+        ((3,), (4,)),
+        ((4,), (5,)),
+    ]
+    assert all(0 < k.score <= 1 for k in links)
+
+
+def test_empty_side():
+    assert [(k.zh, k.en) for k in align(["一。"], [])] == [((0,), ())]
+
+
+def _files(tmp_path: Path, zh: list[str], en: list[str]) -> tuple[Path, Path]:
+    zf, ef = tmp_path / "release.zh.txt", tmp_path / "release.en.txt"
+    zf.write_text("\n".join(zh) + "\n", encoding="utf-8")
+    ef.write_text("\n".join(en) + "\n", encoding="utf-8")
+    return zf, ef
+
+
+def test_cli_outputs_and_import(tmp_path):
+    zf, ef = _files(tmp_path, ZH, EN)
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    for ext in ("align", "tsv", "tmx"):
+        out = tmp_path / f"links.{ext}"
+        assert runner.invoke(cli, ["align", str(zf), str(ef), "--presplit", "-o", str(out)]).exit_code == 0
+    assert (tmp_path / "links.align").read_text().splitlines()[2] == "[2]:[2,3]"
+    assert len(re.findall(r"<tu[ >]", (tmp_path / "links.tmx").read_text(encoding="utf-8"))) == 5
+    result = runner.invoke(cli, ["align", str(zf), str(ef), "--import", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    with Memory(db) as memory:
+        assert memory.count() == 6  # segmented: the third line holds two Chinese sentences
+        (match,) = memory.lookup("四是拓展全方位合作。", limit=1)
+        assert (
+            match.unit.origin == "aligned" and match.unit.target == "Fourth, expanding all-round cooperation."
+        )
+
+
+def test_wrong_pairs_warn_and_do_not_import(tmp_path):
+    zf, ef = _files(tmp_path, ZH, ZH)
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    result = runner.invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--db", db])
+    assert result.exit_code != 0 and "looks Chinese" in result.output and "not imported" in result.output
+    unrelated = [
+        "Bananas are rich in potassium.",
+        "The match ended in a draw.",
+        "Paint the fence blue.",
+        "Our cat sleeps all day.",
+        "Rain is expected tomorrow.",
+    ]
+    zf, ef = _files(tmp_path, ZH, unrelated)
+    result = runner.invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--db", db])
+    assert result.exit_code != 0 and "different documents" in result.output
+    with Memory(db) as memory:
+        assert memory.count() == 0
+    forced = runner.invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--force", "--db", db])
+    assert forced.exit_code == 0
+
+
+def test_review_round_trip_through_xlsx(tmp_path):
+    aligned = Aligned(ZH, EN, align(ZH, EN), "release.zh", "release.en")
+    path = tmp_path / "review.xlsx"
+    write_review(aligned, path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["Links", "By confidence", "_tm"] and book["_tm"].sheet_state == "hidden"
+    links = book["Links"]
+    assert [c.value for c in links[1]][:6] == [
+        "Link",
+        "Chinese",
+        "English",
+        "Confidence",
+        "Shape",
+        "Decision",
+    ]
+    by_conf = [row[3].value for row in book["By confidence"].iter_rows(min_row=2)]
+    assert by_conf == sorted(by_conf)
+    links["F3"] = "reject"  # link 2
+    links["C4"] = "China and Russia complement each other in science and technology."  # link 3, edited
+    row_of_link_1 = next(r for r in book["By confidence"].iter_rows(min_row=2) if r[0].value == 1)
+    row_of_link_1[5].value = "accept"
+    book.save(path)
+    reviewed = read_review(path)
+    assert reviewed.rejected == 1 and reviewed.edited == 1 and len(reviewed.accepted) == 4
+    book["By confidence"].cell(
+        row=[r[0].value for r in book["By confidence"].iter_rows()].index(2) + 1, column=6
+    ).value = "accept"
+    book.save(tmp_path / "conflict.xlsx")
+    with pytest.raises(Exception, match="link 2 is both"):
+        read_review(tmp_path / "conflict.xlsx")
+    assert (
+        "中俄科技具有互補優勢。雙方將實施好科技創新年逾千個合作項目。",
+        "China and Russia complement each other in science and technology.",
+    ) in reviewed.accepted
+    runner = CliRunner()
+    db = str(tmp_path / "m.db")
+    result = runner.invoke(cli, ["align", "--review", str(path), "--import", "--db", db])
+    assert result.exit_code == 0 and "4 links to store, 1 rejected, 1 edited" in result.output
+    with Memory(db) as memory:
+        assert memory.count() == 4
+
+
+def test_review_of_a_foreign_workbook_is_refused(tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "other.xlsx"
+    Workbook().save(path)
+    with pytest.raises(Exception, match="not an alignment review sheet"):
+        read_review(path)
+
+
+def test_eval_align_cli(tmp_path):
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    gold.mkdir()
+    pred.mkdir()
+    (gold / "a.align").write_text("[0]:[0]\n[1]:[1,2]\n")
+    (pred / "a.align").write_text("[0]:[0]\n[1]:[1]\n[]:[2]\n")
+    out = CliRunner().invoke(cli, ["eval", "align", "--gold", str(gold), "--pred", str(pred), "--json"])
+    data = json.loads(out.output)
+    assert data["strict_precision"] == pytest.approx(1 / 3) and data["lax_recall"] == 1.0

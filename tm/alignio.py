@@ -1,0 +1,212 @@
+"""Alignment outputs (.tsv, .align, .tmx, .xlsx review sheet) and the reviewed sheet read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tm.align import Link
+from tm.alignscore import format_align
+from tm.atomic import atomic_write
+from tm.errors import UserError
+
+DOUBTFUL = 0.5  # links under this confidence, or that leave a sentence unaligned, are doubtful
+DECISIONS = ("accept", "reject", "fix")
+HEADER = ["Link", "Chinese", "English", "Confidence", "Shape", "Decision", "Comment"]
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class Aligned:
+    """A document pair and its links, with the sentence texts the ids point to."""
+
+    zh: list[str]
+    en: list[str]
+    links: list[Link]
+    zh_name: str = "zh"
+    en_name: str = "en"
+
+    def texts(self, link: Link) -> tuple[str, str]:
+        return "".join(self.zh[i] for i in link.zh), " ".join(self.en[j] for j in link.en)
+
+
+def doubtful(link: Link) -> bool:
+    return not link.zh or not link.en or link.score < DOUBTFUL
+
+
+def write_output(aligned: Aligned, path: Path) -> None:
+    """Write by extension: .align, .tsv, .tmx or .xlsx (atomically)."""
+    suffix = path.suffix.lower()
+    if suffix == ".align":
+        with atomic_write(path) as out:
+            out.write(format_align([(link.zh, link.en) for link in aligned.links]))
+    elif suffix in (".tsv", ".txt"):
+        with atomic_write(path) as out:
+            out.write(tsv(aligned))
+    elif suffix == ".tmx":
+        from tm.formats.tmx import export_tmx
+
+        export_tmx(iter(units(aligned)), path, "zh")
+    elif suffix == ".xlsx":
+        write_review(aligned, path)
+    else:
+        raise UserError(f"{path}: unknown output format; use .align, .tsv, .tmx or .xlsx")
+
+
+def tsv(aligned: Aligned) -> str:
+    lines = ["zh_ids\ten_ids\tconfidence\tchinese\tenglish"]
+    for link in aligned.links:
+        zh, en = aligned.texts(link)
+        ids = ",".join(map(str, link.zh)), ",".join(map(str, link.en))
+        lines.append(f"{ids[0]}\t{ids[1]}\t{link.score:.3f}\t{zh}\t{en}")
+    return "\n".join(lines) + "\n"
+
+
+def units(aligned: Aligned, document: str | None = None):
+    """Memory units (origin aligned) of the links with both sides."""
+    pairs = [aligned.texts(link) for link in aligned.links if link.zh and link.en]
+    return units_from_pairs(pairs, document or f"{aligned.zh_name} | {aligned.en_name}")
+
+
+def units_from_pairs(pairs: list[tuple[str, str]], document: str):
+    """Units in document order, each with the context of its neighbours (for 101 matches)."""
+    from tm.store import Unit, context_hash
+
+    out = []
+    for n, (zh, en) in enumerate(pairs):
+        prev = pairs[n - 1][0] if n else ""
+        nxt = pairs[n + 1][0] if n + 1 < len(pairs) else ""
+        out.append(
+            Unit(zh, en, "zh", "en", origin="aligned", document=document, context=context_hash(prev, nxt))
+        )
+    return out
+
+
+def _text_cell(cell, value) -> None:
+    cell.value = value
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+
+
+def write_review(aligned: Aligned, path: Path) -> None:
+    """A review workbook: 'Links' in document order, 'By confidence' with doubtful links on top,
+    a Decision drop-down (accept / reject / fix) and editable texts; the originals are kept in
+    a hidden sheet so the import can tell edits apart."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    doubt = PatternFill("solid", fgColor="FFF2CC")
+    order = {
+        "Links": list(range(len(aligned.links))),
+        "By confidence": sorted(range(len(aligned.links)), key=lambda k: aligned.links[k].score),
+    }
+    first = True
+    for title, indices in order.items():
+        sheet = workbook.active if first else workbook.create_sheet()
+        first = False
+        sheet.title = title
+        sheet.append(HEADER)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        validation = DataValidation(type="list", formula1=f'"{",".join(DECISIONS)}"', allow_blank=True)
+        sheet.add_data_validation(validation)
+        for k in indices:
+            link = aligned.links[k]
+            zh, en = aligned.texts(link)
+            row = sheet.max_row + 1
+            values = [k + 1, zh, en, round(link.score, 3), f"{len(link.zh)}-{len(link.en)}", "", ""]
+            for col, value in enumerate(values, start=1):
+                cell = sheet.cell(row=row, column=col)
+                _text_cell(cell, value)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if doubtful(link):
+                    cell.fill = doubt
+            validation.add(f"F{row}")
+        sheet.freeze_panes = "B2"
+        sheet.auto_filter.ref = f"A1:G{sheet.max_row}"
+        for column, width in zip("ABCDEFG", (7, 50, 60, 11, 7, 10, 30)):
+            sheet.column_dimensions[column].width = width
+    hidden = workbook.create_sheet("_tm")
+    hidden.sheet_state = "hidden"
+    hidden.append(
+        ["link", "zh_ids", "en_ids", "confidence", "chinese", "english", aligned.zh_name, aligned.en_name]
+    )
+    for k, link in enumerate(aligned.links, start=1):
+        zh, en = aligned.texts(link)
+        row = [k, ",".join(map(str, link.zh)), ",".join(map(str, link.en)), link.score, zh, en]
+        hidden.append([None] * len(row))
+        for col, value in enumerate(row, start=1):
+            _text_cell(hidden.cell(row=hidden.max_row, column=col), value)
+    with atomic_write(path, "wb") as out:
+        workbook.save(out)
+
+
+@dataclass
+class Reviewed:
+    accepted: list[tuple[str, str]]  # (chinese, english) to store, edits applied
+    rejected: int
+    edited: int
+    zh_name: str
+    en_name: str
+
+
+def read_review(path: Path) -> Reviewed:
+    """Decisions and edits from a review workbook (either sheet; they must not disagree)."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None
+    try:
+        if "_tm" not in workbook.sheetnames or "Links" not in workbook.sheetnames:
+            raise UserError(f"{path}: not an alignment review sheet written by `tm align` (sheets missing)")
+        rows = list(workbook["_tm"].iter_rows(values_only=True))
+        zh_name, en_name = (rows[0][6] or "zh"), (rows[0][7] or "en")
+        original = {int(r[0]): (str(r[4] or ""), str(r[5] or "")) for r in rows[1:] if r and r[0] is not None}
+        decision: dict[int, str] = {}
+        text: dict[int, tuple[str, str]] = {}
+        for title in ("Links", "By confidence"):
+            if title not in workbook.sheetnames:
+                continue
+            sheet_rows = list(workbook[title].iter_rows(values_only=True))
+            if not sheet_rows or list(sheet_rows[0][:6]) != HEADER[:6]:
+                raise UserError(f"{path}: sheet {title!r} has lost its header row ({', '.join(HEADER)})")
+            for number, row in enumerate(sheet_rows[1:], start=2):
+                if not row or row[0] is None:
+                    continue
+                k = int(row[0])
+                if k not in original:
+                    raise UserError(f"{path}: sheet {title!r} row {number}: unknown link {k}")
+                chosen = str(row[5] or "").strip().lower()
+                if chosen and chosen not in DECISIONS:
+                    raise UserError(
+                        f"{path}: sheet {title!r} row {number}: decision {row[5]!r} is not "
+                        f"one of {', '.join(DECISIONS)}"
+                    )
+                if chosen:
+                    if decision.get(k, chosen) != chosen:
+                        raise UserError(f"{path}: link {k} is both {decision[k]} and {chosen}")
+                    decision[k] = chosen
+                pair = (str(row[1] or ""), str(row[2] or ""))
+                if pair != original[k]:
+                    if text.get(k, pair) != pair:
+                        raise UserError(f"{path}: link {k} is edited differently on the two sheets")
+                    text[k] = pair
+    finally:
+        workbook.close()
+    accepted, rejected = [], 0
+    for k in sorted(original):
+        if decision.get(k) == "reject":
+            rejected += 1
+            continue
+        zh, en = text.get(k, original[k])
+        if zh.strip() and en.strip():
+            accepted.append((zh, en))
+    return Reviewed(accepted, rejected, len(text), str(zh_name), str(en_name))
