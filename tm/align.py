@@ -94,12 +94,31 @@ class _Side:
 
 
 def _hubness(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean similarity of each row of a to its k nearest rows of b, and vice versa (CSLS)."""
-    sims = a @ b.T
-    k_a, k_b = min(k, sims.shape[1]), min(k, sims.shape[0])
-    ra = np.sort(sims, axis=1)[:, -k_a:].mean(axis=1) if k_a else np.zeros(len(a))
-    rb = np.sort(sims, axis=0)[-k_b:, :].mean(axis=0) if k_b else np.zeros(len(b))
-    return ra, rb
+    """Mean similarity of each row of a to its k nearest rows of b, and vice versa (CSLS).
+
+    Computed in blocks against at most HUB_SAMPLE rows of the other side (a fixed sample), so
+    long documents need neither a full similarity matrix nor its time."""
+    return _top_k_mean(a, _sample(b), k), _top_k_mean(b, _sample(a), k)
+
+
+HUB_SAMPLE = 6000
+
+
+def _sample(rows: np.ndarray) -> np.ndarray:
+    if len(rows) <= HUB_SAMPLE:
+        return rows
+    return rows[np.random.default_rng(0).choice(len(rows), HUB_SAMPLE, replace=False)]
+
+
+def _top_k_mean(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
+    k = min(k, len(b))
+    if k == 0:
+        return np.zeros(len(a))
+    out = np.empty(len(a))
+    for start in range(0, len(a), 2048):
+        sims = a[start : start + 2048] @ b.T
+        out[start : start + 2048] = np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1)
+    return out
 
 
 def _anchors(sim: np.ndarray) -> list[tuple[int, int]]:
