@@ -39,6 +39,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "bench" / "align" / "mac-dev")
     parser.add_argument("--out", type=Path, default=Path(tempfile.mkdtemp(prefix="macdev-")))
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=0,
+        help="also align all chapters concatenated this many times (4: 5,852 × 7,804)",
+    )
     args = parser.parse_args()
     print(
         f"# align_macdev | data={args.data} params={Params()} cores={os.cpu_count()} "
