@@ -154,3 +154,17 @@ def test_eval_align_cli(tmp_path):
     out = CliRunner().invoke(cli, ["eval", "align", "--gold", str(gold), "--pred", str(pred), "--json"])
     data = json.loads(out.output)
     assert data["strict_precision"] == pytest.approx(1 / 3) and data["lax_recall"] == 1.0
+
+
+def test_paragraphs_and_glossary_terms_are_used():
+    from glossary.match import Recognizer
+    from glossary.model import Entry
+    from tm.align import _mark_terms, _Side
+
+    recognizer = Recognizer([Entry("三股勢力", "three evil forces")])
+    zh_side = _Side(["打擊三股勢力。", "謝謝。"], "", lambda s: set())
+    en_side = _Side(["Thank you.", "Fight the three evil forces."], " ", lambda s: set())
+    _mark_terms(zh_side, en_side, recognizer)
+    assert zh_side.terms[0] and zh_side.terms[0] == en_side.terms[1] and not en_side.terms[0]
+    links = align(ZH, EN, paragraphs=([0, 0, 1, 1, 2], [0, 0, 1, 1, 1, 2]), recognizer=recognizer)
+    assert [(k.zh, k.en) for k in links][2] == ((2,), (2, 3))

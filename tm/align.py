@@ -34,7 +34,8 @@ class Params:
     length_weight: float = 0.3  # weight of the squared log length ratio
     shape_cost: float = 0.2  # per extra sentence merged into a link
     band: int = 12  # half-width of the second pass around the anchor path
-    number_bonus: float = 0.05  # per number shared by both sides of a link
+    number_bonus: float = 0.05  # per number (or glossary term with its rendering) on both sides
+    paragraph_cost: float = 0.1  # per paragraph boundary a link crosses
     hub_k: int = 4  # neighbours that define how "hubby" a window is
     hub_weight: float = 0.5  # how much of the neighbours' similarity is discounted
     link_weight: str = "one"  # a link's score counts once ("one"), (a + b) / 2 ("mean") or max(a, b)
@@ -73,6 +74,8 @@ class _Side:
         self.cumlen = np.concatenate(([0.0], np.cumsum(self.lengths)))
         self.numbers = [set(_NUMBER_RE.findall(s)) for s in sentences]
         self.words = [lexical(s) for s in sentences]
+        self.terms: list[set[int]] = [set() for _ in sentences]  # glossary entries present
+        self.paragraphs = [0] * self.n  # one paragraph unless told
         texts, self.index = [], {}
         for size in range(1, MAX_SIDE + 1):
             for start in range(0, self.n - size + 1):
@@ -86,11 +89,22 @@ class _Side:
     def length(self, start: int, size: int) -> float:
         return self.cumlen[start + size] - self.cumlen[start]
 
-    def numbers_in(self, start: int, size: int) -> set[str]:
-        return set().union(*self.numbers[start : start + size])
+    def union(self, feature: list[set], start: int, size: int) -> set:
+        return set().union(*feature[start : start + size])
 
-    def words_in(self, start: int, size: int) -> set[str]:
-        return set().union(*self.words[start : start + size])
+
+def _mark_terms(Z: _Side, E: _Side, recognizer) -> None:
+    """Glossary entries in each Chinese sentence, and those whose accepted rendering is in each
+    English sentence (only entries the Chinese side uses are looked for)."""
+    from glossary.match import find_accepted
+
+    entries = {}
+    for i, sentence in enumerate(Z.sentences):
+        for hit in recognizer.find(sentence):
+            Z.terms[i].add(id(hit.entry))
+            entries[id(hit.entry)] = hit.entry
+    for j, sentence in enumerate(E.sentences):
+        E.terms[j] = {key for key, entry in entries.items() if find_accepted(sentence, entry)}
 
 
 def _hubness(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -163,8 +177,16 @@ def _band(n: int, m: int, anchors: list[tuple[int, int]], width: int) -> list[tu
     return ranges
 
 
-def align(zh: list[str], en: list[str], params: Params = Params()) -> list[Link]:
-    """Links covering every sentence of both sides, in order."""
+def align(
+    zh: list[str],
+    en: list[str],
+    params: Params = Params(),
+    paragraphs: tuple[list[int], list[int]] | None = None,
+    recognizer=None,
+) -> list[Link]:
+    """Links covering every sentence of both sides, in order. ``paragraphs``: the paragraph of
+    each sentence on both sides (links that cross a boundary cost more); ``recognizer``: a
+    glossary recognizer whose terms, found with their approved rendering, are anchors."""
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
     from tm.lexicon import chinese_glosses, english_words
@@ -172,6 +194,10 @@ def align(zh: list[str], en: list[str], params: Params = Params()) -> list[Link]
     Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set())
     E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set())
     n, m = Z.n, E.n
+    if paragraphs:
+        Z.paragraphs, E.paragraphs = list(paragraphs[0]), list(paragraphs[1])
+    if recognizer is not None:
+        _mark_terms(Z, E, recognizer)
     ratio = E.cumlen[-1] / max(Z.cumlen[-1], 1.0)
     hub_z, hub_e = _hubness(Z.vectors, E.vectors, params.hub_k)
     ones_z = [Z.window(i, 1) for i in range(n)]
@@ -186,12 +212,14 @@ def align(zh: list[str], en: list[str], params: Params = Params()) -> list[Link]
         csls = sim - params.hub_weight * 0.5 * (hub_z[wz] + hub_e[we]) + params.hub_weight * 0.5  # CSLS-like
         lz, le = Z.length(i, a), E.length(j, b)
         log_ratio = math.log((le + 10) / (ratio * lz + 10))
-        shared = len(Z.numbers_in(i, a) & E.numbers_in(j, b))
-        en_words = E.words_in(j, b)
-        coverage = len(Z.words_in(i, a) & en_words) / max(len(en_words), 1)
+        shared = len(Z.union(Z.numbers, i, a) & E.union(E.numbers, j, b))
+        shared += len(Z.union(Z.terms, i, a) & E.union(E.terms, j, b))
+        en_words = E.union(E.words, j, b)
+        coverage = len(Z.union(Z.words, i, a) & en_words) / max(len(en_words), 1)
+        crossings = len(set(Z.paragraphs[i : i + a])) + len(set(E.paragraphs[j : j + b])) - 2
         score = csls - params.threshold - params.length_weight * log_ratio**2
         score += params.number_bonus * shared - params.shape_cost * (a + b - 2)
-        score += params.lexical_weight * coverage
+        score += params.lexical_weight * coverage - params.paragraph_cost * crossings
         if params.link_weight == "mean":
             return score * (a + b) / 2
         return score * max(a, b) if params.link_weight == "max" else score

@@ -861,7 +861,10 @@ def align_cmd(
         return
     if len(files) != 2:
         raise UserError("give ZH_FILE EN_FILE (or --review FILE.xlsx)")
-    aligned, warnings = _align_files(files[0], files[1], presplit, encoding)
+    with _memory(db) as memory:  # the glossary's terms, found on both sides, are anchors
+        termbase = _termbase(memory)
+        recognizer = termbase.recognizer() if termbase.count() else None
+    aligned, warnings = _align_files(files[0], files[1], presplit, encoding, recognizer)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if output:
@@ -896,7 +899,7 @@ def align_cmd(
         click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
 
 
-def _align_files(zh_file: str, en_file: str, presplit: bool, encoding: str):
+def _align_files(zh_file: str, en_file: str, presplit: bool, encoding: str, recognizer=None):
     """Sentences of both files, their alignment, and warnings about the pair."""
     from tm.align import align
     from tm.alignio import Aligned
@@ -905,15 +908,17 @@ def _align_files(zh_file: str, en_file: str, presplit: bool, encoding: str):
     from tm.textio import read_text
 
     texts = [read_text(f, encoding) for f in (zh_file, en_file)]
+    paragraphs = None
     if presplit:
         zh, en = ([line.strip() for line in t.splitlines() if line.strip()] for t in texts)
     else:
-        zh = [s.clean for s in segment_text(texts[0], "zh", "zh")]
-        en = [s.text for s in segment_text(texts[1], "en", "en")]
+        zh_segments, en_segments = segment_text(texts[0], "zh", "zh"), segment_text(texts[1], "en", "en")
+        zh, en = [s.clean for s in zh_segments], [s.text for s in en_segments]
+        paragraphs = ([s.para for s in zh_segments], [s.para for s in en_segments])
     for name, side in ((zh_file, zh), (en_file, en)):
         if not side:
             raise UserError(f"{name}: no sentences to align")
-    links = align(zh, en)
+    links = align(zh, en, paragraphs=paragraphs, recognizer=recognizer)
     warnings = []
     chinese_share = sum(has_han(s) for s in en) / len(en)
     if chinese_share > 0.5:
