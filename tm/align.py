@@ -38,7 +38,6 @@ class Params:
     paragraph_cost: float = 0.1  # per paragraph boundary a link crosses
     hub_k: int = 4  # neighbours that define how "hubby" a window is
     hub_weight: float = 0.5  # how much of the neighbours' similarity is discounted
-    link_weight: str = "one"  # a link's score counts once ("one"), (a + b) / 2 ("mean") or max(a, b)
     lexical_weight: float = 0.4  # share of English content words glossed by CC-CEDICT or pinyin
 
 
@@ -220,9 +219,7 @@ def align(
         score = csls - params.threshold - params.length_weight * log_ratio**2
         score += params.number_bonus * shared - params.shape_cost * (a + b - 2)
         score += params.lexical_weight * coverage - params.paragraph_cost * crossings
-        if params.link_weight == "mean":
-            return score * (a + b) / 2
-        return score * max(a, b) if params.link_weight == "max" else score
+        return score  # once per link, however many sentences it holds
 
     NEG = -1e18
     best = [dict() for _ in range(n + 1)]  # best[i][j] = (score, back shape)
