@@ -9,11 +9,11 @@ from tm.align import Link
 from tm.alignscore import format_align
 from tm.atomic import atomic_write
 from tm.errors import UserError
+from tm.xlsxio import open_workbook, set_text
 
 DOUBTFUL = 0.5  # links under this confidence, or that leave a sentence unaligned, are doubtful
 DECISIONS = ("accept", "reject", "fix")
 HEADER = ["Link", "Chinese", "English", "Confidence", "Shape", "Decision", "Comment"]
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -82,12 +82,6 @@ def units_from_pairs(pairs: list[tuple[str, str]], document: str):
     return out
 
 
-def _text_cell(cell, value) -> None:
-    cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-
-
 def write_review(aligned: Aligned, path: Path) -> None:
     """A review workbook: 'Links' in document order, 'By confidence' with doubtful links on top,
     a Decision drop-down (accept / reject / fix) and editable texts; the originals are kept in
@@ -119,7 +113,7 @@ def write_review(aligned: Aligned, path: Path) -> None:
             values = [k + 1, zh, en, round(link.score, 3), f"{len(link.zh)}-{len(link.en)}", "", ""]
             for col, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row, column=col)
-                _text_cell(cell, value)
+                set_text(cell, value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 if doubtful(link):
                     cell.fill = doubt
@@ -138,7 +132,7 @@ def write_review(aligned: Aligned, path: Path) -> None:
         row = [k, ",".join(map(str, link.zh)), ",".join(map(str, link.en)), link.score, zh, en]
         hidden.append([None] * len(row))
         for col, value in enumerate(row, start=1):
-            _text_cell(hidden.cell(row=hidden.max_row, column=col), value)
+            set_text(hidden.cell(row=hidden.max_row, column=col), value)
     with atomic_write(path, "wb") as out:
         workbook.save(out)
 
@@ -154,16 +148,7 @@ class Reviewed:
 
 def read_review(path: Path) -> Reviewed:
     """Decisions and edits from a review workbook (either sheet; they must not disagree)."""
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None
+    workbook = open_workbook(path)
     try:
         if "_tm" not in workbook.sheetnames or "Links" not in workbook.sheetnames:
             raise UserError(f"{path}: not an alignment review sheet written by `tm align` (sheets missing)")

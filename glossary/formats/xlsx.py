@@ -9,21 +9,11 @@ from glossary.formats import COLUMNS, cells_of, check_header, entry_from_cells
 from glossary.model import Entry
 from tm.atomic import atomic_write
 from tm.errors import UserError
-
-_FORMULA_START = ("=", "+", "-", "@")
+from tm.xlsxio import open_workbook, set_text
 
 
 def read_xlsx(path: str | Path) -> Iterator[tuple[int, Entry]]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None
+    workbook = open_workbook(path)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
@@ -59,8 +49,7 @@ def write_xlsx(entries: Iterable[Entry], path: str | Path) -> int:
     for entry in entries:
         sheet.append(cells_of(entry))
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                cell.data_type = "s"  # text, never a formula
+            set_text(cell, cell.value)  # text, never a formula
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         count += 1
     sheet.freeze_panes = "A2"

@@ -1,0 +1,30 @@
+"""Spreadsheet helpers shared by every .xlsx the tool writes or reads (openpyxl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tm.errors import UserError
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def set_text(cell, value) -> None:
+    """Put a value in a cell; text that looks like a formula stays text."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+
+
+def open_workbook(path: str | Path):
+    """A read-only workbook, or one clear error for a missing or non-.xlsx file."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None
