@@ -106,6 +106,7 @@ class Memory:
         self.user = user or os.environ.get("TM_USER") or os.environ.get("USER") or None
         self._lengths = _LengthIndex()
         self._cache = _PostingCache()
+        self._short: dict[int, np.ndarray] = {}  # short posting lists read with their sizes
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; --db wants a file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -347,26 +348,40 @@ class Memory:
         return ids[order], bound[order]
 
     def _posting_sizes(self, grams: list[int]) -> dict[int, int]:
-        """How many units each gram of the index lists (blob sizes; the blobs are not read)."""
+        """How many units each gram of the index lists. The same query brings the short lists
+        along (kept for the following _postings call); long ones are not read."""
         cache = self._cache
+        self._short = {}
         missing = [g for g in grams if g not in cache.sizes]
         for i in range(0, len(missing), SQL_VARS):
             part = missing[i : i + SQL_VARS]
+            parts: dict[int, list] = {}
             for gram in part:
                 cache.sizes[gram] = 0
-            for gram, size in self.conn.execute(
-                f"SELECT gram, sum(n) FROM grams WHERE gram IN ({','.join('?' * len(part))}) GROUP BY gram",
-                part,
+            for gram, size, blob in self.conn.execute(
+                f"SELECT gram, n, CASE WHEN n <= ? THEN ids END FROM grams "
+                f"WHERE gram IN ({','.join('?' * len(part))}) ORDER BY gram, chunk",
+                [COMMON_POSTINGS, *part],
             ):
-                cache.sizes[gram] = size
+                cache.sizes[gram] += size
+                parts.setdefault(gram, []).append(blob)
+            for gram, blobs in parts.items():
+                if all(b is not None for b in blobs):  # every chunk came along
+                    arrays = [np.frombuffer(b, dtype="<u4") for b in blobs]
+                    self._short[gram] = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
         return {g: cache.sizes[g] for g in grams if cache.sizes[g]}
 
     def _postings(self, grams: list[int]) -> list[np.ndarray]:
         """One sorted uint32 id array per distinct gram found (its chunks concatenated).
         Long lists are kept between lookups: a batch of segments asks for them again and again."""
         cache = self._cache
-        out = [cache.postings[g] for g in grams if g in cache.postings]
-        missing = [g for g in grams if g not in cache.postings]
+        short, self._short = self._short, {}  # only for the call right after _posting_sizes
+        out = [
+            cache.postings[g] if g in cache.postings else short[g]
+            for g in grams
+            if g in cache.postings or g in short
+        ]
+        missing = [g for g in grams if g not in cache.postings and g not in short]
         by_gram: dict[int, list[np.ndarray]] = {}
         for i in range(0, len(missing), SQL_VARS):
             part = missing[i : i + SQL_VARS]
