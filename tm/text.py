@@ -27,10 +27,6 @@ _SPACE_BETWEEN_HAN_RE = re.compile(
 )
 
 
-def is_han(char: str) -> bool:
-    return bool(_HAN_RE.match(char))
-
-
 def has_han(text: str) -> bool:
     return _HAN_RE.search(text) is not None
 
