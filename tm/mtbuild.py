@@ -88,6 +88,16 @@ def _norm(spec, weights: dict, name: str) -> None:
     spec.beta = weights[f"{name}.b"]
 
 
+def _self_attention_and_ffn(layer, weights: dict, prefix: str, ffn_norm: str) -> None:
+    """The sublayers every encoder and decoder layer has."""
+    _linear(layer.self_attention.linear[0], weights, f"{prefix}.sa.qkv")
+    _linear(layer.self_attention.linear[1], weights, f"{prefix}.sa.out")
+    _norm(layer.self_attention.layer_norm, weights, f"{prefix}.ln1")
+    _linear(layer.ffn.linear_0, weights, f"{prefix}.ff1")
+    _linear(layer.ffn.linear_1, weights, f"{prefix}.ff2")
+    _norm(layer.ffn.layer_norm, weights, f"{prefix}.{ffn_norm}")
+
+
 def ctranslate2_spec(shape: Shape, weights: dict[str, np.ndarray], vocabulary: list[str]):
     """A CTranslate2 TransformerSpec holding the weights (shared source/target vocabulary)."""
     from ctranslate2.specs import TransformerSpec
@@ -105,25 +115,14 @@ def ctranslate2_spec(shape: Shape, weights: dict[str, np.ndarray], vocabulary: l
     _norm(dec.layer_norm, weights, "dec.ln")
     _linear(dec.projection, weights, "proj")
     for i, layer in enumerate(enc.layer):
-        p = f"enc.{i}"
-        _linear(layer.self_attention.linear[0], weights, f"{p}.sa.qkv")
-        _linear(layer.self_attention.linear[1], weights, f"{p}.sa.out")
-        _norm(layer.self_attention.layer_norm, weights, f"{p}.ln1")
-        _linear(layer.ffn.linear_0, weights, f"{p}.ff1")
-        _linear(layer.ffn.linear_1, weights, f"{p}.ff2")
-        _norm(layer.ffn.layer_norm, weights, f"{p}.ln2")
+        _self_attention_and_ffn(layer, weights, f"enc.{i}", ffn_norm="ln2")
     for i, layer in enumerate(dec.layer):
         p = f"dec.{i}"
-        _linear(layer.self_attention.linear[0], weights, f"{p}.sa.qkv")
-        _linear(layer.self_attention.linear[1], weights, f"{p}.sa.out")
-        _norm(layer.self_attention.layer_norm, weights, f"{p}.ln1")
+        _self_attention_and_ffn(layer, weights, p, ffn_norm="ln3")
         _linear(layer.attention.linear[0], weights, f"{p}.ca.q")
         _linear(layer.attention.linear[1], weights, f"{p}.ca.kv")
         _linear(layer.attention.linear[2], weights, f"{p}.ca.out")
         _norm(layer.attention.layer_norm, weights, f"{p}.ln2")
-        _linear(layer.ffn.linear_0, weights, f"{p}.ff1")
-        _linear(layer.ffn.linear_1, weights, f"{p}.ff2")
-        _norm(layer.ffn.layer_norm, weights, f"{p}.ln3")
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()
