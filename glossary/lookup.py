@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from glossary.match import find_accepted, find_forbidden
 from glossary.model import Entry
-from glossary.store import _SELECT, Termbase, _entry
+from glossary.store import _COLUMNS, _SELECT, Termbase, _entry
 from tm.store import Memory, Unit
 from tm.text import has_han, matching_key
+
+_ID = _COLUMNS.index("id")
 
 
 @dataclass
@@ -58,7 +60,7 @@ def find_entries(termbase: Termbase, term: str, limit: int = 10) -> list[tuple[s
             return []
         rows = conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
         order = {i: n for n, i in enumerate(ids)}
-        return sorted(rows, key=lambda r: order[_entry(r).id])
+        return sorted(rows, key=lambda r: order[r[_ID]])  # rows, not entries: built once, in add()
 
     exact = [r[0] for r in conn.execute("SELECT term_id FROM term_forms WHERE form_key = ?", (key,))]
     add("exact", by_ids(exact))
