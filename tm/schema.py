@@ -88,8 +88,22 @@ CREATE INDEX term_forms_key ON term_forms(form_key);
 CREATE INDEX term_forms_term ON term_forms(term_id);
 """
 
+# Targets a reviewer replaced (tm review): what a unit said before, who changed it and why.
+_V3 = """
+CREATE TABLE unit_history (
+    id         INTEGER PRIMARY KEY,
+    unit_id    INTEGER NOT NULL REFERENCES units(id),
+    old_target TEXT NOT NULL,
+    new_target TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT,
+    reason     TEXT
+);
+CREATE INDEX unit_history_unit ON unit_history(unit_id);
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 VERSION = len(MIGRATIONS)
 
 

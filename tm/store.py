@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import os
@@ -146,26 +147,85 @@ class Memory:
 
     # ----------------------------------------------------------------- writing
 
-    def import_units(self, units: Iterable[Unit]) -> ImportResult:
-        """Add or update units in one transaction: all of them, or none if anything fails."""
-        result = ImportResult()
-        writer = _PostingWriter(self.conn)
+    @contextlib.contextmanager
+    def transaction(self, commit: bool = True) -> Iterator[None]:
+        """One write transaction: everything in the block is stored, or nothing (``commit=False``
+        rolls back even on success: a dry run)."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            batch: list[Unit] = []
-            for unit in units:
-                batch.append(unit)
-                if len(batch) >= BATCH:
-                    self._insert_batch(batch, writer, result)
-                    batch = []
-            if batch:
-                self._insert_batch(batch, writer, result)
-            writer.finish()
-            self.conn.execute("COMMIT")
+            yield
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        self.conn.execute("COMMIT" if commit else "ROLLBACK")
+
+    def import_units(self, units: Iterable[Unit]) -> ImportResult:
+        """Add or update units in one transaction: all of them, or none if anything fails."""
+        with self.transaction():
+            return self.add_units(units)
+
+    def add_units(self, units: Iterable[Unit]) -> ImportResult:
+        """Add or update units inside the caller's transaction."""
+        result = ImportResult()
+        writer = _PostingWriter(self.conn)
+        batch: list[Unit] = []
+        for unit in units:
+            batch.append(unit)
+            if len(batch) >= BATCH:
+                self._insert_batch(batch, writer, result)
+                batch = []
+        if batch:
+            self._insert_batch(batch, writer, result)
+        writer.finish()
         return result
+
+    def find_pair(self, unit: Unit) -> Unit | None:
+        """The stored unit with this source and target (and languages), if any."""
+        row = self._row(unit, now())
+        found = self.conn.execute(
+            f"SELECT id, {', '.join(_UNIT_COLUMNS)} FROM units WHERE pair_hash = ?", (row["pair_hash"],)
+        ).fetchone()
+        return _unit(found) if found else None
+
+    def mark_reviewed(self, unit_id: int, by: str | None, document: str | None, context: str | None) -> None:
+        """A reviewer confirmed a stored unit as it is (inside the caller's transaction)."""
+        self.conn.execute(
+            "UPDATE units SET origin = 'reviewed', changed_at = ?, changed_by = ?, "
+            "document = coalesce(document, ?), context = coalesce(context, ?) WHERE id = ?",
+            (now(), by or self.user, document, context, unit_id),
+        )
+
+    def replace_target(self, unit: Unit, target: str, by: str | None, reason: str) -> None:
+        """A reviewer corrected a stored unit's target: the unit now says ``target`` (origin
+        reviewed) and the old target is kept in unit_history (inside the caller's transaction)."""
+        stamp, by = now(), by or self.user
+        fresh = Unit(unit.source, target, unit.source_lang, unit.target_lang)
+        pair_hash = self._row(fresh, stamp)["pair_hash"]
+        self.conn.execute(
+            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (unit.id, unit.target, target, stamp, by, reason),
+        )
+        self.conn.execute(
+            "UPDATE units SET target = ?, pair_hash = ?, origin = 'reviewed', changed_at = ?, changed_by = ? "
+            "WHERE id = ?",
+            (target, pair_hash, stamp, by, unit.id),
+        )
+        self.conn.execute(
+            "INSERT INTO target_fts(target_fts, rowid, target) VALUES ('delete', ?, ?)",
+            (unit.id, unit.target),
+        )
+        self.conn.execute("INSERT INTO target_fts(rowid, target) VALUES (?, ?)", (unit.id, target))
+
+    def history(self, unit_id: int) -> list[dict]:
+        """Earlier targets of a unit, oldest first."""
+        rows = self.conn.execute(
+            "SELECT old_target, new_target, changed_at, changed_by, reason FROM unit_history "
+            "WHERE unit_id = ? ORDER BY id",
+            (unit_id,),
+        ).fetchall()
+        keys = ("old_target", "new_target", "changed_at", "changed_by", "reason")
+        return [dict(zip(keys, r)) for r in rows]
 
     def _insert_batch(self, batch: list[Unit], writer: _PostingWriter, result: ImportResult) -> None:
         stamp = now()
