@@ -1,0 +1,182 @@
+"""`tm translate` as a pipeline of small steps over a batch of documents:
+read (normalize, segment) → leverage the memory → MT for the rest → QA. Writing the review
+sheet is the caller's last step (tm.sheets). Each step records its time."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tm.segment import Segment, segment_text
+from tm.text import has_han
+
+# A callback that wraps an iterable in a progress bar: (items, label) -> items.
+Progress = Callable[[Iterable, str, int], Iterable]
+
+
+def no_progress(items: Iterable, label: str, length: int) -> Iterable:
+    return items
+
+
+@dataclass
+class Row:
+    """One segment of a document and what the pipeline proposes for it."""
+
+    segment: Segment
+    source: str  # as the translator reads it: pinyin stripped
+    target: str = ""
+    origin: str = "none"  # context | exact | near-exact | fuzzy | MT | none
+    score: int | None = None  # memory match percent
+    tm_source: str = ""  # a fuzzy match's source with what differs marked
+    unit_id: int | None = None  # the memory unit the target came from
+    context: str = ""  # hash of the neighbours (a reviewed unit becomes a 101 for them)
+    terms: list = field(default_factory=list)  # glossary.match.TermHit of the source
+    issues: list[str] = field(default_factory=list)
+    confidence: float | None = None  # MT
+
+    @property
+    def id(self) -> str:
+        return self.segment.id
+
+    @property
+    def origin_label(self) -> str:
+        if self.origin in ("context", "exact", "near-exact"):
+            return f"TM {self.score}"
+        if self.origin == "fuzzy":
+            return f"fuzzy {self.score}%"
+        return self.origin
+
+
+@dataclass
+class Document:
+    name: str  # unique within the batch; the first part of every segment id
+    path: Path
+    rows: list[Row]
+    separator: str  # between paragraphs when the translation is reassembled
+
+
+@dataclass
+class Batch:
+    documents: list[Document]
+    timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    notes: list[str] = field(default_factory=list)  # what the user should know (no model, …)
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for doc in self.documents for row in doc.rows]
+
+    @contextmanager
+    def timed(self, step: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
+
+
+def paragraph_separator(text: str, para_mode: str) -> str:
+    """Blank lines between paragraphs when most paragraphs are separated by one, else a newline."""
+    if para_mode == "blank":
+        return "\n\n"
+    gaps = re.findall(r"\S[^\S\n]*\n((?:[^\S\n]*\n)*)(?=[^\S\n]*\S)", text.replace("\r\n", "\n"))
+    blank = sum(1 for g in gaps if g)
+    return "\n\n" if gaps and blank * 2 > len(gaps) else "\n"
+
+
+def unique_names(paths: list[Path]) -> list[str]:
+    """Document names from file names: the stem, with -2, -3… where two files share one."""
+    seen: dict[str, int] = {}
+    names = []
+    for path in paths:
+        stem = path.stem
+        seen[stem] = seen.get(stem, 0) + 1
+        names.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+    return names
+
+
+def read_documents(paths: list[Path], encoding: str = "utf-8", para_mode: str = "line") -> Batch:
+    """Step 1: read, normalize and segment every document (all read before anything is written)."""
+    from tm.textio import read_text
+
+    batch = Batch([])
+    with batch.timed("read and segment"):
+        for path, name in zip(paths, unique_names(paths)):
+            text = read_text(path, encoding)
+            segments = segment_text(text, name, "zh", para_mode)
+            rows = [Row(s, s.clean) for s in segments]
+            batch.documents.append(Document(name, path, rows, paragraph_separator(text, para_mode)))
+    return batch
+
+
+def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progress) -> None:
+    """Step 2: the best memory match of every segment (101 in context, 100, 99, fuzzy ≥ min_fuzzy).
+    A segment repeated with the same neighbours is looked up once."""
+    from tm.scoring import render_diff
+    from tm.store import context_hash
+
+    jobs = []
+    for doc in batch.documents:
+        sources = [row.source for row in doc.rows]
+        for i, row in enumerate(doc.rows):
+            prev = sources[i - 1] if i else ""
+            nxt = sources[i + 1] if i + 1 < len(sources) else ""
+            row.context = context_hash(prev, nxt)
+            jobs.append((row, prev, nxt))
+    cache: dict[tuple[str, str], object] = {}
+    with batch.timed("memory"):
+        for row, prev, nxt in progress(jobs, "memory", len(jobs)):
+            key = (row.segment.key, row.context)
+            if key not in cache:
+                found = memory.lookup(row.source, "zh", min_fuzzy, 1, prev, nxt)
+                cache[key] = found[0] if found else None
+            match = cache[key]
+            if match is None:
+                continue
+            row.target, row.origin, row.score = match.unit.target, match.kind, match.score
+            row.unit_id = match.unit.id
+            if match.kind == "fuzzy":
+                row.tm_source = render_diff(match.diff)
+
+
+def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress = no_progress) -> None:
+    """Step 3: one MT batch for every segment the memory left empty; a repeated segment once."""
+    todo = [row for row in batch.rows if row.origin == "none" and row.source.strip()]
+    unique = list(dict.fromkeys(row.source for row in todo))
+    done = {}
+    with batch.timed("MT"):
+        chunk = 256  # progress moves per chunk; each chunk is still batched by tokens
+        starts = range(0, len(unique), chunk)
+        for start in progress(starts, "MT", len(starts)):
+            part = unique[start : start + chunk]
+            done.update(zip(part, engine.translate(part, recognizer=recognizer)))
+    for row in todo:
+        result = done[row.source]
+        row.target, row.origin, row.confidence = result.text, "MT", result.confidence
+
+
+def quality_check(batch: Batch, recognizer) -> None:
+    """Step 4: glossary terms and QA issues of every segment (consistency within a document)."""
+    from glossary.qa import Pair, check_document
+
+    with batch.timed("QA"):
+        for doc in batch.documents:
+            by_id = {row.id: row for row in doc.rows}
+            for row in doc.rows:
+                row.terms = recognizer.find(row.source)
+                if row.target.strip() and _same_text(row.source, row.target):
+                    row.issues.append("identical: the target is the source")
+            pairs = [Pair(row.id, row.source, row.target) for row in doc.rows]
+            for issue in check_document(pairs, recognizer):
+                for segment_id in issue.segment.split(", "):
+                    if segment_id in by_id:
+                        by_id[segment_id].issues.append(f"{issue.kind}: {issue.message}")
+
+
+def _same_text(source: str, target: str) -> bool:
+    from tm.text import surface
+
+    return has_han(source) and surface(source) == surface(target)
