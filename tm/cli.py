@@ -956,3 +956,6 @@ def eval_align(gold_dir, pred_dir, as_json) -> None:
             f"{kind:<6} P {table[kind + '_precision']:.3f}  R {table[kind + '_recall']:.3f}  "
             f"F1 {table[kind + '_f1']:.3f}"
         )
+
+
+from tm import cli_batch  # noqa: E402,F401  (registers translate, review, export-doc)

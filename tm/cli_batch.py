@@ -1,0 +1,262 @@
+"""The main job's commands: `tm translate`, `tm review`, `tm export-doc` (thin: parse, call, print)."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from tm.cli import (
+    _memory,
+    _print_json,
+    _termbase,
+    cli,
+    db_option,
+    encoding_option,
+    glossary_option,
+    json_option,
+)
+from tm.errors import UserError
+
+
+def _progress(items, label: str, length: int):
+    """A progress bar on stderr for long steps, only when stderr is a terminal."""
+    if length < 100 or not sys.stderr.isatty():
+        return items
+
+    def shown():
+        with click.progressbar(items, length=length, label=label, file=sys.stderr) as bar:
+            yield from bar
+
+    return shown()
+
+
+def _outputs(files: list[Path], output: str | None, out_dir: str | None, force: bool) -> list[Path]:
+    """Where the sheets go: one workbook (-o), or one per document; never over an input, and
+    never over an earlier sheet (a reviewer may be working in it) unless --force."""
+    if output and out_dir:
+        raise UserError("give -o OUT.xlsx or --out-dir DIR, not both")
+    if output:
+        targets = [Path(output)]
+    else:
+        folder = Path(out_dir) if out_dir else None
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise UserError(f"{folder}: not a directory")
+        targets = [(folder or f.parent) / f"{f.stem}.review.xlsx" for f in files]
+        clashes = [t for t, n in Counter(targets).items() if n > 1]
+        if clashes:
+            raise UserError(f"two inputs would write {clashes[0]}; use -o OUT.xlsx for one workbook")
+    inputs = {f.resolve() for f in files}
+    for target in targets:
+        if target.suffix.lower() != ".xlsx":
+            raise UserError(f"{target}: the review sheet must be an .xlsx file")
+        if target.resolve() in inputs:
+            raise UserError(f"{target}: is one of the inputs; choose another output")
+        if target.exists() and not force:
+            raise UserError(f"{target}: exists (a review may be in progress); use --force to replace it")
+    return targets
+
+
+def _glossary_entries(documents) -> list:
+    """(entry, segments it occurs in) for the documents, in order of first occurrence."""
+    counts: dict[int, list] = {}
+    for doc in documents:
+        for row in doc.rows:
+            for entry in {id(h.entry): h.entry for h in row.terms}.values():
+                counts.setdefault(id(entry), [entry, 0])[1] += 1
+    return [tuple(v) for v in counts.values()]
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", default=None, help="One workbook for all FILES.")
+@click.option("--out-dir", default=None, help="One workbook per file here (default: beside each file).")
+@click.option("--min-fuzzy", type=click.IntRange(50, 99), default=75, show_default=True)
+@click.option("--no-mt", is_flag=True, help="Memory and glossary only, no machine translation.")
+@glossary_option
+@click.option("--force", is_flag=True, help="Replace review sheets written earlier.")
+@click.option(
+    "--paragraphs",
+    "para_mode",
+    type=click.Choice(["line", "blank"]),
+    default="line",
+    show_default=True,
+    help="A paragraph is a line, or a block between blank lines.",
+)
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True)
+@click.option("--threads", type=int, default=0, help="CPU threads for MT (0: all).")
+@click.option(
+    "--compute-type",
+    default="auto",
+    show_default=True,
+    help="CTranslate2 compute type (auto: int8 where possible).",
+)
+@db_option
+@encoding_option
+@json_option
+def translate(
+    files,
+    output,
+    out_dir,
+    min_fuzzy,
+    no_mt,
+    glossary_name,
+    force,
+    para_mode,
+    device,
+    threads,
+    compute_type,
+    db,
+    encoding,
+    as_json,
+) -> None:
+    """Pre-translate Chinese releases into review sheets: memory matches first (101, 100, 99,
+    fuzzy ≥ --min-fuzzy), machine translation for the rest with the glossary enforced, QA of
+    terms and numbers, and the CAT analysis of the batch."""
+    from tm import __version__
+    from tm.analysis import format_table, summary
+    from tm.pipeline import Batch, leverage, quality_check, read_documents
+    from tm.sheets import now_text, write_workbook
+
+    paths = [Path(f) for f in files]
+    targets = _outputs(paths, output, out_dir, force)
+    batch = read_documents(paths, encoding, para_mode)
+    with _memory(db) as memory:
+        termbase = _termbase(memory)
+        if glossary_name and glossary_name not in {g[0] for g in termbase.glossaries()}:
+            raise UserError(f"no glossary named {glossary_name!r} in {memory.path}")
+        recognizer = termbase.recognizer(glossary_name)
+        leverage(batch, memory, min_fuzzy, _progress)
+        memory_path = memory.path
+    model_name = _machine_translate(
+        batch, no_mt, recognizer, dict(device=device, threads=threads, compute_type=compute_type)
+    )
+    for note in batch.notes:
+        click.echo(note, err=True)
+    quality_check(batch, recognizer)
+    info = {
+        "created": now_text(),
+        "tm": __version__,
+        "memory": str(memory_path),
+        "minimum fuzzy match": f"{min_fuzzy}%",
+        "machine translation": model_name,
+        "glossary": glossary_name or "all",
+    }
+    groups = [batch.documents] if output else [[doc] for doc in batch.documents]
+    with batch.timed("write sheets"):
+        for target, documents in zip(targets, groups):
+            part = Batch(documents, batch.timings, batch.notes)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_workbook(part, target, summary(part), _glossary_entries(documents), info)
+    result = summary(batch)
+    result["outputs"] = [str(t) for t in targets]
+    if as_json:
+        _print_json(result)
+        return
+    if len(batch.documents) > 1:
+        for doc in result["documents"]:
+            click.echo(format_table(doc["bands"], doc["document"]))
+    click.echo(format_table(result["total"], f"Total: {len(batch.documents)} document(s)"))
+    steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["timings"].items())
+    click.echo(f"time: {steps}")
+    for target in targets:
+        click.echo(f"wrote {target}")
+
+
+def _machine_translate(batch, no_mt: bool, recognizer, engine_options: dict) -> str:
+    """MT for what the memory left; without a model, say how to install one and go on."""
+    from tm.models import find, missing_model_help
+    from tm.pipeline import machine_translate
+
+    if no_mt:
+        return "off (--no-mt)"
+    if not any(row.origin == "none" for row in batch.rows):
+        return "not needed"
+    model = find()
+    if model is None:
+        batch.notes.append(f"memory and glossary only: {missing_model_help()}")
+        return "none installed"
+    from tm.mt import Engine
+
+    with batch.timed("load MT model"):
+        engine = Engine(model, **engine_options)
+    machine_translate(batch, engine, recognizer, _progress)
+    return model.name
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what would be stored; store nothing.")
+@click.option("--reviewer", default=None, help="Recorded with the units (default: $TM_USER or $USER).")
+@db_option
+@json_option
+def review(file, dry_run, reviewer, db, as_json) -> None:
+    """Import a reviewed sheet: approved rows into the memory (origin reviewed), corrections of
+    memory translations recorded, rejected rows left out, drafts reported. Rows whose ID or
+    source no longer match their check are refused and listed (exit status 1); the rest is
+    imported. Importing the same sheet again changes nothing."""
+    from dataclasses import asdict
+
+    from tm.review import import_review
+    from tm.sheets import read_workbook
+
+    sheet = read_workbook(file)
+    with _memory(db) as memory:
+        report = import_review(memory, sheet, reviewer or memory.user, dry_run)
+    if as_json:
+        _print_json({**asdict(report), "stored": report.stored, "dry_run": dry_run})
+    else:
+        verb = "would store" if dry_run else "stored"
+        click.echo(
+            f"{verb} {report.stored} (new {report.added}, corrected {report.corrected}, "
+            f"confirmed {report.confirmed}); unchanged {report.unchanged}, rejected {report.rejected}, "
+            f"draft {len(report.drafts)}"
+        )
+        if report.empty:
+            click.echo(f"approved without a target (not stored): {', '.join(report.empty)}")
+        for number, row_id, why in report.refused:
+            click.echo(f"refused row {number} ({row_id or 'no ID'}): {why}", err=True)
+    if report.refused:
+        sys.exit(1)
+
+
+@cli.command(name="export-doc")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None, help="The English document (one document in the sheet).")
+@click.option("--out-dir", default=None, help="One NAME.en.txt per document of the sheet here.")
+@click.option("--document", default=None, help="Only this document of a sheet holding several.")
+@click.option("--allow-draft", is_flag=True, help="Use draft targets too, not only approved ones.")
+@click.option(
+    "--allow-missing", is_flag=True, help="Keep the Chinese source where a segment has no usable target."
+)
+def export_doc(file, output, out_dir, document, allow_draft, allow_missing) -> None:
+    """Reassemble the translated document(s) from a review sheet: approved targets, paragraphs as
+    in the source."""
+    from tm.atomic import atomic_write
+    from tm.exportdoc import assemble
+    from tm.sheets import read_workbook
+
+    sheet = read_workbook(file)
+    layouts = sheet.documents
+    if document:
+        layouts = [d for d in layouts if d.name == document]
+        if not layouts:
+            names = ", ".join(d.name for d in sheet.documents)
+            raise UserError(f"{file}: no document {document!r} (it holds {names})")
+    if bool(output) == bool(out_dir):
+        raise UserError("give -o FILE (one document) or --out-dir DIR")
+    if output and len(layouts) > 1:
+        raise UserError(f"{file} holds {len(layouts)} documents: use --out-dir DIR or --document NAME")
+    if out_dir:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    targets = [Path(output)] if output else [Path(out_dir) / f"{d.name}.en.txt" for d in layouts]
+    if any(t.resolve() == Path(file).resolve() for t in targets):
+        raise UserError(f"{output}: is the sheet itself; choose another output")
+    texts = [assemble(sheet, layout, allow_draft, allow_missing) for layout in layouts]  # all, then write
+    for target, (text, missing) in zip(targets, texts):
+        with atomic_write(target) as out:
+            out.write(text)
+        note = f" ({len(missing)} segment(s) left in Chinese)" if missing else ""
+        click.echo(f"wrote {target}{note}")
