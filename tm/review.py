@@ -47,14 +47,14 @@ def import_review(
         else:
             approved.append(row)
     with memory.transaction(commit=not dry_run):
-        new_units = []
+        new_units: dict[tuple[str, str], Unit] = {}  # a pair repeated in the sheet is one unit
         for row in approved:
             outcome = _apply(memory, row, reviewer, sheet.path.name)
             if outcome is None:
-                new_units.append(_unit(row, reviewer))
+                new_units.setdefault((row.source, row.target), _unit(row, reviewer))
             else:
                 setattr(report, outcome, getattr(report, outcome) + 1)
-        report.added = memory.add_units(new_units).added if new_units else 0
+        report.added = memory.add_units(new_units.values()).added if new_units else 0
     return report
 
 
@@ -79,7 +79,8 @@ def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet_name: str)
         memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None)
         return "confirmed"
     if stored is not None and stored.target == row.proposed:  # nobody changed it since the sheet
-        memory.replace_target(stored, row.target, reviewer, f"tm review {sheet_name} {row.id}")
+        reason = f"tm review {sheet_name} {row.id}"
+        memory.replace_target(stored, row.target, reviewer, reason, row.document, row.context or None)
         return "corrected"
     return None
 

@@ -48,6 +48,11 @@ def _hash64(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def _pair_hash(source_lang: str, target_lang: str, source: str, target: str) -> int:
+    """Identifies a unit: the same source and target (and languages) are stored once."""
+    return _hash64(source_lang.lower(), target_lang.lower(), source, target)
+
+
 def context_hash(prev: str | None, next_: str | None) -> str:
     """Identifies the neighbours of a segment: equal hashes make an exact match a 101."""
     keys = [matching_key(prev or ""), matching_key(next_ or "")]
@@ -181,9 +186,11 @@ class Memory:
 
     def find_pair(self, unit: Unit) -> Unit | None:
         """The stored unit with this source and target (and languages), if any."""
-        row = self._row(unit, now())
+        pair = _pair_hash(
+            normalize_lang(unit.source_lang), normalize_lang(unit.target_lang), unit.source, unit.target
+        )
         found = self.conn.execute(
-            f"SELECT id, {', '.join(_UNIT_COLUMNS)} FROM units WHERE pair_hash = ?", (row["pair_hash"],)
+            f"SELECT id, {', '.join(_UNIT_COLUMNS)} FROM units WHERE pair_hash = ?", (pair,)
         ).fetchone()
         return _unit(found) if found else None
 
@@ -195,21 +202,25 @@ class Memory:
             (now(), by or self.user, document, context, unit_id),
         )
 
-    def replace_target(self, unit: Unit, target: str, by: str | None, reason: str) -> None:
+    def replace_target(
+        self, unit: Unit, target: str, by: str | None, reason: str, document: str | None, context: str | None
+    ) -> None:
         """A reviewer corrected a stored unit's target: the unit now says ``target`` (origin
-        reviewed) and the old target is kept in unit_history (inside the caller's transaction)."""
+        reviewed, context and document filled in where it had none) and the old target is kept
+        in unit_history (inside the caller's transaction)."""
+        if not target.strip():
+            raise UserError(f"empty target for unit {unit.id}")
         stamp, by = now(), by or self.user
-        fresh = Unit(unit.source, target, unit.source_lang, unit.target_lang)
-        pair_hash = self._row(fresh, stamp)["pair_hash"]
+        pair_hash = _pair_hash(unit.source_lang, unit.target_lang, unit.source, target)
         self.conn.execute(
             "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (unit.id, unit.target, target, stamp, by, reason),
         )
         self.conn.execute(
-            "UPDATE units SET target = ?, pair_hash = ?, origin = 'reviewed', changed_at = ?, changed_by = ? "
-            "WHERE id = ?",
-            (target, pair_hash, stamp, by, unit.id),
+            "UPDATE units SET target = ?, pair_hash = ?, origin = 'reviewed', changed_at = ?, "
+            "changed_by = ?, document = coalesce(document, ?), context = coalesce(context, ?) WHERE id = ?",
+            (target, pair_hash, stamp, by, document, context, unit.id),
         )
         self.conn.execute(
             "INSERT INTO target_fts(target_fts, rowid, target) VALUES ('delete', ?, ?)",
@@ -268,7 +279,7 @@ class Memory:
             target_lang=tgt_lang,
             source_key=key,
             loose_hash=_hash64(family(src_lang), loose_key(key)),
-            pair_hash=_hash64(src_lang.lower(), tgt_lang.lower(), u.source, u.target),
+            pair_hash=_pair_hash(src_lang, tgt_lang, u.source, u.target),
             created_at=u.created_at or stamp,
             changed_at=u.changed_at or u.created_at or stamp,
             created_by=u.created_by or self.user,
