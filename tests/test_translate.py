@@ -94,7 +94,10 @@ def test_translate_without_a_model_fills_memory_matches_and_says_how_to_install(
     for name in HIDDEN:
         letter = sheet.cell(1, column(sheet, name)).column_letter
         assert sheet.column_dimensions[letter].hidden
-    assert sheet.cell(2, column(sheet, "Target")).protection.locked is False
+    target_column = sheet.cell(1, column(sheet, "Target")).column_letter
+    assert sheet.column_dimensions[target_column].protection.locked is False  # empty cells: column style
+    filled = next(r for r in range(2, 70) if sheet.cell(r, column(sheet, "Target")).value)
+    assert sheet.cell(filled, column(sheet, "Target")).protection.locked is False
     assert sheet.cell(2, column(sheet, "Source")).protection.locked is True
     (validation,) = sheet.data_validations.dataValidation
     assert validation.formula1 == '"draft,approved,rejected"'
@@ -166,6 +169,16 @@ def test_review_round_trip_is_one_transaction_and_idempotent(run, seeded, tmp_pa
     second = json.loads(run("review", sheet_path, "--json").stdout)
     assert second["stored"] == 0 and second["unchanged"] == 3
     assert units(db_path) == after_first
+
+    # The next translation of the same release finds the reviewed sentences in their context.
+    assert run("translate", seeded, "-o", sheet_path, "--force").exit_code == 0
+    again = {r.id: r for r in read_workbook(sheet_path).rows}
+    for row, target in ((corrected, corrected.target + " (revised)"), (confirmed, confirmed.target)):
+        assert again[row.id].target == target
+    assert again[fresh.id].target == "A new translation."
+    _, ws = segments_sheet(sheet_path)
+    origins = {ws.cell(r, 1).value: ws.cell(r, column(ws, "Origin")).value for r in range(2, ws.max_row + 1)}
+    assert origins[corrected.id] == origins[confirmed.id] == origins[fresh.id] == "TM 101"
 
 
 def test_rows_with_edited_sources_or_moved_ids_are_refused_and_the_rest_imports(
