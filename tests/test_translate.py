@@ -318,6 +318,10 @@ def test_bad_inputs_get_one_message(run, tmp_path, seeded):
         "no glossary named"
         in run("translate", seeded, "--glossary", "nope", "-o", tmp_path / "o.xlsx").output
     )
+    english = tmp_path / "english.txt"
+    english.write_text("This is the English version.\n", encoding="utf-8")
+    warned = run("translate", english, "--no-mt", "-o", tmp_path / "e.xlsx")
+    assert warned.exit_code == 0 and "no Chinese characters" in warned.stderr
 
 
 def test_bands_and_counts():

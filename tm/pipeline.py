@@ -108,6 +108,10 @@ def read_documents(paths: list[Path], encoding: str = "utf-8", para_mode: str = 
             text = read_text(path, encoding)
             segments = segment_text(text, name, "zh", para_mode)
             rows = [Row(s, s.clean) for s in segments]
+            if not rows:
+                batch.notes.append(f"{path}: no text to translate")
+            elif not has_han(text):
+                batch.notes.append(f"{path}: no Chinese characters; is this the Chinese release?")
             batch.documents.append(Document(name, path, rows, paragraph_separator(text, para_mode)))
     return batch
 
