@@ -13,6 +13,7 @@ mode on 100,000 rows in a fraction of the memory (bench/translate_batch.py measu
 from __future__ import annotations
 
 import hashlib
+import re
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,8 +50,22 @@ WIDTHS |= {"Terms": 32, "QA issues": 40, "MT confidence": 11, "Status": 11, "Com
 WRAPPED = ("Source", "Target", "TM source", "Terms", "QA issues", "Comment")
 # Cells with a look of their own (the rest are written plain: a styled cell costs openpyxl about
 # twice as much, and 100,000 rows must be written in seconds).
-STYLED = ("Source", "Target", "Origin", "Match %", "TM source", "Terms", "QA issues", "Status", "Comment")
+STYLED = (
+    "ID",
+    "Source",
+    "Target",
+    "Origin",
+    "Match %",
+    "TM source",
+    "Terms",
+    "QA issues",
+    "Status",
+    "Comment",
+)
 FILLED = ("Origin", "Match %")  # coloured by origin
+LINE_HEIGHT = 16  # points per wrapped line at 11 pt
+MAX_LINES = 20
+RIGHT = ("ID",)  # a long document name is cut on the left: paragraph:sentence stays in view
 CJK_FONT = "Microsoft YaHei"  # Excel's CJK UI font; LibreOffice substitutes an installed CJK font
 HEADER_FILL_COLOR = "D9D9D9"
 ORIGIN_FILLS = {  # light fills by where the target came from
@@ -116,7 +131,7 @@ def _row_values(row: Row) -> dict:
         "Origin": row.origin_label,
         "Match %": row.score,
         "TM source": clean_cell_text(row.tm_source),
-        "Terms": "\n".join(f"{hit.text} → {hit.entry.target}" for hit in row.terms),
+        "Terms": "\n".join(dict.fromkeys(f"{hit.text} → {hit.entry.target}" for hit in row.terms)),
         "QA issues": "\n".join(row.issues),
         "MT confidence": round(row.confidence, 3) if row.confidence is not None else None,
         "Status": "draft",
@@ -152,7 +167,7 @@ def write_workbook(
 
 
 def _segments_sheet(workbook, batch: Batch) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -167,6 +182,11 @@ def _segments_sheet(workbook, batch: Batch) -> None:
     # once more just to size it (half the time of reading 100,000 rows back). The size is known.
     sheet.calculate_dimension = lambda: f"A1:{letters[HEADER[-1]]}{total + 1}"
     sheet.freeze_panes = "A2"
+    # Printed for review: landscape, as wide as the page, the header on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
     sheet.auto_filter.ref = f"A1:{letters[VISIBLE[-1]]}{total + 1}"
     status = DataValidation(
         type="list",
@@ -190,7 +210,7 @@ def _segments_sheet(workbook, batch: Batch) -> None:
     header = cells.template(("header",), font=Font(name=CJK_FONT, size=11, bold=True), fill=header_fill)
     for name in STYLED:  # empty cells are not written: their column's style applies to them
         dims = sheet.column_dimensions[letters[name]]  # (set before the first row is written)
-        dims.font, dims.alignment = font, Alignment(wrap_text=name in WRAPPED, vertical="top")
+        dims.font, dims.alignment = font, _alignment(name)
         dims.protection = Protection(locked=name not in EDITABLE)
     sheet.append([cells.cell(name, header) for name in HEADER])
     looks = {  # (origin, column) -> template: a handful of looks for any number of rows
@@ -198,15 +218,18 @@ def _segments_sheet(workbook, batch: Batch) -> None:
             (origin if name in FILLED else "", name),
             font=font,
             fill=PatternFill("solid", fgColor=color) if name in FILLED else PatternFill(),
-            alignment=Alignment(wrap_text=name in WRAPPED, vertical="top"),
+            alignment=_alignment(name),
             protection=Protection(locked=name not in EDITABLE),
         )
         for origin, color in ORIGIN_FILLS.items()
         for name in STYLED
     }
     plain = cells.template(("plain",))
-    for row in batch.rows:
+    for number, row in enumerate(batch.rows, start=2):
         values = _row_values(row)
+        lines = _lines_needed(values)
+        if lines > 1:  # set, not left to the application: LibreOffice does not wrap Chinese on load
+            sheet.row_dimensions[number].height = LINE_HEIGHT * lines
         out = []
         for name in HEADER:
             value = values[name]
@@ -219,6 +242,38 @@ def _segments_sheet(workbook, batch: Batch) -> None:
             else:
                 out.append(value)  # unstyled: written the cheap way
         sheet.append(out)
+
+
+_WIDE_RE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
+def _display_width(text: str) -> int:
+    """Width in column units: a wide (Chinese, full-width) character takes two."""
+    return len(text) + len(_WIDE_RE.findall(text))
+
+
+def _lines_needed(values: dict) -> int:
+    """Lines the row's wrapped cells take at their column widths; an empty Target is given room
+    for an English translation (about three letters per Chinese character)."""
+    expected_target = len(values["Source"]) * 3
+    lines = 1
+    for name in WRAPPED:
+        width = WIDTHS[name] - 2
+        parts = (values[name] or "").split("\n")
+        needed = sum(max(1, -(-_display_width(part) // width)) for part in parts)
+        if name == "Target":
+            needed = max(needed, -(-expected_target // width))
+        lines = max(lines, needed)
+    return min(lines, MAX_LINES)
+
+
+def _alignment(name: str):
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=name in WRAPPED, vertical="top", horizontal="right" if name in RIGHT else None)
 
 
 def _glossary_sheet(workbook, entries: list) -> None:
