@@ -37,6 +37,28 @@ encoding_option = click.option(
     "--encoding", default="utf-8", show_default=True, help="Input encoding: utf-8, gb18030, big5."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print data as JSON.")
+paragraphs_option = click.option(
+    "--paragraphs",
+    "para_mode",
+    type=click.Choice(["line", "blank"]),
+    default="line",
+    show_default=True,
+    help="A paragraph is a line, or a block between blank lines.",
+)
+
+
+def engine_options(command):
+    """--device, --threads and --compute-type of the MT engine."""
+    command = click.option(
+        "--compute-type",
+        default="auto",
+        show_default=True,
+        help="CTranslate2 compute type: auto (int8 where the CPU has it), float32, int8, float16…",
+    )(command)
+    command = click.option("--threads", type=int, default=0, help="CPU threads (0: all).")(command)
+    return click.option(
+        "--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True
+    )(command)
 
 
 def _memory(db: str | None):
@@ -76,14 +98,7 @@ def normalize(file: str, encoding: str, key: bool) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Default: guessed.")
-@click.option(
-    "--paragraphs",
-    "para_mode",
-    type=click.Choice(["line", "blank"]),
-    default="line",
-    show_default=True,
-    help="A paragraph is a line, or a block between blank lines.",
-)
+@paragraphs_option
 @click.option("--raw", is_flag=True, help="Keep interlinear pinyin in the printed text.")
 @encoding_option
 @json_option
@@ -680,14 +695,7 @@ def models_remove(name: str) -> None:
     show_default=True,
     help="Also show this many alternatives in all.",
 )
-@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True)
-@click.option("--threads", type=int, default=0, help="CPU threads (0: all).")
-@click.option(
-    "--compute-type",
-    default="auto",
-    show_default=True,
-    help="CTranslate2 compute type: auto (int8 where the CPU has it), float32, int8, float16…",
-)
+@engine_options
 @click.option("--no-glossary", is_flag=True, help="Do not enforce the glossary.")
 @db_option
 @glossary_option

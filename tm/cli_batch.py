@@ -15,8 +15,10 @@ from tm.cli import (
     cli,
     db_option,
     encoding_option,
+    engine_options,
     glossary_option,
     json_option,
+    paragraphs_option,
 )
 from tm.errors import UserError
 
@@ -73,26 +75,18 @@ def _glossary_entries(documents) -> list:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", default=None, help="One workbook for all FILES.")
 @click.option("--out-dir", default=None, help="One workbook per file here (default: beside each file).")
-@click.option("--min-fuzzy", type=click.IntRange(50, 99), default=75, show_default=True)
+@click.option(
+    "--min-fuzzy",
+    type=click.IntRange(50, 99),
+    default=75,
+    show_default=True,
+    help="Lowest fuzzy match used (%).",
+)
 @click.option("--no-mt", is_flag=True, help="Memory and glossary only, no machine translation.")
 @glossary_option
 @click.option("--force", is_flag=True, help="Replace review sheets written earlier.")
-@click.option(
-    "--paragraphs",
-    "para_mode",
-    type=click.Choice(["line", "blank"]),
-    default="line",
-    show_default=True,
-    help="A paragraph is a line, or a block between blank lines.",
-)
-@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True)
-@click.option("--threads", type=int, default=0, help="CPU threads for MT (0: all).")
-@click.option(
-    "--compute-type",
-    default="auto",
-    show_default=True,
-    help="CTranslate2 compute type (auto: int8 where possible).",
-)
+@paragraphs_option
+@engine_options
 @db_option
 @encoding_option
 @json_option
@@ -214,6 +208,9 @@ def review(file, dry_run, reviewer, db, as_json) -> None:
             f"confirmed {report.confirmed}); unchanged {report.unchanged}, rejected {report.rejected}, "
             f"draft {len(report.drafts)}"
         )
+        if report.drafts:
+            more = f" and {len(report.drafts) - 10} more" if len(report.drafts) > 10 else ""
+            click.echo(f"still draft (not stored): {', '.join(report.drafts[:10])}{more}")
         if report.empty:
             click.echo(f"approved without a target (not stored): {', '.join(report.empty)}")
         for number, row_id, why in report.refused:

@@ -50,18 +50,7 @@ WIDTHS |= {"Terms": 32, "QA issues": 40, "MT confidence": 11, "Status": 11, "Com
 WRAPPED = ("Source", "Target", "TM source", "Terms", "QA issues", "Comment")
 # Cells with a look of their own (the rest are written plain: a styled cell costs openpyxl about
 # twice as much, and 100,000 rows must be written in seconds).
-STYLED = (
-    "ID",
-    "Source",
-    "Target",
-    "Origin",
-    "Match %",
-    "TM source",
-    "Terms",
-    "QA issues",
-    "Status",
-    "Comment",
-)
+STYLED = tuple(name for name in VISIBLE if name != "MT confidence")
 FILLED = ("Origin", "Match %")  # coloured by origin
 LINE_HEIGHT = 16  # points per wrapped line at 11 pt
 MAX_LINES = 20
