@@ -252,7 +252,10 @@ def main() -> None:
         )
     fresh = work / "reviewed.db"
     elapsed, peak, out = run_child([*tm, "review", str(sheet), "--dry-run", "--db", str(fresh), "--json"])
-    print(f"  tm review --dry-run (read, check, store and roll back): {elapsed:.1f} s, peak RSS {peak:.0f} MiB (target ≤ 20 s)")
+    print(
+        f"  tm review --dry-run (read, check, store and roll back): {elapsed:.1f} s, "
+        f"peak RSS {peak:.0f} MiB (target ≤ 20 s)"
+    )
     fresh.unlink(missing_ok=True)
     elapsed, peak, out = run_child([*tm, "review", str(sheet), "--db", str(fresh), "--json"])
     stored_rows = json.loads(out)["stored"]

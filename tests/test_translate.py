@@ -467,3 +467,18 @@ def test_translate_with_the_tiny_model_end_to_end(tiny_model, db_path, tmp_path,
         "Jointly fight the three evil forces.\n"
         "Thank you. Carry forward the Shanghai Spirit.\n"
     )
+
+
+def test_quality_check_flags_a_target_identical_to_its_source():
+    from glossary.match import Recognizer
+    from tm.pipeline import Batch, Document, quality_check
+
+    rows = [
+        Row(Segment("d", 1, 1, "上合組織成立20年。"), "上合組織成立20年。", target="上合組織成立20年。"),
+        Row(Segment("d", 1, 2, "成立20年。"), "成立20年。", target="Founded 20 years ago."),
+        Row(Segment("d", 1, 3, "成立二十年。"), "成立二十年。", target="Founded ten years ago."),
+    ]
+    quality_check(Batch([Document("d", Path("d.txt"), rows, "\n")]), Recognizer([]))
+    assert any(i.startswith("identical") for i in rows[0].issues)
+    assert rows[1].issues == []
+    assert any(i.startswith("number") for i in rows[2].issues)
