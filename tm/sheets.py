@@ -23,7 +23,7 @@ from tm.analysis import BANDS
 from tm.atomic import atomic_write
 from tm.errors import UserError
 from tm.pipeline import Batch, Row
-from tm.xlsxio import FORMULA_START, open_workbook
+from tm.xlsxio import FORMULA_START
 
 FORMAT = "tm review sheet"
 FORMAT_VERSION = 1
@@ -379,34 +379,41 @@ def _text(value) -> str:
 
 def read_workbook(path: str | Path) -> ReviewSheet:
     """The rows of a review workbook, those that fail their check listed in ``refused``."""
+    from tm.xlsxread import Workbook
+
     path = Path(path)
-    workbook = open_workbook(path)
-    try:
-        names = workbook.sheetnames
+    with Workbook(path) as workbook:
+        names = workbook.sheet_names
         if "_tm" not in names or "Segments" not in names:
             raise UserError(f"{path}: not a review sheet written by `tm translate` (sheets missing)")
-        meta = [list(r) for r in workbook["_tm"].iter_rows(values_only=True)]
-        if not meta or meta[0][:1] != [FORMAT]:
-            raise UserError(f"{path}: not a review sheet written by `tm translate` (no format marker)")
-        if _text(meta[0][1]) != str(FORMAT_VERSION):
-            raise UserError(f"{path}: review sheet format {meta[0][1]}; this tm reads {FORMAT_VERSION}")
-        documents = [
-            DocumentLayout(_text(r[0]), _text(r[1]), _text(r[2]).encode().decode("unicode_escape"), int(r[3]))
-            for r in meta[2:]
-            if r and r[0] is not None
-        ]
-        rows = workbook["Segments"].iter_rows(values_only=True)
-        header = [_text(v).strip() for v in next(rows, ())]
+        documents = _layouts(path, [values for _, values in workbook.rows("_tm")])
+        rows = workbook.rows("Segments")
+        header = [_text(v).strip() for v in next(rows, (1, []))[1]]
         missing = [name for name in REQUIRED if name not in header]
         if missing:
             raise UserError(f"{path}: sheet 'Segments' lacks the column(s) {', '.join(missing)}")
         col = {name: header.index(name) for name in HEADER if name in header}
-        out = [_sheet_row(number, values, col) for number, values in enumerate(rows, start=2)]
-    finally:
-        workbook.close()
+        out = [_sheet_row(number, values, col) for number, values in rows]
     sheet = ReviewSheet(path, [r for r in out if r is not None], documents)
     sheet.refused = _refusals(sheet)
     return sheet
+
+
+def _layouts(path: Path, meta: list[list]) -> list[DocumentLayout]:
+    """The documents of the hidden sheet, after its format marker and header."""
+    if not meta or meta[0][:1] != [FORMAT]:
+        raise UserError(f"{path}: not a review sheet written by `tm translate` (no format marker)")
+    version = _text(meta[0][1] if len(meta[0]) > 1 else None)
+    if version != str(FORMAT_VERSION):
+        raise UserError(f"{path}: review sheet format {version or '?'}; this tm reads {FORMAT_VERSION}")
+    try:
+        return [
+            DocumentLayout(_text(r[0]), _text(r[1]), _text(r[2]).encode().decode("unicode_escape"), int(r[3]))
+            for r in meta[2:]
+            if r and r[0] is not None
+        ]
+    except (IndexError, ValueError, UnicodeDecodeError):
+        raise UserError(f"{path}: the hidden sheet _tm was changed; export a new sheet") from None
 
 
 def _sheet_row(number: int, values: tuple, col: dict[str, int]) -> SheetRow | None:
