@@ -176,6 +176,23 @@ def workbook_batch(rows: int, seed: int):
     return Batch([Document("bench", Path("bench.txt"), out, "\n")])
 
 
+def read_child(mode: str, path: Path) -> None:
+    """In a child process: read every cell of the Segments sheet; print seconds and rows."""
+    started = time.perf_counter()
+    if mode == "read-openpyxl":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        count = sum(1 for _ in workbook["Segments"].iter_rows(values_only=True))
+        workbook.close()
+    else:
+        from tm.xlsxread import Workbook
+
+        with Workbook(path) as workbook:
+            count = sum(1 for _ in workbook.rows("Segments"))
+    print(f"{time.perf_counter() - started:.3f} {count}")
+
+
 def write_child(mode: str, rows: int, seed: int, path: Path) -> None:
     """In a child process: write the sheet in one openpyxl mode, every row approved; print seconds."""
     from tm import sheets
@@ -199,9 +216,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="Reuse bench/out/memory-UNITS.db.")
-    parser.add_argument("--child", choices=["write-only", "normal"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["write-only", "normal", "read-openpyxl", "read-tm"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--path", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child in ("read-openpyxl", "read-tm"):
+        return read_child(args.child, Path(args.path))
     if args.child:
         return write_child(args.child, args.rows, args.seed, Path(args.path))
 
@@ -249,6 +270,12 @@ def main() -> None:
             f"  write, openpyxl {mode:<10}: {float(out):.1f} s writing "
             f"({elapsed:.1f} s with start-up and building the rows), "
             f"peak RSS {peak:.0f} MiB, {path.stat().st_size / 1e6:.1f} MB"
+        )
+    for mode, label in (("read-openpyxl", "openpyxl read-only"), ("read-tm", "tm.xlsxread (used)")):
+        _, peak, out = run_child([sys.executable, __file__, "--child", mode, "--path", str(sheet)])
+        seconds, count = out.split()
+        print(
+            f"  read every cell, {label:<18}: {float(seconds):.1f} s, {count} rows, peak RSS {peak:.0f} MiB"
         )
     fresh = work / "reviewed.db"
     elapsed, peak, out = run_child([*tm, "review", str(sheet), "--dry-run", "--db", str(fresh), "--json"])

@@ -87,7 +87,7 @@ def test_translate_without_a_model_fills_memory_matches_and_says_how_to_install(
 
     workbook, sheet = segments_sheet(sheet_path)
     assert workbook.sheetnames == ["Segments", "Glossary", "Summary", "_tm"]
-    assert workbook["_tm"].sheet_state == "hidden"
+    assert workbook["_tm"].sheet_state == "hidden" and workbook["_tm"].protection.sheet
     assert [c.value for c in sheet[1]] == HEADER
     assert sheet.max_row == 69 and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     assert sheet.protection.sheet and not sheet.protection.autoFilter

@@ -147,6 +147,7 @@ def write_workbook(
     _summary_sheet(workbook, summary, info)
     meta = workbook.create_sheet("_tm")
     meta.sheet_state = "hidden"
+    meta.protection.sheet = True
     meta.append([FORMAT, FORMAT_VERSION, info.get("created", "")])
     meta.append(["document", "file", "separator", "segments"])
     for doc in batch.documents:
