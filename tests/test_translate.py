@@ -274,7 +274,7 @@ def test_export_doc_reassembles_paragraphs(run, tmp_path):
     assert run("translate", doc, "--no-mt", "-o", sheet_path).exit_code == 0
     ids = [r.id for r in read_workbook(sheet_path).rows]
     assert ids == ["doc:1:1", "doc:1:2", "doc:2:1"]
-    edit(sheet_path, {ids[0]: {"Target": "One.", "Status": "approved"}, ids[1]: {"Target": "Two."}})
+    edit(sheet_path, {ids[0]: {"Target": " One,\nreally.\n", "Status": "approved"}, ids[1]: {"Target": "Two."}})
     out = tmp_path / "doc.en.txt"
     missing = run("export-doc", sheet_path, "-o", out)
     assert (
@@ -284,10 +284,10 @@ def test_export_doc_reassembles_paragraphs(run, tmp_path):
     )
     assert not out.exists()
     assert run("export-doc", sheet_path, "-o", out, "--allow-draft", "--allow-missing").exit_code == 0
-    assert out.read_text(encoding="utf-8") == "One. Two.\n\n第三句。\n"
+    assert out.read_text(encoding="utf-8") == "One, really. Two.\n\n第三句。\n"
     edit(sheet_path, {ids[1]: {"Status": "approved"}, ids[2]: {"Target": "Three.", "Status": "approved"}})
     assert run("export-doc", sheet_path, "-o", out).exit_code == 0
-    assert out.read_text(encoding="utf-8") == "One. Two.\n\nThree.\n"
+    assert out.read_text(encoding="utf-8") == "One, really. Two.\n\nThree.\n"
     assert "is the sheet itself" in run("export-doc", sheet_path, "-o", sheet_path).output
 
 

@@ -30,7 +30,7 @@ def assemble(
         if text is None:
             missing.append(Missing(row.id, _why(row)))
             text = row.source
-        paragraphs[row.position[0]].append(text.strip())
+        paragraphs[row.position[0]].append(" ".join(text.split()))  # a line break typed in a cell
     deleted = layout.segments - len({r.id for r in rows})
     if deleted > 0:
         missing.append(Missing(layout.name, f"{deleted} segment row(s) deleted from the sheet"))

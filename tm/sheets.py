@@ -433,7 +433,7 @@ def _sheet_row(number: int, values: tuple, col: dict[str, int]) -> SheetRow | No
         number=number,
         id=segment_id,
         source=source,
-        target=get("Target"),
+        target=get("Target").strip(),  # a space typed before or after is not part of it
         status=get("Status").strip().lower() or "draft",
         comment=get("Comment"),
         proposed=proposed,
