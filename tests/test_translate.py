@@ -16,7 +16,7 @@ from tm.cli import cli
 from tm.pipeline import Row, paragraph_separator, unique_names
 from tm.segment import Segment
 from tm.sheets import HEADER, HIDDEN, read_workbook
-from tm.store import Memory
+from tm.store import Memory, Unit
 from tm.xlsxio import set_text
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
@@ -274,7 +274,9 @@ def test_export_doc_reassembles_paragraphs(run, tmp_path):
     assert run("translate", doc, "--no-mt", "-o", sheet_path).exit_code == 0
     ids = [r.id for r in read_workbook(sheet_path).rows]
     assert ids == ["doc:1:1", "doc:1:2", "doc:2:1"]
-    edit(sheet_path, {ids[0]: {"Target": " One,\nreally.\n", "Status": "approved"}, ids[1]: {"Target": "Two."}})
+    edit(
+        sheet_path, {ids[0]: {"Target": " One,\nreally.\n", "Status": "approved"}, ids[1]: {"Target": "Two."}}
+    )
     out = tmp_path / "doc.en.txt"
     missing = run("export-doc", sheet_path, "-o", out)
     assert (
@@ -482,3 +484,30 @@ def test_quality_check_flags_a_target_identical_to_its_source():
     assert any(i.startswith("identical") for i in rows[0].issues)
     assert rows[1].issues == []
     assert any(i.startswith("number") for i in rows[2].issues)
+
+
+def test_a_correction_to_a_translation_the_memory_already_has_confirms_it(run, tmp_path, db_path):
+    """The memory spells the source with pinyin and holds two translations of it; the reviewer
+    picks the other one: that unit is confirmed, nothing is stored twice."""
+    with Memory(db_path) as memory:
+        for target, when in (
+            ("Promote cooperation.", "2020-01-01T00:00:00Z"),
+            ("Push cooperation.", "2021-01-01T00:00:00Z"),
+        ):
+            memory.import_units([Unit("推動國(guó)際合作。", target, created_at=when)])
+    doc = tmp_path / "doc.txt"
+    doc.write_text("推動國際合作。\n", encoding="utf-8")
+    sheet_path = tmp_path / "s.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", sheet_path).exit_code == 0
+    (row,) = read_workbook(sheet_path).rows
+    assert row.target == "Push cooperation."
+    edit(sheet_path, {row.id: {"Target": "Promote cooperation.", "Status": "approved"}})
+    result = run("review", sheet_path, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["confirmed"], report["corrected"], report["added"]) == (1, 0, 0)
+    with Memory(db_path) as memory:
+        assert sorted((u.target, u.origin) for u in memory.iter_units()) == [
+            ("Promote cooperation.", "reviewed"),
+            ("Push cooperation.", "imported"),
+        ]

@@ -8,7 +8,7 @@ nothing the second time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tm.sheets import ReviewSheet, SheetRow
 from tm.store import Memory, Unit
@@ -72,15 +72,20 @@ def _unit(row: SheetRow, reviewer: str | None) -> Unit:
 
 def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet_name: str) -> str | None:
     """What one approved row does to stored units; None when it needs a new unit."""
-    stored = memory.find_pair(_unit(row, reviewer)) or _proposing_unit(memory, row)
-    if stored is not None and stored.target == row.target:
+    stored = memory.find_pair(_unit(row, reviewer))
+    proposing = _proposing_unit(memory, row)
+    if stored is None and proposing is not None:
+        # the memory may spell the source otherwise (pinyin, spacing): its own pair with this target
+        same = proposing.target == row.target
+        stored = proposing if same else memory.find_pair(replace(proposing, target=row.target))
+    if stored is not None:  # the reviewed pair is stored already
         if stored.origin == "reviewed":
             return "unchanged"
         memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None)
         return "confirmed"
-    if stored is not None and stored.target == row.proposed:  # nobody changed it since the sheet
+    if proposing is not None and proposing.target == row.proposed:  # nobody changed it since
         reason = f"tm review {sheet_name} {row.id}"
-        memory.replace_target(stored, row.target, reviewer, reason, row.document, row.context or None)
+        memory.replace_target(proposing, row.target, reviewer, reason, row.document, row.context or None)
         return "corrected"
     return None
 
