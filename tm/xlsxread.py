@@ -13,10 +13,9 @@ import posixpath
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from xml.parsers import expat
 
 from tm.errors import UserError
-from tm.xmlsafe import hardened_parser
+from tm.xmlsafe import hardened_parser, parse_stream
 
 _REL_SHARED_STRINGS = "/sharedStrings"
 
@@ -34,18 +33,12 @@ def _parser(member: str, start, end, text=None):
     return parser
 
 
-def _feed(parser, data: bytes, name: str) -> None:
-    try:
-        parser.Parse(data, not data)
-    except expat.ExpatError as exc:
-        raise UserError(f"{name}: bad XML at line {exc.lineno} ({expat.errors.messages[exc.code]})") from None
-
-
 def _parse(archive: zipfile.ZipFile, member: str, start, end, text=None) -> None:
     """Parse one (small) member whole."""
     parser = _parser(member, start, end, text)
     with archive.open(member) as handle:
-        _feed(parser, handle.read(), member)
+        for _ in parse_stream(parser, handle, member):
+            pass
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
@@ -145,10 +138,7 @@ class Workbook:
         try:
             self.sheets, shared = _sheet_paths(self.archive)
             self.strings = _shared_strings(self.archive, shared)
-        except KeyError as exc:
-            self.archive.close()
-            raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None
-        except UserError as exc:
+        except (KeyError, UserError) as exc:  # a member missing, or not XML
             self.archive.close()
             raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None
 
@@ -211,13 +201,9 @@ class Workbook:
 
         parser = _parser(member, start, end, text)
         with self.archive.open(member) as handle:
-            while True:
-                data = handle.read(1 << 16)
-                _feed(parser, data, f"{self.path}: {member}")
+            for _ in parse_stream(parser, handle, f"{self.path}: {member}"):
                 yield from done
                 done.clear()
-                if not data:
-                    return
 
 
 def _value(kind: str, text: str, strings: list[str]):

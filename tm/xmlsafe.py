@@ -35,10 +35,11 @@ def parse_file(parser: expat.XMLParserType, path, chunk: int = 1 << 16):
     except OSError as exc:
         raise UserError(f"{name}: cannot read ({exc.strerror})") from None
     with handle:
-        yield from _feed(parser, handle, name, chunk)
+        yield from parse_stream(parser, handle, name, chunk)
 
 
-def _feed(parser: expat.XMLParserType, handle, name: str, chunk: int):
+def parse_stream(parser: expat.XMLParserType, handle, name: str, chunk: int = 1 << 16):
+    """Parse an open binary stream in chunks, yielding after each (as parse_file)."""
     while True:
         data = handle.read(chunk)
         try:
