@@ -46,7 +46,7 @@ def assemble(
 
 
 def _usable_target(row: SheetRow, allow_draft: bool) -> str | None:
-    if not row.target.strip():
+    if not row.target:
         return None
     if row.status == "approved" or (allow_draft and row.status == "draft"):
         return row.target
@@ -54,6 +54,6 @@ def _usable_target(row: SheetRow, allow_draft: bool) -> str | None:
 
 
 def _why(row: SheetRow) -> str:
-    if not row.target.strip():
+    if not row.target:
         return "no target"
     return row.status

@@ -42,7 +42,7 @@ def import_review(
             report.rejected += 1
         elif row.status == "draft":
             report.drafts.append(row.id)
-        elif not row.target.strip():
+        elif not row.target:  # (trimmed when the sheet is read)
             report.empty.append(row.id)
         else:
             approved.append(row)

@@ -168,7 +168,8 @@ def _segments_sheet(workbook, batch: Batch) -> None:
         dims = sheet.column_dimensions[letters[name]]
         dims.width = WIDTHS.get(name, 12)
         dims.hidden = name in HIDDEN
-    total = len(batch.rows)
+    rows = batch.rows
+    total = len(rows)
     # openpyxl's write-only sheets carry no <dimension>; its reader then parses a whole sheet
     # once more just to size it (half the time of reading 100,000 rows back). The size is known.
     sheet.calculate_dimension = lambda: f"A1:{letters[HEADER[-1]]}{total + 1}"
@@ -216,7 +217,7 @@ def _segments_sheet(workbook, batch: Batch) -> None:
         for name in STYLED
     }
     plain = cells.template(("plain",))
-    for number, row in enumerate(batch.rows, start=2):
+    for number, row in enumerate(rows, start=2):
         values = _row_values(row)
         lines = _lines_needed(values)
         if lines > 1:  # set, not left to the application: LibreOffice does not wrap Chinese on load
