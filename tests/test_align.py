@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -168,3 +169,13 @@ def test_paragraphs_and_glossary_terms_are_used():
     assert zh_side.terms[0] and zh_side.terms[0] == en_side.terms[1] and not en_side.terms[0]
     links = align(ZH, EN, paragraphs=([0, 0, 1, 1, 2], [0, 0, 1, 1, 1, 2]), recognizer=recognizer)
     assert [(k.zh, k.en) for k in links][2] == ((2,), (2, 3))
+
+
+def test_anchors_pair_repeated_text_with_the_copy_at_its_own_place():
+    from tm.align import _anchors
+
+    rng = np.random.default_rng(0)
+    once = rng.normal(size=(5, 16)).astype(np.float32)
+    once /= np.linalg.norm(once, axis=1, keepdims=True)
+    twice = np.concatenate([once, once])  # a document pasted twice, on both sides
+    assert _anchors(twice, twice) == [(i, i) for i in range(10)]

