@@ -160,13 +160,17 @@ def test_eval_align_cli(tmp_path):
 def test_paragraphs_and_glossary_terms_are_used():
     from glossary.match import Recognizer
     from glossary.model import Entry
-    from tm.align import _mark_terms, _Side
+    from tm.align import _gloss_view, _mark_terms, _Side
 
     recognizer = Recognizer([Entry("三股勢力", "three evil forces")])
-    zh_side = _Side(["打擊三股勢力。", "謝謝。"], "", lambda s: set())
+    zh = ["打擊三股勢力。", "謝謝。"]
+    zh_side = _Side(zh, "", lambda s: set())
     en_side = _Side(["Thank you.", "Fight the three evil forces."], " ", lambda s: set())
-    _mark_terms(zh_side, en_side, recognizer)
+    hits = [recognizer.find(s) for s in zh]
+    _mark_terms(zh_side, en_side, hits)
     assert zh_side.terms[0] and zh_side.terms[0] == en_side.terms[1] and not en_side.terms[0]
+    glossed = _gloss_view(zh, hits)[0]
+    assert "three evil forces" in glossed and glossed.endswith(".")  # the approved rendering
     links = align(ZH, EN, paragraphs=([0, 0, 1, 1, 2], [0, 0, 1, 1, 1, 2]), recognizer=recognizer)
     assert [(k.zh, k.en) for k in links][2] == ((2,), (2, 3))
 

@@ -90,18 +90,35 @@ class _Side:
         return set().union(*feature[start : start + size])
 
 
-def _mark_terms(Z: _Side, E: _Side, recognizer) -> None:
-    """Glossary entries in each Chinese sentence, and those whose accepted rendering is in each
-    English sentence (only entries the Chinese side uses are looked for)."""
+def _mark_terms(Z: _Side, E: _Side, hits: list[list]) -> None:
+    """Glossary entries in each Chinese sentence (``hits``: the recognizer's, a list per
+    sentence), and those whose accepted rendering is in each English sentence (only entries
+    the Chinese side uses are looked for)."""
     from glossary.match import find_accepted
 
     entries = {}
-    for i, sentence in enumerate(Z.sentences):
-        for hit in recognizer.find(sentence):
+    for i, sentence_hits in enumerate(hits):
+        for hit in sentence_hits:
             Z.terms[i].add(id(hit.entry))
             entries[id(hit.entry)] = hit.entry
     for j, sentence in enumerate(E.sentences):
         E.terms[j] = {key for key, entry in entries.items() if find_accepted(sentence, entry)}
+
+
+def _gloss_view(sentences: list[str], hits: list[list]) -> list[str]:
+    """The gloss translation of each Chinese sentence, glossary terms (``hits``) given in their
+    approved rendering."""
+    from tm.lexicon import gloss_translation
+
+    out = []
+    for sentence, sentence_hits in zip(sentences, hits):
+        parts, done = [], 0
+        for hit in sentence_hits:
+            parts += [gloss_translation(sentence[done : hit.start]), hit.entry.target]
+            done = hit.end
+        parts.append(gloss_translation(sentence[done:]))
+        out.append(" ".join(part for part in parts if part))
+    return out
 
 
 def _hubness(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -203,16 +220,17 @@ def align(
     glossary recognizer whose terms, found with their approved rendering, are anchors."""
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
-    from tm.lexicon import chinese_glosses, english_words, gloss_translation
+    from tm.lexicon import chinese_glosses, english_words
 
     Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set())
     E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set())
     n, m = Z.n, E.n
-    G = _Side([gloss_translation(s) for s in zh], " ", lambda s: set())  # the gloss view of zh
+    hits = [recognizer.find(s) for s in zh] if recognizer is not None else [[] for _ in zh]
+    G = _Side(_gloss_view(zh, hits), " ", lambda s: set())  # zh glossed word by word
     if paragraphs:
         Z.paragraphs, E.paragraphs = list(paragraphs[0]), list(paragraphs[1])
     if recognizer is not None:
-        _mark_terms(Z, E, recognizer)
+        _mark_terms(Z, E, hits)
     ratio = E.cumlen[-1] / max(Z.cumlen[-1], 1.0)
     hub_z, hub_e = _hubness(Z.vectors, E.vectors, params.hub_k)
     hub_g, hub_eg = _hubness(G.vectors, E.vectors, params.hub_k)
