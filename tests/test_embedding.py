@@ -57,3 +57,9 @@ def test_windows_longer_than_the_text_are_empty():
     windows = window_embeddings(EN[:2], range(1, 4), " ")
     assert [len(windows[k]) for k in (1, 2, 3)] == [2, 1, 0]
     assert window_embeddings([], range(1, 3), " ")[2].shape == (0, 512)
+
+
+def test_the_installed_encoder_takes_the_pooled_path():
+    # a new backend layout would silently fall back to the slow joined encoding: say so here
+    pooled = embedding._pooled_windows(embedding._encoder()._model, EN, range(1, 3))
+    assert np.abs(pooled[1] - embed(EN)).max() < 1e-5
