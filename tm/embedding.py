@@ -54,32 +54,31 @@ class _ProjectionTap:
         return projected
 
 
-class _WithoutMarks:
-    """The backend's tokenizer, minus the begin/end-of-sentence tokens."""
+class _CountingTokenizer:
+    """The backend's tokenizer, with or without the begin/end-of-sentence tokens, noting how
+    many tokens each text had (so nothing is tokenized twice)."""
 
-    def __init__(self, tokenizer):
-        self.tokenizer = tokenizer
+    def __init__(self, tokenizer, marks: bool):
+        self.tokenizer, self.marks = tokenizer, marks
+        self.counts: list[int] = []
 
     def encode(self, text, out_type=int, add_bos=True, add_eos=True):
-        return self.tokenizer.encode(text, out_type=out_type, add_bos=False, add_eos=False)
+        ids = self.tokenizer.encode(text, out_type=out_type, add_bos=self.marks, add_eos=self.marks)
+        self.counts.append(len(ids))
+        return ids
 
 
 def _projected_sums(backend, texts: list[str], marks: bool) -> tuple[np.ndarray, np.ndarray]:
     """Each text's token features summed and projected (before the bias and the length
     scaling), and its token count."""
-    tap, weight, tokenizer = _ProjectionTap(backend.cnn_W), backend.cnn_W, backend.sp
-    backend.cnn_W = tap
-    if not marks:
-        backend.sp = _WithoutMarks(tokenizer)
+    weight, tokenizer = backend.cnn_W, backend.sp
+    tap, counting = _ProjectionTap(weight), _CountingTokenizer(tokenizer, marks)
+    backend.cnn_W, backend.sp = tap, counting
     try:
         backend.encode(texts)
     finally:
         backend.cnn_W, backend.sp = weight, tokenizer
-    counts = np.array(
-        [len(tokenizer.encode(t, out_type=int, add_bos=marks, add_eos=marks)) for t in texts],
-        dtype=np.float32,
-    )
-    return np.concatenate(tap.taken), counts
+    return np.concatenate(tap.taken), np.array(counting.counts, dtype=np.float32)
 
 
 def _head(backend, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
