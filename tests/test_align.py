@@ -183,3 +183,23 @@ def test_anchors_pair_repeated_text_with_the_copy_at_its_own_place():
     once /= np.linalg.norm(once, axis=1, keepdims=True)
     twice = np.concatenate([once, once])  # a document pasted twice, on both sides
     assert _anchors(twice, twice) == [(i, i) for i in range(10)]
+
+
+def test_a_quotation_over_two_sentences_is_cut_where_both_sides_close_it():
+    # The speech opens in the first Chinese sentence and closes in the second; the English
+    # puts the speaker between its first two sentences. Without the quotation balance the
+    # aligner gave the second English sentence to the second Chinese one.
+    zh = [
+        "发言人笑着说：“两国之间的往来不多，关系有些疏远了。",
+        "了解情况的人知道这是因为距离太远，不了解的人还以为我们不重视这段友谊。”",
+        "记者会随后结束。",
+    ]
+    en = [
+        "'There have not been many visits between our two countries,' the spokesman said with a smile.",
+        "'We have grown somewhat distant.",
+        "Those who know the situation understand that it is because of the distance; "
+        "those who do not may think we do not value this friendship.'",
+        "The press conference then ended.",
+    ]
+    links = [(k.zh, k.en) for k in align(zh, en)]
+    assert links == [((0,), (0, 1)), ((1,), (2,)), ((2,), (3,))]

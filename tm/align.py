@@ -11,7 +11,8 @@ gloss translation of the Chinese (English against English, which the encoder jud
 than Chinese against English), counted by the link's size so that a two-by-two link is not
 outscored by two weaker one-to-one links; then a length-ratio term estimated from the pair
 itself, the share of English content words that CC-CEDICT glosses or pinyin names account for
-(tm.lexicon), and a bonus for shared numbers.
+(tm.lexicon), a bonus for shared numbers, and a small cost for a quotation that one side of the
+link leaves open and the other does not (tm.quotes: a speech cut in the wrong place).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Params:
     gloss_weight: float = 0.7  # similarity of the English with the word-by-word gloss translation
     gloss_hub_weight: float = 0.8  # hubness discount of that similarity
     size_exponent: float = 0.5  # a link's similarity counts ((a + b) / 2) ** this: merges count their size
+    quote_cost: float = 0.05  # per quotation left open (or closed) on one side of a link and not the other
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,12 @@ class Link:
 class _Side:
     """A document side: its sentences, window embeddings and hubness."""
 
-    def __init__(self, sentences: list[str], joiner: str, lexical):
+    def __init__(self, sentences: list[str], joiner: str, lexical, quote_balance=lambda s: 0):
         self.sentences = sentences
         self.n = len(sentences)
         self.lengths = np.array([len(s) for s in sentences], dtype=np.float64)
         self.cumlen = np.concatenate(([0.0], np.cumsum(self.lengths)))
+        self.quotes = np.concatenate(([0], np.cumsum([quote_balance(s) for s in sentences])))
         self.numbers = [set(_NUMBER_RE.findall(s)) for s in sentences]
         self.words = [lexical(s) for s in sentences]
         self.terms: list[set[int]] = [set() for _ in sentences]  # glossary entries present
@@ -85,6 +88,9 @@ class _Side:
 
     def length(self, start: int, size: int) -> float:
         return self.cumlen[start + size] - self.cumlen[start]
+
+    def quote_balance(self, start: int, size: int) -> int:
+        return int(self.quotes[start + size] - self.quotes[start])
 
     def union(self, feature: list[set], start: int, size: int) -> set:
         return set().union(*feature[start : start + size])
@@ -221,9 +227,10 @@ def align(
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
     from tm.lexicon import chinese_glosses, english_words
+    from tm.quotes import chinese_balance, english_balance
 
-    Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set())
-    E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set())
+    Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set(), chinese_balance)
+    E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set(), english_balance)
     n, m = Z.n, E.n
     hits = [recognizer.find(s) for s in zh] if recognizer is not None else [[] for _ in zh]
     G = _Side(_gloss_view(zh, hits), " ", lambda s: set())  # zh glossed word by word
@@ -253,10 +260,12 @@ def align(
         en_words = E.union(E.words, j, b)
         coverage = len(Z.union(Z.words, i, a) & en_words) / max(len(en_words), 1)
         crossings = len(set(Z.paragraphs[i : i + a])) + len(set(E.paragraphs[j : j + b])) - 2
+        open_quotes = abs(Z.quote_balance(i, a) - E.quote_balance(j, b))
         score = (csls - params.threshold) * ((a + b) / 2) ** params.size_exponent
         score -= params.length_weight * log_ratio**2
         score += params.number_bonus * shared - params.shape_cost * (a + b - 2)
         score += params.lexical_weight * coverage - params.paragraph_cost * crossings
+        score -= params.quote_cost * open_quotes
         return score  # once per link, however many sentences it holds
 
     NEG = -1e18
