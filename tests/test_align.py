@@ -203,3 +203,15 @@ def test_a_quotation_over_two_sentences_is_cut_where_both_sides_close_it():
     ]
     links = [(k.zh, k.en) for k in align(zh, en)]
     assert links == [((0,), (0, 1)), ((1,), (2,)), ((2,), (3,))]
+
+
+def test_presplit_lines_lose_their_interlinear_pinyin_as_segmented_text_does(tmp_path):
+    annotated = [ZH[0], "三是推動國(guó)際抗疫合作。", *ZH[2:]]
+    zf, ef = _files(tmp_path, annotated, EN)
+    db = str(tmp_path / "m.db")
+    result = CliRunner().invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--db", db])
+    assert result.exit_code == 0, result.output
+    with Memory(db) as memory:
+        (match,) = memory.lookup("三是推動國際抗疫合作。", limit=1)
+        assert match.unit.source == "三是推動國際抗疫合作。" and match.unit.target == EN[1]
+

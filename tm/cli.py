@@ -912,13 +912,14 @@ def _align_files(zh_file: str, en_file: str, presplit: bool, encoding: str, reco
     from tm.align import align
     from tm.alignio import Aligned
     from tm.segment import segment_text
-    from tm.text import has_han
+    from tm.text import has_han, strip_ruby
     from tm.textio import read_text
 
     texts = [read_text(f, encoding) for f in (zh_file, en_file)]
     paragraphs = None
     if presplit:
         zh, en = ([line.strip() for line in t.splitlines() if line.strip()] for t in texts)
+        zh = [strip_ruby(line) for line in zh]  # interlinear pinyin out, as segmenting does
     else:
         zh_segments, en_segments = segment_text(texts[0], "zh", "zh"), segment_text(texts[1], "en", "en")
         zh, en = [s.clean for s in zh_segments], [s.text for s in en_segments]
