@@ -215,3 +215,11 @@ def test_presplit_lines_lose_their_interlinear_pinyin_as_segmented_text_does(tmp
         (match,) = memory.lookup("三是推動國際抗疫合作。", limit=1)
         assert match.unit.source == "三是推動國際抗疫合作。" and match.unit.target == EN[1]
 
+
+def test_numbers_and_latin_names_are_shared_tokens_inside_chinese_text():
+    from tm.align import _SHARED_TOKEN_RE
+
+    zh = set(_SHARED_TOKEN_RE.findall("上海合作组织(SCO)与G20就COVID-19疫情达成2项共识，增长3.5%。"))
+    en = set(_SHARED_TOKEN_RE.findall("The SCO and the G20 reached 2 agreements on COVID-19; growth 3.5%."))
+    assert zh == {"SCO", "G20", "COVID-19", "2", "3.5"} and zh <= en
+    assert not _SHARED_TOKEN_RE.findall("國(guó)際")  # interlinear pinyin is no name

@@ -11,8 +11,9 @@ gloss translation of the Chinese (English against English, which the encoder jud
 than Chinese against English), counted by the link's size so that a two-by-two link is not
 outscored by two weaker one-to-one links; then a length-ratio term estimated from the pair
 itself, the share of English content words that CC-CEDICT glosses or pinyin names account for
-(tm.lexicon), a bonus for shared numbers, and a small cost for a quotation that one side of the
-link leaves open and the other does not (tm.quotes: a speech cut in the wrong place).
+(tm.lexicon), a bonus for shared numbers and Latin-script names (SCO, G20), and a small cost
+for a quotation that one side of the link leaves open and the other does not (tm.quotes: a
+speech cut in the wrong place).
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ SHAPES = (
     *((1, 0), (0, 1)),
 )
 MAX_SIDE = max(max(shape) for shape in SHAPES)
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
+# Numbers, and Latin-script names with a capital or a digit (SCO, G20, COVID-19, iPhone), which
+# a Chinese release keeps as they are in its translation.
+_SHARED_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|(?<![A-Za-z0-9])[A-Za-z]*[A-Z][A-Za-z0-9-]*[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Params:
     length_weight: float = 0.3  # weight of the squared log length ratio
     shape_cost: float = 0.3  # per extra sentence merged into a link
     band: int = 12  # half-width of the second pass around the anchor path
-    number_bonus: float = 0.05  # per number (or glossary term with its rendering) on both sides
+    number_bonus: float = 0.05  # per number, Latin-script name or glossary term (its rendering) on both sides
     paragraph_cost: float = 0.1  # per paragraph boundary a link crosses
     hub_k: int = 4  # neighbours that define how "hubby" a window is
     hub_weight: float = 0.8  # how much of the neighbours' similarity is discounted
@@ -71,7 +74,7 @@ class _Side:
         self.lengths = np.array([len(s) for s in sentences], dtype=np.float64)
         self.cumlen = np.concatenate(([0.0], np.cumsum(self.lengths)))
         self.quotes = np.concatenate(([0], np.cumsum([quote_balance(s) for s in sentences])))
-        self.numbers = [set(_NUMBER_RE.findall(s)) for s in sentences]
+        self.tokens = [set(_SHARED_TOKEN_RE.findall(s)) for s in sentences]
         self.words = [lexical(s) for s in sentences]
         self.terms: list[set[int]] = [set() for _ in sentences]  # glossary entries present
         self.paragraphs = [0] * self.n  # one paragraph unless told
@@ -255,7 +258,7 @@ def align(
         csls += params.gloss_weight * (gloss - params.gloss_hub_weight * 0.5 * (hub_g[wg] + hub_eg[we]))
         lz, le = Z.length(i, a), E.length(j, b)
         log_ratio = math.log((le + 10) / (ratio * lz + 10))
-        shared = len(Z.union(Z.numbers, i, a) & E.union(E.numbers, j, b))
+        shared = len(Z.union(Z.tokens, i, a) & E.union(E.tokens, j, b))
         shared += len(Z.union(Z.terms, i, a) & E.union(E.terms, j, b))
         en_words = E.union(E.words, j, b)
         coverage = len(Z.union(Z.words, i, a) & en_words) / max(len(en_words), 1)
