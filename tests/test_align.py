@@ -185,13 +185,14 @@ def test_anchors_pair_repeated_text_with_the_copy_at_its_own_place():
     assert _anchors(twice, twice) == [(i, i) for i in range(10)]
 
 
-def test_a_quotation_over_two_sentences_is_cut_where_both_sides_close_it():
+@pytest.mark.parametrize("marks", ["“”", '""'])
+def test_a_quotation_over_two_sentences_is_cut_where_both_sides_close_it(marks):
     # The speech opens in the first Chinese sentence and closes in the second; the English
     # puts the speaker between its first two sentences. Without the quotation balance the
     # aligner gave the second English sentence to the second Chinese one.
     zh = [
-        "发言人笑着说：“两国之间的往来不多，关系有些疏远了。",
-        "了解情况的人知道这是因为距离太远，不了解的人还以为我们不重视这段友谊。”",
+        f"发言人笑着说：{marks[0]}两国之间的往来不多，关系有些疏远了。",
+        f"了解情况的人知道这是因为距离太远，不了解的人还以为我们不重视这段友谊。{marks[1]}",
         "记者会随后结束。",
     ]
     en = [

@@ -68,12 +68,12 @@ class Link:
 class _Side:
     """A document side: its sentences, window embeddings and hubness."""
 
-    def __init__(self, sentences: list[str], joiner: str, lexical, quote_balance=lambda s: 0):
+    def __init__(self, sentences: list[str], joiner: str, lexical, quote_balances: list[int] | None = None):
         self.sentences = sentences
         self.n = len(sentences)
         self.lengths = np.array([len(s) for s in sentences], dtype=np.float64)
         self.cumlen = np.concatenate(([0.0], np.cumsum(self.lengths)))
-        self.quotes = np.concatenate(([0], np.cumsum([quote_balance(s) for s in sentences])))
+        self.quotes = np.concatenate(([0], np.cumsum(quote_balances or [0] * self.n)))
         self.tokens = [set(_SHARED_TOKEN_RE.findall(s)) for s in sentences]
         self.words = [lexical(s) for s in sentences]
         self.terms: list[set[int]] = [set() for _ in sentences]  # glossary entries present
@@ -230,10 +230,10 @@ def align(
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
     from tm.lexicon import chinese_glosses, english_words
-    from tm.quotes import chinese_balance, english_balance
+    from tm.quotes import chinese_balances, english_balances
 
-    Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set(), chinese_balance)
-    E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set(), english_balance)
+    Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set(), chinese_balances(zh))
+    E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set(), english_balances(en))
     n, m = Z.n, E.n
     hits = [recognizer.find(s) for s in zh] if recognizer is not None else [[] for _ in zh]
     G = _Side(_gloss_view(zh, hits), " ", lambda s: set())  # zh glossed word by word

@@ -12,6 +12,7 @@ import re
 
 _CHINESE_OPEN = re.compile(r"[“‘「『]")
 _CHINESE_CLOSE = re.compile(r"[”’」』]")
+_STRAIGHT_DOUBLE = re.compile(r"[\"＂]")
 # Curly opening marks always open. A straight mark opens at the start of the sentence or after a
 # space, bracket or dash, when a word follows it.
 _ENGLISH_OPEN = re.compile(r"[“‘]|(?:^|(?<=[\s(\[—–-]))[\"'](?=\S)")
@@ -20,13 +21,21 @@ _ENGLISH_OPEN = re.compile(r"[“‘]|(?:^|(?<=[\s(\[—–-]))[\"'](?=\S)")
 _ENGLISH_CLOSE = re.compile(r"”|(?<=\S)[’\"'](?=$|[\s)\].,;:!?—–-])")
 
 
-def chinese_balance(sentence: str) -> int:
-    """Opening minus closing quotation marks of a Chinese sentence (curly and corner marks;
-    straight marks in Chinese text carry no direction and are not counted)."""
-    return len(_CHINESE_OPEN.findall(sentence)) - len(_CHINESE_CLOSE.findall(sentence))
+def chinese_balances(sentences: list[str]) -> list[int]:
+    """The balance of each sentence of a Chinese document. Curly and corner marks say which way
+    they face; straight double marks (half- or full-width, as converted text often has) do not,
+    and Chinese puts no spaces around them, so they are taken as alternating through the
+    document, opening first."""
+    out, inside = [], False
+    for sentence in sentences:
+        balance = len(_CHINESE_OPEN.findall(sentence)) - len(_CHINESE_CLOSE.findall(sentence))
+        for _ in _STRAIGHT_DOUBLE.finditer(sentence):
+            balance += -1 if inside else 1
+            inside = not inside
+        out.append(balance)
+    return out
 
 
-def english_balance(sentence: str) -> int:
-    """Opening minus closing quotation marks of an English sentence, curly or straight."""
-    sentence = sentence.strip()
-    return len(_ENGLISH_OPEN.findall(sentence)) - len(_ENGLISH_CLOSE.findall(sentence))
+def english_balances(sentences: list[str]) -> list[int]:
+    """The balance of each sentence of an English document, curly or straight marks."""
+    return [len(_ENGLISH_OPEN.findall(s.strip())) - len(_ENGLISH_CLOSE.findall(s.strip())) for s in sentences]
