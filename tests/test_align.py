@@ -137,6 +137,16 @@ def test_review_round_trip_through_xlsx(tmp_path):
         assert memory.count() == 4
 
 
+def test_review_sheet_takes_text_with_control_characters(tmp_path):
+    # text pasted from PDFs and word processors carries control characters no cell can hold
+    zh, en = [ZH[0], "三是推動\x01國際抗疫合作。"], [EN[0], "Third, promoting\x07 international cooperation."]
+    path = tmp_path / "review.xlsx"
+    write_review(Aligned(zh, en, align(zh, en)), path)
+    texts = [(row[1].value, row[2].value) for row in load_workbook(path)["Links"].iter_rows(min_row=2)]
+    assert texts[1] == ("三是推動國際抗疫合作。", "Third, promoting international cooperation.")
+    assert not read_review(path).edited  # the hidden originals were cleaned alike
+
+
 def test_review_of_a_foreign_workbook_is_refused(tmp_path):
     from openpyxl import Workbook
 

@@ -24,7 +24,7 @@ from tm.analysis import BANDS
 from tm.atomic import atomic_write
 from tm.errors import UserError
 from tm.pipeline import Batch, Row
-from tm.xlsxio import FORMULA_START
+from tm.xlsxio import FORMULA_START, clean_cell_text
 
 FORMAT = "tm review sheet"
 FORMAT_VERSION = 1
@@ -72,13 +72,6 @@ def check_hash(segment_id: str, source: str, proposed: str, unit: str, context: 
     """What ties a row's cells together; any change to them changes it."""
     data = "\x1f".join((segment_id, source, proposed, unit, context)).encode("utf-8")
     return hashlib.blake2b(data, digest_size=10, person=b"tm-review-v1").hexdigest()
-
-
-def clean_cell_text(text: str) -> str:
-    """Text an .xlsx cell can hold: control characters other than tab and newline removed."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 # ------------------------------------------------------------------------ writing

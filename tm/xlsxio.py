@@ -9,8 +9,18 @@ from tm.errors import UserError
 FORMULA_START = ("=", "+", "-", "@")
 
 
+def clean_cell_text(text: str) -> str:
+    """Text an .xlsx cell can hold: control characters other than tab and newline removed."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def set_text(cell, value) -> None:
-    """Put a value in a cell; text that looks like a formula stays text."""
+    """Put a value in a cell: text without the control characters a cell cannot hold, and text
+    that looks like a formula stays text."""
+    if isinstance(value, str):
+        value = clean_cell_text(value)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
