@@ -70,16 +70,13 @@ def units(aligned: Aligned, document: str | None = None):
 
 def units_from_pairs(pairs: list[tuple[str, str]], document: str):
     """Units in document order, each with the context of its neighbours (for 101 matches)."""
-    from tm.store import Unit, context_hash
+    from tm.store import Unit, context_hash, neighbours
 
-    out = []
-    for n, (zh, en) in enumerate(pairs):
-        prev = pairs[n - 1][0] if n else ""
-        nxt = pairs[n + 1][0] if n + 1 < len(pairs) else ""
-        out.append(
-            Unit(zh, en, "zh", "en", origin="aligned", document=document, context=context_hash(prev, nxt))
-        )
-    return out
+    around = neighbours([zh for zh, _ in pairs])
+    return [
+        Unit(zh, en, "zh", "en", origin="aligned", document=document, context=context_hash(*context))
+        for (zh, en), context in zip(pairs, around)
+    ]
 
 
 def write_review(aligned: Aligned, path: Path) -> None:

@@ -120,14 +120,11 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
     """Step 2: the best memory match of every segment (101 in context, 100, 99, fuzzy ≥ min_fuzzy).
     A segment repeated with the same neighbours is looked up once."""
     from tm.scoring import render_diff
-    from tm.store import context_hash
+    from tm.store import context_hash, neighbours
 
     jobs = []
     for doc in batch.documents:
-        sources = [row.source for row in doc.rows]
-        for i, row in enumerate(doc.rows):
-            prev = sources[i - 1] if i else ""
-            nxt = sources[i + 1] if i + 1 < len(sources) else ""
+        for row, (prev, nxt) in zip(doc.rows, neighbours([row.source for row in doc.rows])):
             row.context = context_hash(prev, nxt)
             jobs.append((row, prev, nxt))
     cache: dict[tuple[str, str], object] = {}

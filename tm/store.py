@@ -53,6 +53,13 @@ def _pair_hash(source_lang: str, target_lang: str, source: str, target: str) -> 
     return _hash64(source_lang.lower(), target_lang.lower(), source, target)
 
 
+def neighbours(texts: list[str]) -> list[tuple[str, str]]:
+    """The text before and after each of ``texts`` ("" at the ends): the context a translation
+    is stored with and looked up in, so both sides must take it the same way."""
+    padded = ["", *texts, ""]
+    return list(zip(padded, padded[2:]))
+
+
 def context_hash(prev: str | None, next_: str | None) -> str:
     """Identifies the neighbours of a segment: equal hashes make an exact match a 101."""
     keys = [matching_key(prev or ""), matching_key(next_ or "")]
