@@ -65,7 +65,13 @@ def tsv(aligned: Aligned) -> str:
 def units(aligned: Aligned, document: str | None = None):
     """Memory units (origin aligned) of the links with both sides."""
     pairs = [aligned.texts(link) for link in aligned.links if link.zh and link.en]
-    return units_from_pairs(pairs, document or f"{aligned.zh_name} | {aligned.en_name}")
+    return units_from_pairs(pairs, document or pair_name(aligned.zh_name, aligned.en_name))
+
+
+def pair_name(zh_name: str, en_name: str) -> str:
+    """The document name aligned units are stored with unless one is given: the same whether
+    the links are imported at once or after review."""
+    return f"{zh_name} | {en_name}"
 
 
 def units_from_pairs(pairs: list[tuple[str, str]], document: str):

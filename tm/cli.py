@@ -849,7 +849,7 @@ def align_cmd(
     files, output, presplit, do_import, review_file, force, document, db, encoding, as_json
 ) -> None:
     """Align ZH_FILE with its translation EN_FILE, sentence by sentence."""
-    from tm.alignio import units_from_pairs
+    from tm.alignio import pair_name, units_from_pairs
 
     if review_file:
         from tm.alignio import read_review
@@ -862,7 +862,7 @@ def align_cmd(
             f"{reviewed.edited} edited"
         )
         if do_import:
-            doc = document or f"{reviewed.zh_name} | {reviewed.en_name}"
+            doc = document or pair_name(reviewed.zh_name, reviewed.en_name)
             with _memory(db) as memory:
                 result = memory.import_units(units_from_pairs(reviewed.accepted, doc))
             click.echo(f"memory: {result.added} added, {result.updated} updated")
