@@ -159,7 +159,7 @@ def translate(
         click.echo(f"wrote {target}")
 
 
-def _machine_translate(batch, no_mt: bool, recognizer, engine_options: dict) -> str:
+def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict) -> str:
     """MT for what the memory left; without a model, say how to install one and go on."""
     from tm.models import find, missing_model_help
     from tm.pipeline import machine_translate
@@ -175,7 +175,7 @@ def _machine_translate(batch, no_mt: bool, recognizer, engine_options: dict) -> 
     from tm.mt import Engine
 
     with batch.timed("load MT model"):
-        engine = Engine(model, **engine_options)
+        engine = Engine(model, **engine_settings)
     machine_translate(batch, engine, recognizer, _progress)
     return model.name
 
