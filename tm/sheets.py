@@ -222,8 +222,8 @@ def _segments_sheet(workbook, batch: Batch) -> None:
                 out.append(None)
             elif name in STYLED:
                 out.append(cells.cell(value, looks[row.origin, name]))
-            elif isinstance(value, str) and value.startswith("="):
-                out.append(cells.cell(value, plain))  # a plain value would become a formula
+            elif isinstance(value, str) and value.startswith(FORMULA_START):
+                out.append(cells.cell(value, plain))  # kept text, by the rule every cell follows
             else:
                 out.append(value)  # unstyled: written the cheap way
         sheet.append(out)
