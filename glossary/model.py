@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from tm.errors import UserError
 
 STATUSES = ("approved", "proposed", "deprecated")
 DEFAULT_GLOSSARY = "general"
@@ -19,6 +21,8 @@ CONTENT_FIELDS = (
     "status",
     "case_sensitive",
 )
+LIST_FIELDS = ("source_variants", "alternatives", "forbidden")
+LABELS = {"source_variants": "source forms", "alternatives": "alternatives", "target": "approved rendering"}
 
 
 @dataclass
@@ -39,6 +43,9 @@ class Entry:
     created_at: str | None = None
     changed_at: str | None = None
     id: int | None = None
+    # The content fields its input stated (None: all): an import or an edit changes only those,
+    # so a two-column file or a command naming one option never wipes what it does not mention.
+    given: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def source_forms(self) -> list[str]:
@@ -47,3 +54,74 @@ class Entry:
     @property
     def accepted(self) -> list[str]:
         return [self.target, *self.alternatives]
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " "))
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"“{value}”" if value else "(empty)"
+
+
+def _folded(values: list[str]) -> set[str]:
+    return {v.casefold() for v in values}
+
+
+def merge(old: Entry, new: Entry, sync: bool = False) -> tuple[Entry, list[str]]:
+    """``old`` changed by what ``new`` states, and each change said in words.
+
+    Fields ``new`` does not state stay as stored; list fields gain the items ``new`` adds. With
+    ``sync`` the input states the whole entry: unstated fields are cleared and list items it
+    leaves out are removed (an explicit choice of the user, never the default)."""
+    given = set(CONTENT_FIELDS) if sync or new.given is None else set(new.given)
+    merged, changes = replace(old, given=None), []
+    for name in CONTENT_FIELDS:
+        if name == "source" or name not in given and not sync:
+            continue
+        before, wanted = getattr(old, name), getattr(new, name)
+        if name in LIST_FIELDS:
+            if sync:
+                value = list(wanted)
+                dropped = [v for v in before if v.casefold() not in _folded(wanted)]
+                changes += [f"{_label(name)} − “{v}”" for v in dropped]
+            else:
+                value = list(before)
+            added = [v for v in wanted if v.casefold() not in _folded(before)]
+            value += [v for v in added if v not in value]
+            changes += [f"{_label(name)} + “{v}”" for v in added]
+        else:
+            value = wanted
+            if value != before:
+                changes.append(f"{_label(name)}: {_shown(before)} → {_shown(value)}")
+        setattr(merged, name, value)
+    return merged, changes
+
+
+def edit(
+    old: Entry, values: dict, add: dict[str, list[str]], remove: dict[str, list[str]]
+) -> tuple[Entry, list[str]]:
+    """``old`` with scalar fields set (``values``), list items added and removed, and each change
+    said in words; removing an item the entry does not hold is an error naming it."""
+    merged, changes = replace(old, given=None), []
+    for name, value in values.items():
+        if getattr(old, name) != value:
+            changes.append(f"{_label(name)}: {_shown(getattr(old, name))} → {_shown(value)}")
+            setattr(merged, name, value)
+    for name in LIST_FIELDS:
+        items = list(getattr(old, name))
+        for value in remove.get(name, []):
+            kept = [v for v in items if v.casefold() != value.casefold()]
+            if len(kept) == len(items):
+                held = "; ".join(items) or "none"
+                raise UserError(f"{old.source} has no {_label(name)} “{value}” (it has: {held})")
+            items = kept
+            changes.append(f"{_label(name)} − “{value}”")
+        for value in add.get(name, []):
+            if value.casefold() not in _folded(items):
+                items.append(value)
+                changes.append(f"{_label(name)} + “{value}”")
+        setattr(merged, name, items)
+    return merged, changes

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 from glossary.match import Recognizer, term_key
-from glossary.model import CONTENT_FIELDS, DEFAULT_GLOSSARY, STATUSES, Entry
+from glossary.model import DEFAULT_GLOSSARY, STATUSES, Entry, edit, merge
 from tm.errors import UserError
 from tm.langs import normalize_lang
 from tm.store import now
 from tm.text import matching_key
 
-_COLUMNS = [f.name for f in fields(Entry)]  # the select list, in the dataclass's order
+_COLUMNS = [f.name for f in fields(Entry) if f.name != "given"]  # the select list, in order
 _FIELDS = ", ".join("t." + c for c in _COLUMNS)
 _SELECT = f"SELECT {_FIELDS} FROM terms t"
 
@@ -40,6 +41,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: list[Conflict] = field(default_factory=list)
+    changes: list[tuple[str, list[str]]] = field(default_factory=list)  # (term, what changed)
 
 
 class ConflictError(UserError):
@@ -173,27 +175,48 @@ class Termbase:
 
     # ----------------------------------------------------------------- writing
 
-    def add(self, entry: Entry, replace: bool = False, priority: int | None = None) -> str:
-        """Add one entry; 'added', 'updated' or 'unchanged'. A different approved rendering for a
-        stored term is a conflict unless replace is given."""
+    def add(self, entry: Entry, replace: bool = False, priority: int | None = None) -> tuple[str, list[str]]:
+        """Add one entry, or add to the stored one what ``entry`` states: ('added' | 'updated' |
+        'unchanged', the changes in words). A different approved rendering for a stored term is a
+        conflict unless replace is given."""
         report = self.import_entries(
             [(None, entry)], entry.glossary, priority, "replace" if replace else "fail"
         )
-        return "added" if report.added else "updated" if report.updated else "unchanged"
+        outcome = "added" if report.added else "updated" if report.updated else "unchanged"
+        return outcome, report.changes[0][1] if report.changes else []
 
-    def remove(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> bool:
+    def edit(
+        self, source: str, glossary: str, values: dict, add: dict[str, list[str]], remove: dict[str, list[str]]
+    ) -> list[str]:
+        """Set, add and remove exactly what is named on the stored entry; the changes in words."""
+        with self._transaction():
+            old = self.get(source, glossary)
+            if old is None:
+                raise UserError(f"no entry {source!r} in glossary {glossary!r}")
+            entry, changes = edit(old, values, add, remove)
+            if changes:
+                validate(entry)
+                self._update(old.id, entry, matching_key(entry.source))
+        return changes
+
+    def remove(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> Entry | None:
+        """Remove an entry; the entry removed (None when there was none)."""
+        with self._transaction():
+            entry = self.get(source, glossary)
+            if entry is not None:
+                self.conn.execute("DELETE FROM term_forms WHERE term_id = ?", (entry.id,))
+                self.conn.execute("DELETE FROM terms WHERE id = ?", (entry.id,))
+        return entry
+
+    @contextlib.contextmanager
+    def _transaction(self):
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            removed = self.conn.execute(
-                "DELETE FROM terms WHERE glossary = ? AND source_key = ? RETURNING id",
-                (glossary, matching_key(source)),
-            ).fetchall()
-            self.conn.executemany("DELETE FROM term_forms WHERE term_id = ?", removed)
-            self.conn.execute("COMMIT")
+            yield
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        return bool(removed)
+        self.conn.execute("COMMIT")
 
     def import_entries(
         self,
@@ -201,15 +224,16 @@ class Termbase:
         glossary: str | None = None,
         priority: int | None = None,
         on_conflict: str = "fail",
+        sync: bool = False,
     ) -> ImportReport:
-        """Import (line, entry) pairs in one transaction.
+        """Import (line, entry) pairs in one transaction. A stored entry changes only in what the
+        input states (lists are added to), unless ``sync``: then the input is the whole entry.
 
         on_conflict: 'fail' (report all conflicts, import nothing), 'replace' or 'skip'.
         A source term twice in the same input is an error naming both lines.
         """
         report = ImportReport()
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             seen: dict[tuple[str, str], int | None] = {}
             conflicts: list[Conflict] = []
             for line, entry in rows:
@@ -237,17 +261,16 @@ class Termbase:
                     conflict = Conflict(entry.source, old.target, entry.target, entry.glossary, line)
                     (report.skipped if on_conflict == "skip" else conflicts).append(conflict)
                     continue
-                if _same(old, entry):
+                merged, changes = merge(old, entry, sync)
+                if not changes:
                     report.unchanged += 1
                     continue
-                self._update(old.id, entry, key)
+                validate(merged, line)
+                self._update(old.id, merged, key)
                 report.updated += 1
+                report.changes.append((entry.source, changes))
             if conflicts:
                 raise ConflictError(conflicts)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return report
 
     def _values(self, entry: Entry, key: str) -> dict:
@@ -294,7 +317,3 @@ class Termbase:
             "INSERT INTO term_forms (form_key, term_id) VALUES (?, ?)",
             [(k, term_id) for k in set(search_keys.split("\n"))],
         )
-
-
-def _same(a: Entry, b: Entry) -> bool:
-    return all(getattr(a, f) == getattr(b, f) for f in CONTENT_FIELDS)

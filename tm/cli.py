@@ -61,10 +61,27 @@ def engine_options(command):
     )(command)
 
 
-def _memory(db: str | None):
+def _memory(db: str | None, writes: bool = False):
+    """The memory of --db; commands that only read refuse a file that does not exist, commands
+    that write create it and say so."""
     from tm.store import Memory
 
-    return Memory(db)
+    memory = Memory(db, create=writes)
+    if memory.created:
+        click.echo(f"created a new memory: {memory.path}", err=True)
+    return memory
+
+
+def _optional_recognizer(db: str | None, glossary_name: str | None = None):
+    """The glossary's recognizer for commands that work without a memory (mt, align): none when
+    no memory was named and the default one does not exist; a named memory must exist."""
+    from tm.store import default_db_path
+
+    if db is None and not default_db_path().exists():
+        return None
+    with _memory(db) as memory:
+        termbase = _termbase(memory)
+        return termbase.recognizer(glossary_name) if termbase.count() else None
 
 
 def _print_json(data) -> None:
@@ -164,7 +181,7 @@ def import_(
     from tm.formats.tabular import read_table
     from tm.formats.tmx import read_tmx
 
-    with _memory(db) as memory:
+    with _memory(db, writes=True) as memory:
         for file in files:
             kind = format_of(file, fmt)
             if kind == "tmx":
@@ -340,7 +357,7 @@ def _termbase(memory):
 
 
 def _entry_data(entry) -> dict:
-    return {k: v for k, v in asdict(entry).items() if k not in ("id",)}
+    return {k: v for k, v in asdict(entry).items() if k not in ("id", "given")}
 
 
 glossary_option = click.option(
@@ -359,8 +376,10 @@ glossary_option = click.option(
 @click.option("--note", default=None)
 @click.option("--domain", default=None)
 @click.option("--reference", default=None, help="Where the rendering is documented.")
-@click.option("--status", type=click.Choice(["approved", "proposed", "deprecated"]), default="approved")
-@click.option("--case-sensitive", is_flag=True, help="The English must match case exactly.")
+@click.option("--status", type=click.Choice(["approved", "proposed", "deprecated"]), default=None)
+@click.option(
+    "--case-sensitive/--no-case-sensitive", default=None, help="The English must match case exactly."
+)
 @click.option("--replace", is_flag=True, help="Replace a different approved rendering.")
 def glossary_add(
     source,
@@ -377,9 +396,14 @@ def glossary_add(
     case_sensitive,
     replace,
 ) -> None:
-    """Add or update the entry SOURCE → TARGET."""
+    """Add the entry SOURCE → TARGET, or add to the stored entry what the options name: lists
+    (--variant, --alt, --forbidden) are added to, other fields change only when given; nothing
+    else of the entry changes (`tm glossary edit` removes)."""
     from glossary.model import DEFAULT_GLOSSARY, Entry
 
+    stated = {"variant": variant, "alternatives": alternatives, "forbidden": forbidden, "note": note}
+    stated |= {"domain": domain, "reference": reference, "status": status, "case_sensitive": case_sensitive}
+    given = {"source", "target"} | {_FIELD_OF.get(k, k) for k, v in stated.items() if v not in (None, ())}
     entry = Entry(
         source,
         target,
@@ -389,13 +413,56 @@ def glossary_add(
         note,
         domain,
         reference,
-        status,
-        case_sensitive,
+        status or "approved",
+        bool(case_sensitive),
         glossary_name or DEFAULT_GLOSSARY,
+        given=frozenset(given),
     )
-    with _memory(db) as memory:
-        outcome = _termbase(memory).add(entry, replace=replace)
+    with _memory(db, writes=True) as memory:
+        outcome, changes = _termbase(memory).add(entry, replace=replace)
     click.echo(f"{source} → {target}: {outcome}")
+    for change in changes:
+        click.echo(f"  {change}")
+
+
+_FIELD_OF = {"variant": "source_variants"}  # option name → entry field
+
+
+@glossary.command(name="edit")
+@click.argument("source")
+@db_option
+@glossary_option
+@click.option("--target", default=None, help="A new approved rendering.")
+@click.option("--note", default=None, help="A new note ('' clears it).")
+@click.option("--domain", default=None, help="A new domain ('' clears it).")
+@click.option("--reference", default=None, help="A new reference ('' clears it).")
+@click.option("--status", type=click.Choice(["approved", "proposed", "deprecated"]), default=None)
+@click.option("--case-sensitive/--no-case-sensitive", default=None)
+@click.option("--add-variant", multiple=True, help="Add a source form (repeatable).")
+@click.option("--remove-variant", multiple=True, help="Remove a source form (repeatable).")
+@click.option("--add-alt", multiple=True, help="Add an accepted rendering (repeatable).")
+@click.option("--remove-alt", multiple=True, help="Remove an accepted rendering (repeatable).")
+@click.option("--add-forbidden", multiple=True, help="Add a forbidden rendering (repeatable).")
+@click.option("--remove-forbidden", multiple=True, help="Remove a forbidden rendering (repeatable).")
+def glossary_edit(source, db, glossary_name, target, note, domain, reference, status, case_sensitive, **lists):
+    """Change exactly what the options name on the entry for SOURCE, and say what changed."""
+    from glossary.model import DEFAULT_GLOSSARY
+
+    named = {"target": target, "status": status, "case_sensitive": case_sensitive}
+    values = {k: v for k, v in named.items() if v is not None}
+    for name, value in (("note", note), ("domain", domain), ("reference", reference)):
+        if value is not None:
+            values[name] = value.strip() or None  # '' clears the field
+    fields = {"variant": "source_variants", "alt": "alternatives", "forbidden": "forbidden"}
+    add = {fields[k[4:]]: list(v) for k, v in lists.items() if k.startswith("add_") and v}
+    remove = {fields[k[7:]]: list(v) for k, v in lists.items() if k.startswith("remove_") and v}
+    if not values and not add and not remove:
+        raise UserError("nothing to change: name a field (--target, --note, --add-alt, --remove-alt, …)")
+    with _memory(db, writes=True) as memory:
+        changes = _termbase(memory).edit(source, glossary_name or DEFAULT_GLOSSARY, values, add, remove)
+    click.echo(f"{source}: {'changed' if changes else 'unchanged'}")
+    for change in changes:
+        click.echo(f"  {change}")
 
 
 @glossary.command(name="remove")
@@ -403,14 +470,26 @@ def glossary_add(
 @db_option
 @glossary_option
 def glossary_remove(source, db, glossary_name) -> None:
-    """Remove the entry for SOURCE."""
+    """Remove the entry for SOURCE (and say what it held)."""
     from glossary.model import DEFAULT_GLOSSARY
 
-    with _memory(db) as memory:
+    with _memory(db, writes=True) as memory:
         removed = _termbase(memory).remove(source, glossary_name or DEFAULT_GLOSSARY)
-    if not removed:
+    if removed is None:
         raise UserError(f"no entry {source!r} in glossary {glossary_name or DEFAULT_GLOSSARY!r}")
-    click.echo(f"removed {source}")
+    held = [
+        f"{label}: {value}"
+        for label, value in (
+            ("alternatives", "; ".join(removed.alternatives)),
+            ("forbidden", "; ".join(removed.forbidden)),
+            ("source forms", "; ".join(removed.source_variants)),
+            ("note", removed.note),
+        )
+        if value
+    ]
+    click.echo(f"removed {removed.source} → {removed.target} ({removed.glossary})")
+    for line in held:
+        click.echo(f"  {line}")
 
 
 @glossary.command(name="list")
@@ -445,9 +524,16 @@ def glossary_list(db, glossary_name, as_json) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx", "tbx"]), default=None)
 @click.option("--replace", is_flag=True, help="Take the file's rendering where it conflicts.")
 @click.option("--skip-conflicts", is_flag=True, help="Keep the stored rendering where it conflicts.")
+@click.option(
+    "--sync",
+    is_flag=True,
+    help="The file holds whole entries: fields it leaves empty are cleared, list items it lacks removed.",
+)
 @encoding_option
-def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_conflicts, encoding) -> None:
-    """Import a glossary (CSV, TSV, XLSX or TBX); all or nothing, conflicts listed."""
+def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_conflicts, sync, encoding) -> None:
+    """Import a glossary (CSV, TSV, XLSX or TBX); all or nothing, conflicts listed. A stored entry
+    changes only in what the file states (empty cells and missing columns leave it as it is;
+    alternatives, forbidden renderings and source forms are added to), unless --sync."""
     from glossary.formats import format_of
     from glossary.formats.tabular import read_table
     from glossary.formats.tbx import read_tbx
@@ -464,12 +550,14 @@ def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_confli
         else read_table(file, kind, encoding)
     )
     mode = "replace" if replace else "skip" if skip_conflicts else "fail"
-    with _memory(db) as memory:
-        report = _termbase(memory).import_entries(rows, glossary_name, priority, mode)
+    with _memory(db, writes=True) as memory:
+        report = _termbase(memory).import_entries(rows, glossary_name, priority, mode, sync)
     click.echo(
         f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
         + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else "")
     )
+    for term, changes in report.changes:
+        click.echo(f"  {term}: {'; '.join(changes)}")
     for conflict in report.skipped:
         click.echo(f"  kept: {conflict}", err=True)
 
@@ -713,10 +801,7 @@ def mt(
         raise UserError("give TEXT or -f FILE")
     source = read_text(file, encoding) if file else "\n".join(text)
     segments = segment_text(source, "mt", "zh")
-    recognizer = None
-    if not no_glossary:
-        with _memory(db) as memory:
-            recognizer = _termbase(memory).recognizer(glossary_name)
+    recognizer = None if no_glossary else _optional_recognizer(db, glossary_name)
     engine = Engine(device=device, threads=threads, beam_size=beam, compute_type=compute_type)
     results = engine.translate([s.text for s in segments], n_best=n_best, recognizer=recognizer)
     if as_json:
@@ -863,15 +948,13 @@ def align_cmd(
         )
         if do_import:
             doc = document or pair_name(reviewed.zh_name, reviewed.en_name)
-            with _memory(db) as memory:
+            with _memory(db, writes=True) as memory:
                 result = memory.import_units(units_from_pairs(reviewed.accepted, doc))
             click.echo(f"memory: {result.added} added, {result.updated} updated")
         return
     if len(files) != 2:
         raise UserError("give ZH_FILE EN_FILE (or --review FILE.xlsx)")
-    with _memory(db) as memory:  # the glossary's terms, found on both sides, are anchors
-        termbase = _termbase(memory)
-        recognizer = termbase.recognizer() if termbase.count() else None
+    recognizer = _optional_recognizer(db)  # the glossary's terms, found on both sides, are anchors
     aligned, warnings = _align_files(files[0], files[1], presplit, encoding, recognizer)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -902,7 +985,7 @@ def align_cmd(
             raise UserError("not imported: the pair looks wrong (see the warnings); --force imports anyway")
         from tm.alignio import units
 
-        with _memory(db) as memory:
+        with _memory(db, writes=True) as memory:
             result = memory.import_units(units(aligned, document))
         click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
 

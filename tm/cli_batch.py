@@ -197,7 +197,7 @@ def review(file, dry_run, reviewer, db, as_json) -> None:
     from tm.sheets import read_workbook
 
     sheet = read_workbook(file)
-    with _memory(db) as memory:
+    with _memory(db, writes=not dry_run) as memory:
         report = import_review(memory, sheet, reviewer or memory.user, dry_run)
     if as_json:
         _print_json({**asdict(report), "stored": report.stored, "dry_run": dry_run})

@@ -114,7 +114,9 @@ class ImportResult:
 class Memory:
     """A translation memory in one SQLite file (WAL mode, safe for concurrent writers)."""
 
-    def __init__(self, path: str | Path | None = None, user: str | None = None):
+    def __init__(self, path: str | Path | None = None, user: str | None = None, create: bool = True):
+        """Open the memory at ``path``; a missing file is created only when ``create`` (commands
+        that only read refuse it: a mistyped --db must not answer "no match" from a new file)."""
         self.path = Path(path) if path else default_db_path()
         self.user = user or os.environ.get("TM_USER") or os.environ.get("USER") or None
         self._lengths = _LengthIndex()
@@ -122,6 +124,12 @@ class Memory:
         self._short: dict[int, np.ndarray] = {}  # short posting lists read with their sizes
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; --db wants a file")
+        self.created = not self.path.exists()
+        if self.created and not create:
+            raise UserError(
+                f"{self.path}: no memory there (mistyped --db or $TM_DB?); "
+                "`tm import` or `tm glossary import` creates one"
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)

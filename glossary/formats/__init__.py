@@ -31,9 +31,12 @@ def split_list(cell: str | None) -> list[str]:
     return [v.strip() for v in (cell or "").split(";") if v.strip()]
 
 
-def parse_bool(cell: str | None, line: int) -> bool:
+def parse_bool(cell: str | None, line: int) -> bool | None:
+    """yes/no; None for an empty cell (the row does not say)."""
     value = (cell or "").strip().lower()
-    if value in ("", "no", "false", "0", "n"):
+    if not value:
+        return None
+    if value in ("no", "false", "0", "n"):
         return False
     if value in ("yes", "true", "1", "y"):
         return True
@@ -60,19 +63,22 @@ def check_header(header: list[str], name: str) -> list[str]:
 
 
 def entry_from_cells(cells: dict[str, str | None], line: int) -> Entry:
-    """An entry from one row of cells named by column."""
+    """An entry from one row of cells named by column; it states the fields whose cells are
+    filled (an empty cell or a missing column leaves a stored entry's field as it is)."""
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in cells.items()}
     if not values.get("source") or not values.get("target"):
         raise UserError(f"line {line}: empty source term or approved rendering")
     kwargs: dict = {"source": values["source"], "target": values["target"]}
     for name in LIST_COLUMNS:
         kwargs[name] = split_list(values.get(name))
-    for name in ("note", "domain", "reference", "glossary"):
+    for name in ("note", "domain", "reference", "glossary", "status"):
         if values.get(name):
             kwargs[name] = values[name]
-    kwargs["status"] = values.get("status") or "approved"
-    kwargs["case_sensitive"] = parse_bool(values.get("case_sensitive"), line)
-    return Entry(**kwargs)
+    case = parse_bool(values.get("case_sensitive"), line)
+    if case is not None:
+        kwargs["case_sensitive"] = case
+    given = {name for name in CONTENT_FIELDS if kwargs.get(name) not in (None, "", [])}
+    return Entry(**kwargs, given=frozenset(given | ({"case_sensitive"} if case is not None else set())))
 
 
 def cells_of(entry: Entry) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from glossary.model import Entry
+from glossary.model import LIST_FIELDS, Entry
 from tm.atomic import atomic_write
 from tm.errors import UserError
 from tm.langs import family
@@ -112,7 +112,7 @@ def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: s
         raise UserError(f"{name}: line {line}: entry has no allowed rendering in {target_lang}")
     fields = concept["fields"]
     case = fields.get("x-caseSensitive", "").lower() in ("yes", "true", "1")
-    return Entry(
+    entry = Entry(
         source=sources[0]["term"],
         target=allowed[0]["term"],
         source_variants=[t["term"] for t in sources[1:]],
@@ -125,6 +125,12 @@ def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: s
         case_sensitive=case,
         glossary=fields.get("x-glossary") or "general",
     )
+    # What the file states: what it holds (the case flag only when written, as tm writes it).
+    stated = {"note": entry.note, "domain": entry.domain, "reference": entry.reference}
+    stated |= {"status": fields.get("x-status"), "case_sensitive": case or None}
+    stated |= {name: getattr(entry, name) for name in LIST_FIELDS}
+    entry.given = frozenset({"source", "target", *(name for name, v in stated.items() if v)})
+    return entry
 
 
 def read_tbx(

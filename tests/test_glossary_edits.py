@@ -1,0 +1,115 @@
+"""Glossary edits change exactly what they name: nothing curated is lost to an add, an import of
+fewer columns, or an alternative given again; removals are explicit and said."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tm.cli import cli
+
+from .conftest import ROOT
+
+SEED_GLOSSARY = ROOT / "seeds" / "glossary.csv"
+
+
+@pytest.fixture
+def run(db_path):
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path)})
+
+    assert invoke("glossary", "import", SEED_GLOSSARY).exit_code == 0
+    return invoke
+
+
+def _entry(run, source):
+    entries = json.loads(run("glossary", "list", "--json").output)["entries"]
+    return next(e for e in entries if e["source"] == source)
+
+
+def test_add_on_a_curated_entry_keeps_what_it_does_not_name(run):
+    before = _entry(run, "一帶一路")
+    assert before["forbidden"] and before["alternatives"] and before["case_sensitive"]
+    result = run("glossary", "add", "一帶一路", "Belt and Road")
+    assert result.exit_code == 0 and "unchanged" in result.output
+    assert _entry(run, "一帶一路") == before
+
+
+def test_add_with_an_alternative_adds_it_and_says_so(run):
+    before = _entry(run, "一帶一路")
+    result = run("glossary", "add", "一帶一路", "Belt and Road", "--alt", "BRI")
+    assert result.exit_code == 0 and "alternatives + “BRI”" in result.output
+    after = _entry(run, "一帶一路")
+    assert after["alternatives"] == [*before["alternatives"], "BRI"]
+    assert after["forbidden"] == before["forbidden"] and after["domain"] == before["domain"]
+
+
+def test_two_column_csv_over_curated_entries_keeps_every_other_field(run, tmp_path):
+    before = _entry(run, "一帶一路")
+    small = tmp_path / "two.csv"
+    small.write_text("source,target\n一帶一路,Belt and Road\n", encoding="utf-8")
+    result = run("glossary", "import", small)
+    assert result.exit_code == 0 and "1 unchanged" in result.output
+    assert _entry(run, "一帶一路") == before
+
+
+def test_import_adds_to_lists_and_reports_each_change(run, tmp_path):
+    before = _entry(run, "一帶一路")
+    more = tmp_path / "more.csv"
+    more.write_text("source,target,forbidden,note\n一帶一路,Belt and Road,B&R,official since 2015\n", "utf-8")
+    result = run("glossary", "import", more)
+    assert result.exit_code == 0 and "1 updated" in result.output
+    assert "forbidden + “B&R”" in result.output and "note: (empty) → “official since 2015”" in result.output
+    after = _entry(run, "一帶一路")
+    assert after["forbidden"] == [*before["forbidden"], "B&R"]
+    assert after["alternatives"] == before["alternatives"]
+
+
+def test_sync_import_makes_the_file_the_whole_entry(run, tmp_path):
+    whole = tmp_path / "whole.csv"
+    whole.write_text("source,target,alternatives\n一帶一路,Belt and Road,\n", encoding="utf-8")
+    result = run("glossary", "import", whole, "--sync")
+    assert result.exit_code == 0
+    assert "forbidden − “OBOR”" in result.output
+    after = _entry(run, "一帶一路")
+    assert after["alternatives"] == [] and after["forbidden"] == [] and not after["case_sensitive"]
+
+
+def test_tbx_round_trip_changes_nothing(run, tmp_path):
+    out = tmp_path / "g.tbx"
+    assert run("glossary", "export", out).exit_code == 0
+    before = json.loads(run("glossary", "list", "--json").output)["entries"]
+    result = run("glossary", "import", out)
+    assert result.exit_code == 0 and "0 updated" in result.output
+    assert json.loads(run("glossary", "list", "--json").output)["entries"] == before
+
+
+def test_a_changed_rendering_is_still_a_conflict(run):
+    result = run("glossary", "add", "一帶一路", "One Belt")
+    assert result.exit_code != 0 and "different approved rendering" in result.output
+    assert _entry(run, "一帶一路")["target"] == "Belt and Road"
+
+
+def test_edit_removes_only_what_it_names_and_says_it(run):
+    before = _entry(run, "一帶一路")
+    result = run("glossary", "edit", "一帶一路", "--remove-forbidden", "obor", "--domain", "")
+    assert result.exit_code == 0, result.output
+    assert "forbidden − “obor”" in result.output and "domain: “diplomacy” → (empty)" in result.output
+    after = _entry(run, "一帶一路")
+    assert after["forbidden"] == ["One Belt, One Road"] and after["domain"] is None
+    assert after["alternatives"] == before["alternatives"] and after["case_sensitive"]
+
+
+def test_edit_of_an_item_the_entry_lacks_is_refused_and_changes_nothing(run):
+    before = _entry(run, "一帶一路")
+    result = run("glossary", "edit", "一帶一路", "--remove-alt", "Silk Road", "--note", "x")
+    assert result.exit_code != 0 and "no alternatives “Silk Road”" in result.output
+    assert _entry(run, "一帶一路") == before
+
+
+def test_remove_says_what_the_entry_held(run):
+    result = run("glossary", "remove", "一帶一路")
+    assert result.exit_code == 0
+    assert "removed 一帶一路 → Belt and Road" in result.output and "OBOR" in result.output
