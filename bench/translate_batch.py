@@ -173,7 +173,7 @@ def workbook_batch(rows: int, seed: int):
             row.terms = [TermHit(entry, 0, 4, "上海精神")]
             row.issues = ["missing-term: 上海精神: approved rendering “Shanghai Spirit” not in the target"]
         out.append(row)
-    return Batch([Document("bench", Path("bench.txt"), out, "\n")])
+    return Batch([Document("bench", Path("bench.txt"), out, [0])])
 
 
 def read_child(mode: str, path: Path) -> None:

@@ -186,7 +186,12 @@ class Termbase:
         return outcome, report.changes[0][1] if report.changes else []
 
     def edit(
-        self, source: str, glossary: str, values: dict, add: dict[str, list[str]], remove: dict[str, list[str]]
+        self,
+        source: str,
+        glossary: str,
+        values: dict,
+        add: dict[str, list[str]],
+        remove: dict[str, list[str]],
     ) -> list[str]:
         """Set, add and remove exactly what is named on the stored entry; the changes in words."""
         with self._transaction():

@@ -16,6 +16,7 @@ from tm.cli import (
     db_option,
     encoding_option,
     engine_options,
+    force_option,
     glossary_option,
     json_option,
     paragraphs_option,
@@ -228,11 +229,13 @@ def review(file, dry_run, reviewer, db, as_json) -> None:
 @click.option(
     "--allow-missing", is_flag=True, help="Keep the Chinese source where a segment has no usable target."
 )
-def export_doc(file, output, out_dir, document, allow_draft, allow_missing) -> None:
-    """Reassemble the translated document(s) from a review sheet: approved targets, paragraphs as
-    in the source."""
+@force_option
+def export_doc(file, output, out_dir, document, allow_draft, allow_missing, force) -> None:
+    """Reassemble the translated document(s) from a review sheet: approved targets, paragraphs and
+    blank lines as in the source."""
     from tm.atomic import atomic_write
-    from tm.exportdoc import assemble
+    from tm.exportdoc import SHOWN, assemble
+    from tm.outputs import check_outputs
     from tm.sheets import read_workbook
 
     sheet = read_workbook(file)
@@ -246,14 +249,17 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing) -> N
         raise UserError("give -o FILE (one document) or --out-dir DIR")
     if output and len(layouts) > 1:
         raise UserError(f"{file} holds {len(layouts)} documents: use --out-dir DIR or --document NAME")
+    targets = [Path(output)] if output else [Path(out_dir) / f"{d.name}.en.txt" for d in layouts]
+    sources = [d.source_path for d in sheet.documents if d.source_path]
+    check_outputs(targets, [file, *sources], force=force)
+    texts = [assemble(sheet, layout, allow_draft, allow_missing) for layout in layouts]  # all, then write
     if out_dir:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-    targets = [Path(output)] if output else [Path(out_dir) / f"{d.name}.en.txt" for d in layouts]
-    if any(t.resolve() == Path(file).resolve() for t in targets):
-        raise UserError(f"{output}: is the sheet itself; choose another output")
-    texts = [assemble(sheet, layout, allow_draft, allow_missing) for layout in layouts]  # all, then write
     for target, (text, missing) in zip(targets, texts):
         with atomic_write(target) as out:
             out.write(text)
-        note = f" ({len(missing)} segment(s) left in Chinese)" if missing else ""
-        click.echo(f"wrote {target}{note}")
+        click.echo(f"wrote {target}")
+        if missing:
+            shown = ", ".join(m.id for m in missing[:SHOWN])
+            more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
+            click.echo(f"  left in Chinese ({len(missing)}): {shown}{more}", err=True)

@@ -1,48 +1,93 @@
-"""`tm export-doc`: the translated document reassembled from a review sheet, paragraphs as in
-the source, sentences of a paragraph joined by a space."""
+"""`tm export-doc`: the translated document reassembled from a review sheet, laid out as the
+source (its paragraphs and the blank lines between them), sentences of a paragraph joined by a
+space. The document is rebuilt from the sheet's hidden layout, so a row deleted from the visible
+sheet never makes a sentence vanish: it is missing, and named."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from tm.errors import UserError
-from tm.sheets import DocumentLayout, ReviewSheet, SheetRow
+from tm.sheets import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow
+
+SHOWN = 10  # missing segments named in a message
 
 
 @dataclass
 class Missing:
     id: str
     why: str
+    deleted: bool = False  # its row is gone from the sheet: it cannot be approved there
 
 
 def assemble(
     sheet: ReviewSheet, layout: DocumentLayout, allow_draft: bool = False, allow_missing: bool = False
 ) -> tuple[str, list[Missing]]:
     """The document's English text and the segments that had no usable target. A missing
-    segment is an error unless ``allow_missing``; then its source stands in its place."""
-    refused = {id(row): why for row, why in sheet.refused}
-    rows = [r for r in sheet.rows if r.document == layout.name]
-    missing = [Missing(r.id, f"refused: {refused[id(r)]}") for r in rows if id(r) in refused]
-    paragraphs: dict[int, list[str]] = defaultdict(list)
-    for row in sorted((r for r in rows if id(r) not in refused), key=lambda r: r.position):
-        text = _usable_target(row, allow_draft)
+    segment is an error unless ``allow_missing``; then its Chinese stands in its place."""
+    rows = {r.id: r for r in sheet.usable if r.document == layout.name}
+    refused = {row.id: why for row, why in sheet.refused}
+    segments = layout.segments or _from_rows(sheet, layout)
+    missing: list[Missing] = []
+    paragraphs: list[tuple[int, list[str]]] = []  # (line breaks before, sentences)
+    for segment in segments:
+        row = rows.get(segment.id)
+        text = _usable_target(row, allow_draft) if row else None
         if text is None:
-            missing.append(Missing(row.id, _why(row)))
-            text = row.source
-        paragraphs[row.position[0]].append(" ".join(text.split()))  # a line break typed in a cell
-    deleted = layout.segments - len({r.id for r in rows})
+            missing.append(_missing(segment.id, row, refused.get(segment.id)))
+            text = segment.source
+        if segment.gap is not None or not paragraphs:
+            paragraphs.append((segment.gap or 0, []))
+        paragraphs[-1][1].append(" ".join(text.split()))  # a line break typed in a cell
+    deleted = layout.count - len(segments)  # a version 1 sheet cannot say which
     if deleted > 0:
-        missing.append(Missing(layout.name, f"{deleted} segment row(s) deleted from the sheet"))
+        missing.append(Missing(f"{deleted} of {layout.name}", "deleted from the sheet", True))
     if missing and not allow_missing:
-        shown = "; ".join(f"{m.id} ({m.why})" for m in missing[:10])
-        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-        raise UserError(
-            f"{len(missing)} segment(s) of {layout.name} have no approved translation: {shown}{more}. "
-            "Approve them in the sheet, or use --allow-draft / --allow-missing"
+        raise UserError(_message(layout.name, missing))
+    first = True
+    out = []
+    for gap, sentences in paragraphs:
+        out.append(("" if first else "\n" * max(gap, 1)) + " ".join(sentences))
+        first = False
+    return "".join(out) + "\n", missing
+
+
+def _from_rows(sheet: ReviewSheet, layout: DocumentLayout) -> list[LayoutSegment]:
+    """A version 1 sheet's layout: its rows in document order, one gap between paragraphs."""
+    rows = sorted((r for r in sheet.rows if r.document == layout.name), key=lambda r: r.position)
+    unique = list({r.id: r for r in rows}.values())
+    return [LayoutSegment(r.id, r.source, layout.gap if r.position[1] == 1 else None) for r in unique]
+
+
+def _missing(segment_id: str, row: SheetRow | None, refusal: str | None) -> Missing:
+    if refusal:
+        return Missing(segment_id, f"refused: {refusal}")
+    if row is None:
+        return Missing(segment_id, "row deleted from the sheet", True)
+    return Missing(segment_id, "no target" if not row.target else row.status)
+
+
+def _message(name: str, missing: list[Missing]) -> str:
+    """What is missing, in two groups: rows a reviewer can still approve, and rows that are gone."""
+    parts = []
+    open_ = [m for m in missing if not m.deleted]
+    gone = [m for m in missing if m.deleted]
+    if open_:
+        parts.append(
+            f"{len(open_)} segment(s) have no approved translation: {_listing(open_, True)}; approve "
+            "them in the sheet or use --allow-draft"
         )
-    text = layout.separator.join(" ".join(paragraphs[p]) for p in sorted(paragraphs))
-    return text + "\n", missing
+    if gone:
+        parts.append(
+            f"segment rows were deleted from the sheet: {_listing(gone, False)}; "
+            "export a new sheet, or use --allow-missing to keep their Chinese in place"
+        )
+    return f"{name}: " + ". ".join(parts) + ("; --allow-missing keeps the Chinese" if not gone else "")
+
+
+def _listing(missing: list[Missing], why: bool) -> str:
+    shown = ", ".join(f"{m.id} ({m.why})" if why else m.id for m in missing[:SHOWN])
+    return shown + (f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else "")
 
 
 def _usable_target(row: SheetRow, allow_draft: bool) -> str | None:
@@ -51,9 +96,3 @@ def _usable_target(row: SheetRow, allow_draft: bool) -> str | None:
     if row.status == "approved" or (allow_draft and row.status == "draft"):
         return row.target
     return None
-
-
-def _why(row: SheetRow) -> str:
-    if not row.target:
-        return "no target"
-    return row.status

@@ -4,14 +4,13 @@ sheet is the caller's last step (tm.sheets). Each step records its time."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tm.segment import Segment, segment_text
+from tm.segment import Segment, paragraph_gaps, segment_text
 from tm.text import has_han
 
 # A callback that wraps an iterable in a progress bar: (items, label) -> items.
@@ -56,7 +55,7 @@ class Document:
     name: str  # unique within the batch; the first part of every segment id
     path: Path
     rows: list[Row]
-    separator: str  # between paragraphs when the translation is reassembled
+    gaps: list[int]  # line breaks before each paragraph: the translation is laid out alike
 
 
 @dataclass
@@ -76,15 +75,6 @@ class Batch:
             yield
         finally:
             self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
-
-
-def paragraph_separator(text: str, para_mode: str) -> str:
-    """Blank lines between paragraphs when most paragraphs are separated by one, else a newline."""
-    if para_mode == "blank":
-        return "\n\n"
-    gaps = re.findall(r"\S[^\S\n]*\n((?:[^\S\n]*\n)*)(?=[^\S\n]*\S)", text.replace("\r\n", "\n"))
-    blank = sum(1 for g in gaps if g)
-    return "\n\n" if gaps and blank * 2 > len(gaps) else "\n"
 
 
 def unique_names(paths: list[Path]) -> list[str]:
@@ -112,7 +102,7 @@ def read_documents(paths: list[Path], encoding: str = "utf-8", para_mode: str = 
                 batch.notes.append(f"{path}: no text to translate")
             elif not has_han(text):
                 batch.notes.append(f"{path}: no Chinese characters; is this the Chinese release?")
-            batch.documents.append(Document(name, path, rows, paragraph_separator(text, para_mode)))
+            batch.documents.append(Document(name, path, rows, paragraph_gaps(text, para_mode)))
     return batch
 
 

@@ -210,6 +210,23 @@ def paragraphs(text: str, mode: str = "line") -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def paragraph_gaps(text: str, mode: str = "line") -> list[int]:
+    """Line breaks before each paragraph of ``paragraphs(text, mode)`` (0 before the first): the
+    blank lines between paragraphs, so the translation is laid out as the source was."""
+    separator = r"(\n)" if mode == "line" else r"(\n\s*\n)"
+    pieces = re.split(separator, text.replace("\r\n", "\n"))
+    gaps, pending = [], 0
+    for n, piece in enumerate(pieces):
+        if n % 2:  # a separator
+            pending += piece.count("\n")
+        elif piece.strip():
+            gaps.append(pending if gaps else 0)
+            pending = 0
+        else:
+            pending += piece.count("\n")
+    return gaps
+
+
 def segment_text(
     text: str, doc: str = "doc", lang: str | None = None, para_mode: str = "line"
 ) -> list[Segment]:

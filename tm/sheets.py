@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from tm.pipeline import Batch, Row
 from tm.xlsxio import FORMULA_START, clean_cell_text
 
 FORMAT = "tm review sheet"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the _layout sheet and a sheet id; version 1 sheets are still read
 STATUSES = ("draft", "approved", "rejected")
 VISIBLE = [
     "ID",
@@ -139,15 +140,35 @@ def write_workbook(
     _segments_sheet(workbook, batch)
     _glossary_sheet(workbook, entries)
     _summary_sheet(workbook, summary, info)
-    meta = workbook.create_sheet("_tm")
-    meta.sheet_state = "hidden"
-    meta.protection.sheet = True
-    meta.append([FORMAT, FORMAT_VERSION, info.get("created", "")])
-    meta.append(["document", "file", "separator", "segments"])
-    for doc in batch.documents:
-        meta.append([doc.name, doc.path.name, doc.separator.encode("unicode_escape").decode(), len(doc.rows)])
+    meta = _hidden_sheet(workbook, "_tm")
+    meta.append([FORMAT, FORMAT_VERSION, info.get("created", ""), uuid.uuid4().hex])
+    meta.append(["document", "file", "segments", "path"])
+    for doc in batch.documents:  # the path: export-doc never writes over the source release
+        meta.append([doc.name, doc.path.name, len(doc.rows), clean_cell_text(str(doc.path.resolve()))])
+    _layout_sheet(workbook, batch)
     with atomic_write(path, "wb") as out:
         workbook.save(out)
+
+
+def _hidden_sheet(workbook, title: str):
+    sheet = workbook.create_sheet(title)
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+    return sheet
+
+
+def _layout_sheet(workbook, batch: Batch) -> None:
+    """Every segment in document order with its source and the line breaks before its paragraph:
+    export-doc rebuilds the document from it even when rows were deleted from "Segments"."""
+    sheet = _hidden_sheet(workbook, "_layout")
+    cells = _Cells(sheet)
+    plain = cells.template(("plain",))
+    sheet.append(["ID", "Gap", "Source"])
+    for doc in batch.documents:
+        for row in doc.rows:
+            segment = row.segment
+            gap = doc.gaps[segment.para - 1] if segment.index == 1 else None
+            sheet.append([row.id, gap, cells.cell(clean_cell_text(row.source), plain)])
 
 
 def _segments_sheet(workbook, batch: Batch) -> None:
@@ -344,11 +365,20 @@ class SheetRow:
 
 
 @dataclass
+class LayoutSegment:
+    id: str
+    source: str  # as written: it stands in for a translation that is missing
+    gap: int | None  # line breaks before its paragraph (its first segment only)
+
+
+@dataclass
 class DocumentLayout:
     name: str
     file: str
-    separator: str
-    segments: int
+    count: int  # segments written
+    segments: list[LayoutSegment] = field(default_factory=list)  # empty in version 1 sheets
+    gap: int = 1  # version 1: line breaks between any two paragraphs
+    source_path: str = ""  # where the source release was read (version 2)
 
 
 @dataclass
@@ -356,6 +386,7 @@ class ReviewSheet:
     path: Path
     rows: list[SheetRow]
     documents: list[DocumentLayout]
+    sheet_id: str = ""  # the same in every copy and round of one sheet
     refused: list[tuple[SheetRow, str]] = field(default_factory=list)  # (row, why)
 
     @property
@@ -380,9 +411,12 @@ def read_workbook(path: str | Path) -> ReviewSheet:
     path = Path(path)
     with Workbook(path) as workbook:
         names = workbook.sheet_names
-        if "_tm" not in names or "Segments" not in names:
-            raise UserError(f"{path}: not a review sheet written by `tm translate` (sheets missing)")
-        documents = _layouts(path, [values for _, values in workbook.rows("_tm")])
+        _check_sheets(path, names)
+        meta = [values for _, values in workbook.rows("_tm")]
+        documents = _layouts(path, meta)
+        sheet_id = _sheet_id(meta)
+        if "_layout" in names:
+            _read_layout(path, documents, workbook.rows("_layout"))
         rows = workbook.rows("Segments")
         header = [_text(v).strip() for v in next(rows, (1, []))[1]]
         missing = [name for name in REQUIRED if name not in header]
@@ -390,9 +424,27 @@ def read_workbook(path: str | Path) -> ReviewSheet:
             raise UserError(f"{path}: sheet 'Segments' lacks the column(s) {', '.join(missing)}")
         col = {name: header.index(name) for name in HEADER if name in header}
         out = [_sheet_row(number, values, col) for number, values in rows]
-    sheet = ReviewSheet(path, [r for r in out if r is not None], documents)
+    sheet = ReviewSheet(path, [r for r in out if r is not None], documents, sheet_id)
     sheet.refused = _refusals(sheet)
     return sheet
+
+
+def _check_sheets(path: Path, names: list[str]) -> None:
+    """One message that says what the workbook is when it is not a review sheet."""
+    if "Segments" in names and "_tm" in names:
+        return
+    if "Links" in names and "_tm" in names:
+        raise UserError(
+            f"{path}: is an alignment review sheet (written by `tm align`); store it with "
+            f"`tm align --review {path} --import`"
+        )
+    if "_tm" in names:
+        shown = ", ".join(repr(n) for n in names if not n.startswith("_"))
+        raise UserError(
+            f"{path}: the sheet 'Segments' is missing (the workbook has {shown}); "
+            "if its tab was renamed, name it Segments again"
+        )
+    raise UserError(f"{path}: not a review sheet written by `tm translate` (sheets missing)")
 
 
 def _layouts(path: Path, meta: list[list]) -> list[DocumentLayout]:
@@ -400,16 +452,49 @@ def _layouts(path: Path, meta: list[list]) -> list[DocumentLayout]:
     if not meta or meta[0][:1] != [FORMAT]:
         raise UserError(f"{path}: not a review sheet written by `tm translate` (no format marker)")
     version = _text(meta[0][1] if len(meta[0]) > 1 else None)
-    if version != str(FORMAT_VERSION):
-        raise UserError(f"{path}: review sheet format {version or '?'}; this tm reads {FORMAT_VERSION}")
+    if version not in ("1", str(FORMAT_VERSION)):
+        raise UserError(f"{path}: review sheet format {version or '?'}; this tm reads 1 to {FORMAT_VERSION}")
     try:
+        if version == "1":  # document, file, separator, segments
+            return [
+                DocumentLayout(_text(r[0]), _text(r[1]), int(r[3]), gap=_text(r[2]).count("\\n"))
+                for r in meta[2:]
+                if r and r[0] is not None
+            ]
         return [
-            DocumentLayout(_text(r[0]), _text(r[1]), _text(r[2]).encode().decode("unicode_escape"), int(r[3]))
+            DocumentLayout(
+                _text(r[0]), _text(r[1]), int(r[2]), source_path=_text(r[3] if len(r) > 3 else None)
+            )
             for r in meta[2:]
             if r and r[0] is not None
         ]
-    except (IndexError, ValueError, UnicodeDecodeError):
+    except (IndexError, ValueError):
         raise UserError(f"{path}: the hidden sheet _tm was changed; export a new sheet") from None
+
+
+def _sheet_id(meta: list[list]) -> str:
+    """The id written with the sheet; a version 1 sheet is known by its time and documents."""
+    first = meta[0]
+    if len(first) > 3 and first[3]:
+        return _text(first[3])
+    return (
+        "v1|" + _text(first[2] if len(first) > 2 else "") + "|" + "|".join(_text(r[0]) for r in meta[2:] if r)
+    )
+
+
+def _read_layout(path: Path, documents: list[DocumentLayout], rows) -> None:
+    by_name = {doc.name: doc for doc in documents}
+    next(rows, None)  # the header
+    for _, values in rows:
+        if not values or values[0] is None:
+            continue
+        segment_id = _text(values[0])
+        doc = by_name.get(segment_id.rsplit(":", 2)[0])
+        gap = _text(values[1] if len(values) > 1 else None)
+        if doc is None or (gap and not gap.isdigit()):
+            raise UserError(f"{path}: the hidden sheet _layout was changed; export a new sheet")
+        source = _text(values[2] if len(values) > 2 else None)
+        doc.segments.append(LayoutSegment(segment_id, source, int(gap) if gap else None))
 
 
 def _sheet_row(number: int, values: tuple, col: dict[str, int]) -> SheetRow | None:
