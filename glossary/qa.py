@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from glossary.match import Recognizer, find_accepted, find_forbidden
+from glossary.model import Entry
 from glossary.numbers import missing_numbers
 
 
@@ -74,20 +75,37 @@ def check_document(pairs: list[Pair], recognizer: Recognizer) -> list[Issue]:
     renderings: dict[int, list] = defaultdict(list)
     issues = [issue for pair in pairs for issue in check_pair(pair, recognizer, renderings)]
     for uses in renderings.values():
-        forms = {r.casefold() for _, _, r in uses}
-        if len(forms) > 1:
-            entry = uses[0][1]
-            counted = ", ".join(
-                f"“{r}” in {sum(1 for _, _, x in uses if x.casefold() == r.casefold())}"
-                for r in sorted({u[2] for u in uses}, key=str.casefold)
-            )
-            issues.append(
-                Issue(
-                    "inconsistent-term",
-                    ", ".join(sorted({u[0] for u in uses})),
-                    entry.source,
-                    f"{entry.source} is rendered inconsistently: {counted}; approved: “{entry.target}”",
-                    expected=[entry.target],
-                )
-            )
+        if issue := _inconsistency(uses):
+            issues.append(issue)
     return issues
+
+
+def _inconsistency(uses: list[tuple[str, Entry, str]]) -> Issue | None:
+    """The issue naming, in document order, the segments whose rendering differs from the approved one
+    (from the most used one when no segment has the approved one); None when all segments agree."""
+    entry = uses[0][1]
+    by_form: dict[str, tuple[str, list[str]]] = {}  # casefolded → (spelling first used, segment ids)
+    for segment, _, rendering in uses:
+        ids = by_form.setdefault(rendering.casefold(), (rendering, []))[1]
+        if segment not in ids:
+            ids.append(segment)
+    if len(by_form) < 2:
+        return None
+    reference = entry.target.casefold()
+    if reference not in by_form:  # ties go to the rendering used first
+        reference = max(by_form, key=lambda form: len(by_form[form][1]))
+    deviating = list(dict.fromkeys(s for s, _, r in uses if r.casefold() != reference))
+    counted = "; ".join(
+        f"“{spelling}” in {len(ids)} segment{'s' if len(ids) > 1 else ''} ({_ids(ids)})"
+        for spelling, ids in by_form.values()
+    )
+    message = f"{entry.source} is rendered inconsistently: {counted}; approved: “{entry.target}”"
+    if reference != entry.target.casefold():
+        message += f", used in none; most use “{by_form[reference][0]}”"
+    # The segment ids, ", "-joined: tm.pipeline attaches the issue to each of them.
+    return Issue("inconsistent-term", ", ".join(deviating), entry.source, message, expected=[entry.target])
+
+
+def _ids(ids: list[str], shown: int = 10) -> str:
+    """The first segment ids: the message lands in a review-sheet cell, where hundreds are unreadable."""
+    return ", ".join(ids[:shown]) + (f", … ({len(ids) - shown} more)" if len(ids) > shown else "")
