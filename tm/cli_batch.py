@@ -185,13 +185,16 @@ def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict) ->
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Report what would be stored; store nothing.")
 @click.option("--reviewer", default=None, help="Recorded with the units (default: $TM_USER or $USER).")
+@click.option("--strict", is_flag=True, help="Refuse approved rows whose target QA flags (terms, numbers).")
 @db_option
 @json_option
-def review(file, dry_run, reviewer, db, as_json) -> None:
+def review(file, dry_run, reviewer, strict, db, as_json) -> None:
     """Import a reviewed sheet: approved rows into the memory (origin reviewed), corrections of
-    memory translations recorded, rejected rows left out, drafts reported. Rows whose ID or
-    source no longer match their check are refused and listed (exit status 1); the rest is
-    imported. Importing the same sheet again changes nothing."""
+    memory translations recorded, rejected rows left out, drafts reported. Approved targets are
+    checked against the glossary and for numbers, and findings listed per row (--strict refuses
+    those rows). Rows whose ID or source no longer match their check are refused and listed. The
+    exit status is 1 when a row was refused or QA found something. Importing the same sheet
+    again changes nothing; a later round of the same sheet corrects what the earlier one stored."""
     from dataclasses import asdict
 
     from tm.review import import_review
@@ -199,7 +202,8 @@ def review(file, dry_run, reviewer, db, as_json) -> None:
 
     sheet = read_workbook(file)
     with _memory(db, writes=not dry_run) as memory:
-        report = import_review(memory, sheet, reviewer or memory.user, dry_run)
+        recognizer = _termbase(memory).recognizer()
+        report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict)
     if as_json:
         _print_json({**asdict(report), "stored": report.stored, "dry_run": dry_run})
     else:
@@ -214,9 +218,11 @@ def review(file, dry_run, reviewer, db, as_json) -> None:
             click.echo(f"still draft (not stored): {', '.join(report.drafts[:10])}{more}")
         if report.empty:
             click.echo(f"approved without a target (not stored): {', '.join(report.empty)}")
+        for number, row_id, issue in report.findings:
+            click.echo(f"QA row {number} ({row_id}): {issue}", err=True)
         for number, row_id, why in report.refused:
             click.echo(f"refused row {number} ({row_id or 'no ID'}): {why}", err=True)
-    if report.refused:
+    if report.refused or report.findings:
         sys.exit(1)
 
 

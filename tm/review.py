@@ -3,8 +3,10 @@
 Approved rows become units of origin ``reviewed``. Where the proposal was the memory's own
 translation of the same source (a 100 or 101 match) and the reviewer changed it, that unit's
 target is replaced and the old one kept in its history; otherwise the reviewed pair is a unit of
-its own. A pair already stored as reviewed is left alone, so importing a sheet twice changes
-nothing the second time."""
+its own. Each row remembers the unit it stored, so a later round of the same sheet that changes
+an approved target corrects that unit instead of adding a second translation beside it. A pair
+already stored as reviewed is left alone, so importing a sheet twice changes nothing the second
+time. The reviewed targets get the same QA as proposals; ``strict`` refuses the rows it flags."""
 
 from __future__ import annotations
 
@@ -25,16 +27,28 @@ class ReviewReport:
     drafts: list[str] = field(default_factory=list)  # ids still in draft
     empty: list[str] = field(default_factory=list)  # approved with no target
     refused: list[tuple[int, str, str]] = field(default_factory=list)  # (sheet row, id, why)
+    findings: list[tuple[int, str, str]] = field(default_factory=list)  # QA: (sheet row, id, issue)
 
     @property
     def stored(self) -> int:
         return self.added + self.corrected + self.confirmed
 
 
+class _Refused(Exception):
+    """A row that cannot be applied; the others still are."""
+
+
 def import_review(
-    memory: Memory, sheet: ReviewSheet, reviewer: str | None = None, dry_run: bool = False
+    memory: Memory,
+    sheet: ReviewSheet,
+    reviewer: str | None = None,
+    dry_run: bool = False,
+    recognizer=None,
+    strict: bool = False,
 ) -> ReviewReport:
-    """Apply the approved rows of ``sheet``; a dry run reports the same and stores nothing."""
+    """Apply the approved rows of ``sheet``; a dry run reports the same and stores nothing.
+    With a ``recognizer`` the approved targets are checked (terms, numbers) and the findings
+    reported; ``strict`` leaves the rows with findings out, as refused."""
     report = ReviewReport(refused=[(row.number, row.id, why) for row, why in sheet.refused])
     approved = []
     for row in sheet.usable:
@@ -46,16 +60,55 @@ def import_review(
             report.empty.append(row.id)
         else:
             approved.append(row)
+    if recognizer is not None:
+        approved = _quality_check(approved, recognizer, strict, report)
     with memory.transaction(commit=not dry_run):
-        new_units: dict[tuple[str, str], Unit] = {}  # a pair repeated in the sheet is one unit
+        new_rows: dict[tuple[str, str], list[SheetRow]] = {}  # a pair repeated in the sheet is one unit
         for row in approved:
-            outcome = _apply(memory, row, reviewer, sheet.path.name)
+            try:
+                outcome = _apply(memory, row, reviewer, sheet)
+            except _Refused as why:
+                report.refused.append((row.number, row.id, str(why)))
+                continue
             if outcome is None:
-                new_units.setdefault((row.source, row.target), _unit(row, reviewer))
+                new_rows.setdefault((row.source, row.target), []).append(row)
             else:
                 setattr(report, outcome, getattr(report, outcome) + 1)
-        report.added = memory.add_units(new_units.values()).added if new_units else 0
+        if new_rows:
+            units = [_unit(rows[0], reviewer) for rows in new_rows.values()]
+            report.added = memory.add_units(units).added
+            for unit, rows in zip(units, new_rows.values()):
+                stored = memory.find_pair(unit)
+                for row in rows:
+                    memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target)
+    report.refused.sort()
     return report
+
+
+def _quality_check(rows: list[SheetRow], recognizer, strict: bool, report: ReviewReport) -> list[SheetRow]:
+    """The rows to store: all of them, or with ``strict`` those without findings."""
+    from glossary.qa import Pair, check_document
+
+    by_id = {row.id: row for row in rows}
+    flagged: set[str] = set()
+    documents: dict[str, list[Pair]] = {}
+    for row in rows:
+        documents.setdefault(row.document, []).append(Pair(row.id, row.source, row.target))
+    for pairs in documents.values():
+        for issue in check_document(pairs, recognizer):
+            for segment_id in issue.segment.split(", "):
+                if segment_id in by_id:
+                    report.findings.append(
+                        (by_id[segment_id].number, segment_id, f"{issue.kind}: {issue.message}")
+                    )
+                    flagged.add(segment_id)
+    report.findings = sorted(set(report.findings))  # a term twice in a row is one finding
+    if not strict:
+        return rows
+    for row in rows:
+        if row.id in flagged:
+            report.refused.append((row.number, row.id, "QA findings (--strict)"))
+    return [row for row in rows if row.id not in flagged]
 
 
 def _unit(row: SheetRow, reviewer: str | None) -> Unit:
@@ -70,8 +123,12 @@ def _unit(row: SheetRow, reviewer: str | None) -> Unit:
     )
 
 
-def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet_name: str) -> str | None:
+def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewSheet) -> str | None:
     """What one approved row does to stored units; None when it needs a new unit."""
+    reason = f"tm review {sheet.path.name} {row.id}"
+    earlier = _earlier_round(memory, row, sheet, reviewer, reason)
+    if earlier is not None:
+        return earlier
     stored = memory.find_pair(_unit(row, reviewer))
     proposing = _proposing_unit(memory, row)
     if stored is None and proposing is not None:
@@ -79,15 +136,42 @@ def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet_name: str)
         same = proposing.target == row.target
         stored = proposing if same else memory.find_pair(replace(proposing, target=row.target))
     if stored is not None:  # the reviewed pair is stored already
+        memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target)
         if stored.origin == "reviewed":
             return "unchanged"
         memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None)
         return "confirmed"
     if proposing is not None and proposing.target == row.proposed:  # nobody changed it since
-        reason = f"tm review {sheet_name} {row.id}"
         memory.replace_target(proposing, row.target, reviewer, reason, row.document, row.context or None)
+        memory.record_reviewed_row(sheet.sheet_id, row.id, proposing.id, row.target)
         return "corrected"
     return None
+
+
+def _earlier_round(memory: Memory, row: SheetRow, sheet: ReviewSheet, reviewer, reason: str) -> str | None:
+    """A row an earlier review of this sheet stored, now approved with another target: the unit
+    that review stored is corrected (if nobody changed it since), never left beside a new one."""
+    earlier = memory.reviewed_row(sheet.sheet_id, row.id)
+    if earlier is None or earlier[1] == row.target:
+        return None
+    found = memory.units_by_id([earlier[0]]).get(earlier[0])
+    if found is None:
+        return None  # deleted since: the row stores a unit of its own
+    unit = found[0]
+    if unit.target != earlier[1]:
+        raise _Refused(
+            f"unit {unit.id} was changed since this sheet's last review"
+            f" (by {unit.changed_by or 'someone'}, {unit.changed_at}); review it again with a new sheet"
+        )
+    same_pair = memory.find_pair(replace(unit, target=row.target))
+    if same_pair is not None:  # the corrected pair is a unit already: keep that one only
+        memory.delete_units([unit.id], reviewer, f"{reason}: corrected to unit {same_pair.id}")
+        memory.mark_reviewed(same_pair.id, reviewer, row.document, row.context or None)
+        memory.record_reviewed_row(sheet.sheet_id, row.id, same_pair.id, row.target)
+        return "corrected"
+    memory.replace_target(unit, row.target, reviewer, reason, row.document, row.context or None)
+    memory.record_reviewed_row(sheet.sheet_id, row.id, unit.id, row.target)
+    return "corrected"
 
 
 def _proposing_unit(memory: Memory, row: SheetRow) -> Unit | None:

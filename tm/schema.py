@@ -102,8 +102,24 @@ CREATE TABLE unit_history (
 CREATE INDEX unit_history_unit ON unit_history(unit_id);
 """
 
+# What happened to a unit (tm review, tm edit, tm delete), and the sheet rows a review stored:
+# a second review round of the same sheet corrects the unit its first round stored.
+_V4 = """
+ALTER TABLE unit_history ADD COLUMN action TEXT NOT NULL DEFAULT 'edit';  -- review | edit | delete
+ALTER TABLE unit_history ADD COLUMN unit TEXT;  -- a deleted unit as it was (JSON)
+UPDATE unit_history SET action = 'review';  -- until now only tm review wrote history
+CREATE TABLE reviewed_rows (
+    sheet   TEXT NOT NULL,     -- the review sheet's id
+    row     TEXT NOT NULL,     -- the segment id of the row
+    unit_id INTEGER NOT NULL,  -- the unit it stored or confirmed
+    target  TEXT NOT NULL,     -- the target it stored
+    PRIMARY KEY (sheet, row)
+);
+CREATE INDEX reviewed_rows_unit ON reviewed_rows(unit_id);
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 VERSION = len(MIGRATIONS)
 
 

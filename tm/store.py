@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
+import json
 import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -118,7 +119,7 @@ class Memory:
         """Open the memory at ``path``; a missing file is created only when ``create`` (commands
         that only read refuse it: a mistyped --db must not answer "no match" from a new file)."""
         self.path = Path(path) if path else default_db_path()
-        self.user = user or os.environ.get("TM_USER") or os.environ.get("USER") or None
+        self.user = user or os.environ.get("TM_USER") or os.environ.get("USER") or _login_name()
         self._lengths = _LengthIndex()
         self._cache = _PostingCache()
         self._short: dict[int, np.ndarray] = {}  # short posting lists read with their sizes
@@ -218,19 +219,29 @@ class Memory:
         )
 
     def replace_target(
-        self, unit: Unit, target: str, by: str | None, reason: str, document: str | None, context: str | None
+        self,
+        unit: Unit,
+        target: str,
+        by: str | None,
+        reason: str,
+        document: str | None = None,
+        context: str | None = None,
+        action: str = "review",
     ) -> None:
-        """A reviewer corrected a stored unit's target: the unit now says ``target`` (origin
-        reviewed, context and document filled in where it had none) and the old target is kept
-        in unit_history (inside the caller's transaction)."""
+        """A reviewer (or `tm edit`) corrected a stored unit's target: the unit now says ``target``
+        (origin reviewed, context and document filled in where it had none) and the old target is
+        kept in unit_history (inside the caller's transaction)."""
         if not target.strip():
             raise UserError(f"empty target for unit {unit.id}")
         stamp, by = now(), by or self.user
         pair_hash = _pair_hash(unit.source_lang, unit.target_lang, unit.source, target)
+        other = self.conn.execute("SELECT id FROM units WHERE pair_hash = ?", (pair_hash,)).fetchone()
+        if other is not None and other[0] != unit.id:
+            raise UserError(f"unit {other[0]} already holds this source with this target")
         self.conn.execute(
-            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (unit.id, unit.target, target, stamp, by, reason),
+            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
+            "action) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (unit.id, unit.target, target, stamp, by, reason, action),
         )
         self.conn.execute(
             "UPDATE units SET target = ?, pair_hash = ?, origin = 'reviewed', changed_at = ?, "
@@ -244,14 +255,60 @@ class Memory:
         self.conn.execute("INSERT INTO target_fts(rowid, target) VALUES (?, ?)", (unit.id, target))
 
     def history(self, unit_id: int) -> list[dict]:
-        """Earlier targets of a unit, oldest first."""
+        """What happened to a unit after it was stored, oldest first: targets replaced by a review
+        or an edit, and its deletion (with the unit as it was)."""
         rows = self.conn.execute(
-            "SELECT old_target, new_target, changed_at, changed_by, reason FROM unit_history "
+            "SELECT action, old_target, new_target, changed_at, changed_by, reason, unit FROM unit_history "
             "WHERE unit_id = ? ORDER BY id",
             (unit_id,),
         ).fetchall()
-        keys = ("old_target", "new_target", "changed_at", "changed_by", "reason")
-        return [dict(zip(keys, r)) for r in rows]
+        keys = ("action", "old_target", "new_target", "changed_at", "changed_by", "reason")
+        out = []
+        for row in rows:
+            entry = dict(zip(keys, row))
+            if row[-1]:
+                entry["unit"] = json.loads(row[-1])
+            out.append(entry)
+        return out
+
+    def delete_units(self, ids: Iterable[int], by: str | None, reason: str) -> list[Unit]:
+        """Delete units (inside the caller's transaction), each kept in unit_history as it was; the
+        units deleted. Their ids are never given again (AUTOINCREMENT), so the posting lists that
+        still name them find nothing: every lookup reads the units table."""
+        found = self.units_by_id(ids)
+        stamp, by = now(), by or self.user
+        for uid, (unit, _) in sorted(found.items()):
+            self.conn.execute(
+                "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
+                "action, unit) VALUES (?, ?, '', ?, ?, ?, 'delete', ?)",
+                (uid, unit.target, stamp, by, reason, json.dumps(asdict(unit), ensure_ascii=False)),
+            )
+            self.conn.execute(
+                "INSERT INTO target_fts(target_fts, rowid, target) VALUES ('delete', ?, ?)",
+                (uid, unit.target),
+            )
+            self.conn.execute("DELETE FROM units WHERE id = ?", (uid,))
+            self.conn.execute("DELETE FROM reviewed_rows WHERE unit_id = ?", (uid,))
+        return [found[i][0] for i in sorted(found)]
+
+    def document_unit_ids(self, document: str) -> list[int]:
+        return [
+            r[0]
+            for r in self.conn.execute("SELECT id FROM units WHERE document = ? ORDER BY id", (document,))
+        ]
+
+    def reviewed_row(self, sheet: str, row: str) -> tuple[int, str] | None:
+        """(unit id, target) an earlier review of this sheet row stored, if any."""
+        return self.conn.execute(
+            "SELECT unit_id, target FROM reviewed_rows WHERE sheet = ? AND row = ?", (sheet, row)
+        ).fetchone()
+
+    def record_reviewed_row(self, sheet: str, row: str, unit_id: int, target: str) -> None:
+        self.conn.execute(
+            "INSERT INTO reviewed_rows (sheet, row, unit_id, target) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (sheet, row) DO UPDATE SET unit_id = excluded.unit_id, target = excluded.target",
+            (sheet, row, unit_id, target),
+        )
 
     def _insert_batch(self, batch: list[Unit], writer: _PostingWriter, result: ImportResult) -> None:
         stamp = now()
@@ -740,6 +797,16 @@ class _LengthIndex:
             self.lengths[ids] = lens
             self.loaded = rows[-1][0]
         return self.lengths
+
+
+def _login_name() -> str | None:
+    """Who is running tm when $TM_USER and $USER are unset (cron jobs, containers)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def _unit(row: tuple) -> Unit:

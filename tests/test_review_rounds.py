@@ -1,0 +1,146 @@
+"""A second review round corrects what the first stored; reviewed targets get QA; a sheet that is
+not a review sheet is named for what it is."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tm.cli import cli
+from tm.store import Memory
+
+from .conftest import ROOT, SAMPLE_TMX, SEED
+
+GLOSSARY = ROOT / "seeds" / "glossary.csv"
+
+
+@pytest.fixture
+def run(db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    runner = CliRunner()
+
+    def invoke(*args, user="ann"):
+        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path), "TM_USER": user})
+
+    assert invoke("import", SAMPLE_TMX).exit_code == 0
+    assert invoke("glossary", "import", GLOSSARY).exit_code == 0
+    return invoke
+
+
+def _set(path, changes):
+    workbook = load_workbook(path)
+    sheet = workbook["Segments"]
+    header = [c.value for c in sheet[1]]
+    for r in range(2, sheet.max_row + 1):
+        for name, value in changes.get(sheet.cell(r, 1).value, {}).items():
+            sheet.cell(r, header.index(name) + 1).value = value
+    workbook.save(path)
+
+
+@pytest.fixture
+def sheet(run, tmp_path):
+    doc = tmp_path / "rel.txt"
+    doc.write_text("上海精神是本組織的靈魂。\n謝謝大家。\n", encoding="utf-8")
+    path = tmp_path / "rel.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", path).exit_code == 0
+    return path
+
+
+def _translations(db_path, source):
+    with Memory(db_path) as memory:
+        return [u.target for u in memory.iter_units() if u.source == source]
+
+
+def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
+    _set(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
+    first = json.loads(run("review", sheet, "--json").output)
+    assert first["added"] == 1
+    _set(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})
+    second = run("review", sheet, "--json", user="bob")
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.stdout)["corrected"] == 1
+    assert _translations(db_path, "謝謝大家。") == ["Thank you, everyone."]  # not two 100% units
+    with Memory(db_path) as memory:
+        (unit,) = [u for u in memory.iter_units() if u.source == "謝謝大家。"]
+        (change,) = memory.history(unit.id)
+    assert change["old_target"] == "Thank you all." and change["changed_by"] == "bob"
+    assert json.loads(run("review", sheet, "--json").stdout)["stored"] == 0  # a third time: nothing
+
+
+def test_a_second_round_is_refused_for_a_unit_changed_in_the_meantime(run, sheet, db_path):
+    _set(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
+    assert run("review", sheet).exit_code == 0
+    with Memory(db_path) as memory:
+        (unit,) = [u for u in memory.iter_units() if u.source == "謝謝大家。"]
+    assert run("edit", unit.id, "--target", "Thanks to all of you.", user="cai").exit_code == 0
+    _set(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})
+    result = run("review", sheet)
+    assert result.exit_code == 1 and "changed since this sheet's last review" in result.output
+    assert "cai" in result.output
+    assert _translations(db_path, "謝謝大家。") == ["Thanks to all of you."]
+
+
+def test_reviewed_targets_get_qa_and_strict_refuses_the_flagged_rows(run, sheet, db_path):
+    _set(sheet, {"rel:1:1": {"Target": "The Shanghai Mentality is the soul.", "Status": "approved"}})
+    strict = run("review", sheet, "--strict")
+    assert strict.exit_code == 1
+    assert "QA row 2 (rel:1:1): missing-term: 上海精神" in strict.output
+    assert "refused row 2 (rel:1:1): QA findings (--strict)" in strict.output
+    assert _translations(db_path, "上海精神是本組織的靈魂。") == []
+    lenient = run("review", sheet, "--json")
+    report = json.loads(lenient.stdout)
+    assert lenient.exit_code == 1 and report["added"] == 1 and report["findings"][0][1] == "rel:1:1"
+
+
+def test_an_alignment_sheet_given_to_review_points_to_align(run, tmp_path):
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("上海精神是本組織的靈魂。謝謝大家。\n", encoding="utf-8")
+    en.write_text("The Shanghai Spirit is the soul of the organization. Thank you all.\n", encoding="utf-8")
+    links = tmp_path / "links.xlsx"
+    assert run("align", zh, en, "-o", links).exit_code == 0
+    result = run("review", links)
+    assert result.exit_code == 1 and f"tm align --review {links} --import" in result.output
+
+
+def test_a_renamed_tab_is_named(run, sheet, tmp_path):
+    workbook = load_workbook(sheet)
+    workbook["Segments"].title = "Segmente"
+    renamed = tmp_path / "renamed.xlsx"
+    workbook.save(renamed)
+    result = run("review", renamed)
+    assert (
+        result.exit_code == 1 and "'Segmente'" in result.output and "name it Segments again" in result.output
+    )
+
+
+def test_a_version_1_sheet_still_exports(run, sheet, tmp_path):
+    """Sheets written before the layout sheet (format 1) are read as before."""
+    workbook = load_workbook(sheet)
+    del workbook["_layout"]
+    meta = workbook["_tm"]
+    meta.delete_rows(1, meta.max_row)
+    for values in (
+        ["tm review sheet", 1, "2026-01-01 10:00 UTC"],
+        ["document", "file", "separator", "segments"],
+    ):
+        meta.append(values)
+    meta.append(["rel", "rel.txt", "\\n\\n", 2])
+    old = tmp_path / "v1.xlsx"
+    workbook.save(old)
+    _set(old, {"rel:1:1": {"Target": "The Shanghai Spirit is the soul.", "Status": "approved"}})
+    out = tmp_path / "v1.txt"
+    assert run("export-doc", old, "-o", out, "--allow-missing").exit_code == 0
+    assert out.read_text(encoding="utf-8") == "The Shanghai Spirit is the soul.\n\n謝謝大家。\n"
+
+
+def test_seed_sheet_reviews_with_findings_listed(run, tmp_path):
+    doc = tmp_path / "seed.txt"
+    shutil.copy(SEED, doc)
+    path = tmp_path / "seed.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", path).exit_code == 0
+    _set(path, {"seed:1:1": {"Target": "Xinhua, September 16.", "Status": "approved"}})
+    result = run("review", path, "--json")
+    findings = json.loads(result.stdout)["findings"]
+    assert result.exit_code == 1 and findings and all(f[1] == "seed:1:1" for f in findings)
