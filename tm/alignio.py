@@ -147,10 +147,12 @@ class Reviewed:
     edited: int
     zh_name: str
     en_name: str
+    deleted: list[int]  # links whose rows the reviewer deleted: skipped, and reported
 
 
 def read_review(path: Path) -> Reviewed:
-    """Decisions and edits from a review workbook (either sheet; they must not disagree)."""
+    """Decisions and edits from a review workbook (either sheet; they must not disagree). A link
+    whose row was deleted from a sheet is not stored, and listed in ``deleted``."""
     workbook = open_workbook(path)
     try:
         if "_tm" not in workbook.sheetnames or "Links" not in workbook.sheetnames:
@@ -160,9 +162,11 @@ def read_review(path: Path) -> Reviewed:
         original = {int(r[0]): (str(r[4] or ""), str(r[5] or "")) for r in rows[1:] if r and r[0] is not None}
         decision: dict[int, str] = {}
         text: dict[int, tuple[str, str]] = {}
+        listed: list[set[int]] = []  # the links each visible sheet still has a row for
         for title in ("Links", "By confidence"):
             if title not in workbook.sheetnames:
                 continue
+            listed.append(set())
             sheet_rows = list(workbook[title].iter_rows(values_only=True))
             if not sheet_rows or list(sheet_rows[0][:6]) != HEADER[:6]:
                 raise UserError(f"{path}: sheet {title!r} has lost its header row ({', '.join(HEADER)})")
@@ -172,6 +176,7 @@ def read_review(path: Path) -> Reviewed:
                 k = int(row[0])
                 if k not in original:
                     raise UserError(f"{path}: sheet {title!r} row {number}: unknown link {k}")
+                listed[-1].add(k)
                 chosen = str(row[5] or "").strip().lower()
                 if chosen and chosen not in DECISIONS:
                     raise UserError(
@@ -189,12 +194,14 @@ def read_review(path: Path) -> Reviewed:
                     text[k] = pair
     finally:
         workbook.close()
+    # A deleted row reads as "drop this link" on whichever sheet the reviewer worked in.
+    deleted = [k for k in sorted(original) if any(k not in links for links in listed)]
     accepted, rejected = [], 0
-    for k in sorted(original):
+    for k in sorted(original.keys() - set(deleted)):
         if decision.get(k) == "reject":
             rejected += 1
             continue
         zh, en = text.get(k, original[k])
         if zh.strip() and en.strip():
             accepted.append((zh, en))
-    return Reviewed(accepted, rejected, len(text), str(zh_name), str(en_name))
+    return Reviewed(accepted, rejected, len(text), str(zh_name), str(en_name), deleted)

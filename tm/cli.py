@@ -925,13 +925,28 @@ def eval_mt(
     default=None,
     help="Read a reviewed .xlsx sheet back instead of aligning (with --import to store it).",
 )
-@click.option("--force", is_flag=True, help="Import even when the pair looks wrong.")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing -o file; import even when the pair looks wrong."
+)
 @click.option("--document", default=None, help="Document name recorded with imported units.")
 @db_option
 @encoding_option
+@click.option("--zh-encoding", default=None, help="Encoding of ZH_FILE (default: --encoding).")
+@click.option("--en-encoding", default=None, help="Encoding of EN_FILE (default: --encoding).")
 @json_option
 def align_cmd(
-    files, output, presplit, do_import, review_file, force, document, db, encoding, as_json
+    files,
+    output,
+    presplit,
+    do_import,
+    review_file,
+    force,
+    document,
+    db,
+    encoding,
+    zh_encoding,
+    en_encoding,
+    as_json,
 ) -> None:
     """Align ZH_FILE with its translation EN_FILE, sentence by sentence."""
     from tm.alignio import pair_name, units_from_pairs
@@ -946,6 +961,9 @@ def align_cmd(
             f"{review_file}: {len(reviewed.accepted)} links to store, {reviewed.rejected} rejected, "
             f"{reviewed.edited} edited"
         )
+        if reviewed.deleted:
+            ids = ", ".join(map(str, reviewed.deleted))
+            click.echo(f"skipped links {ids}: their rows were deleted from the sheet")
         if do_import:
             doc = document or pair_name(reviewed.zh_name, reviewed.en_name)
             with _memory(db, writes=True) as memory:
@@ -954,8 +972,14 @@ def align_cmd(
         return
     if len(files) != 2:
         raise UserError("give ZH_FILE EN_FILE (or --review FILE.xlsx)")
-    recognizer = _optional_recognizer(db)  # the glossary's terms, found on both sides, are anchors
-    aligned, warnings = _align_files(files[0], files[1], presplit, encoding, recognizer)
+    if output:  # before aligning: a refusal wastes no work
+        from tm.outputs import check_outputs
+        from tm.store import default_db_path
+
+        check_outputs([output], inputs=files, memory=db or default_db_path(), force=force)
+    recognizer = _optional_recognizer(db, writes=do_import)  # glossary terms on both sides are anchors
+    encodings = (zh_encoding or encoding, en_encoding or encoding)
+    aligned, warnings = _align_files(files[0], files[1], presplit, encodings, recognizer)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if output:
@@ -990,15 +1014,19 @@ def align_cmd(
         click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
 
 
-def _align_files(zh_file: str, en_file: str, presplit: bool, encoding: str, recognizer=None):
-    """Sentences of both files, their alignment, and warnings about the pair."""
+def _align_files(zh_file: str, en_file: str, presplit: bool, encodings: tuple[str, str], recognizer=None):
+    """Sentences of both files (each in its own encoding), their alignment, and warnings about
+    the pair."""
     from tm.align import align
     from tm.alignio import Aligned
     from tm.segment import segment_text
     from tm.text import has_han, strip_ruby
     from tm.textio import read_text
 
-    texts = [read_text(f, encoding) for f in (zh_file, en_file)]
+    texts = [
+        read_text(zh_file, encodings[0], "--zh-encoding"),
+        read_text(en_file, encodings[1], "--en-encoding"),
+    ]
     paragraphs = None
     if presplit:
         zh, en = ([line.strip() for line in t.splitlines() if line.strip()] for t in texts)

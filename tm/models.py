@@ -7,12 +7,16 @@ so models installed by argospm or LibreTranslate are found, and ours are found b
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import socket
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tm.errors import UserError
 
@@ -20,6 +24,7 @@ SOURCE_CODES = ("zh", "zt")  # simplified and traditional Chinese packages
 TARGET_CODE = "en"
 INDEX_URL = "https://github.com/argosopentech/argospm-index"
 REQUIRED_FILES = ("metadata.json", "sentencepiece.model", "model/model.bin", "model/config.json")
+REACH_TIMEOUT_S = 3.0  # an offline machine hears so at once, not after argos's minute of retries
 
 
 @dataclass(frozen=True)
@@ -81,10 +86,15 @@ def find(source: str = "zh", target: str = TARGET_CODE) -> Model | None:
     return None
 
 
+def package_file(source: str = "zh", target: str = TARGET_CODE) -> str:
+    """How the index's package files are named, e.g. translate-zh_en-1_9.argosmodel."""
+    return f"translate-{source}_{target}-<version>.argosmodel"
+
+
 def missing_model_help() -> str:
     return (
         "no Chinese→English model is installed. On a machine with internet access run "
-        "`tm models install zh en`, or download translate-zh_en-*.argosmodel from the argos "
+        f"`tm models install zh en`, or download {package_file()} from the argos "
         f"package index ({INDEX_URL}) and run `tm models install FILE.argosmodel` here."
     )
 
@@ -139,12 +149,9 @@ def install(file: str | Path) -> Model:
     top, _ = check_package(file)
     target = packages_dir() / top
     existed = target.exists()
-    os.environ.setdefault("ARGOS_PACKAGES_DIR", str(packages_dir()))
     packages_dir().mkdir(parents=True, exist_ok=True)
     try:
-        import argostranslate.package
-
-        argostranslate.package.install_from_path(file)
+        _argos().install_from_path(file)
     except BaseException:
         if not existed:
             shutil.rmtree(target, ignore_errors=True)
@@ -165,26 +172,65 @@ def remove(name_or_pair: str) -> Model:
     raise UserError(f"no installed package {name_or_pair!r}; `tm models list` shows them")
 
 
-def download_and_install(source: str, target: str) -> Model:
-    """Fetch the pair from the argos package index (needs a network), then install it."""
-    try:
-        import argostranslate.package
+def _argos():
+    """argostranslate.package, told to keep packages where tm looks (it reads the setting once)."""
+    os.environ.setdefault("ARGOS_PACKAGES_DIR", str(packages_dir()))
+    import argostranslate.package
 
-        argostranslate.package.update_package_index()
-        available = [
-            p
-            for p in argostranslate.package.get_available_packages()
-            if p.from_code == source and p.to_code == target
-        ]
+    return argostranslate.package
+
+
+def _offline_help(source: str, target: str, reason: str) -> str:
+    name = package_file(source, target)
+    return (
+        f"cannot reach the argos package index ({reason}).\n"
+        f"On a machine with internet access download {name}\n"
+        f"(e.g. translate-zh_en-1_9.argosmodel; {INDEX_URL} lists them),\n"
+        f"copy it here and run: tm models install {name}"
+    )
+
+
+def unreachable(url: str, timeout: float = REACH_TIMEOUT_S) -> str | None:
+    """None when a connection to the URL's host opens within ``timeout``, else why not. The
+    attempt runs in a thread because the name lookup ignores socket timeouts."""
+    parts = urlsplit(url)
+    address = (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+    outcome: list[str | None] = []
+
+    def connect() -> None:
+        try:
+            socket.create_connection(address, timeout=timeout).close()
+            outcome.append(None)
+        except OSError as exc:
+            outcome.append(f"{address[0]}: {exc.strerror or exc}")
+
+    worker = threading.Thread(target=connect, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return outcome[0] if outcome else f"{address[0]}: no answer in {timeout:g} s"
+
+
+def download_and_install(source: str, target: str) -> Model:
+    """Fetch the pair from the argos package index (needs a network), then install it. The index
+    host is tried once first: offline, argos retries for a minute, logging every failure."""
+    package = _argos()
+    from argostranslate import settings
+
+    problem = unreachable(settings.remote_package_index)
+    if problem:
+        raise UserError(_offline_help(source, target, problem))
+    logging.getLogger("argostranslate.utils").disabled = True  # its noise; the error below says it all
+    try:
+        package.update_package_index()  # logs and returns when the download fails
+        if not Path(settings.local_package_index).is_file():
+            raise UserError(_offline_help(source, target, "the index did not download"))
+        pair = (source, target)
+        available = [p for p in package.get_available_packages() if (p.from_code, p.to_code) == pair]
         if not available:
             raise UserError(f"the argos package index has no {source}→{target} package")
         downloaded = Path(available[0].download())
     except UserError:
         raise
-    except Exception as exc:  # no network here: say what to do instead
-        raise UserError(
-            f"cannot reach the argos package index ({type(exc).__name__}). On a machine with "
-            f"internet access download translate-{source}_{target}-*.argosmodel (listed at {INDEX_URL}), "
-            f"copy it here and run: tm models install translate-{source}_{target}.argosmodel"
-        ) from None
+    except Exception as exc:  # the network went away mid-download: say what to do instead
+        raise UserError(_offline_help(source, target, str(exc) or type(exc).__name__)) from None
     return install(downloaded)

@@ -4,39 +4,129 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from tm.errors import UserError
 
 ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16")
+# Control characters no text file holds, and private-use characters (what GB18030 makes of Big5
+# bytes): a "text" decoded with them is binary, or in another encoding.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+_HTML = re.compile(rb"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
+_SAVE_AS_TEXT = "save it as plain text (UTF-8) and try again"
+_SAVE_AS_CSV = "save the sheet as CSV or plain text (UTF-8) and try again"
+# Folders that tell apart the Office zip containers people mistake for text files.
+_OFFICE_FOLDERS = (
+    ("word/", "a Word document (.docx)", _SAVE_AS_TEXT),
+    ("xl/", "an Excel workbook (.xlsx)", _SAVE_AS_CSV),
+    ("ppt/", "a PowerPoint presentation (.pptx)", _SAVE_AS_TEXT),
+)
+_OPENDOCUMENT = {  # by the last word of the package's mimetype
+    "spreadsheet": ("an OpenDocument spreadsheet (.ods)", _SAVE_AS_CSV),
+    "text": ("an OpenDocument text document (.odt)", _SAVE_AS_TEXT),
+    "presentation": ("an OpenDocument presentation (.odp)", _SAVE_AS_TEXT),
+}
 
 
-def decode(data: bytes, encoding: str = "utf-8", name: str = "input") -> str:
-    """Decode bytes strictly; a UTF-8 byte-order mark is dropped."""
+def _utf8_codec(encoding: str) -> bool:
+    return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _fits(data: bytes, encoding: str) -> bool:
+    """Whether data reads as text in encoding: decodes strictly, into no control or private-use
+    characters. UTF-16 only with its byte-order mark (without one, any even run of bytes decodes)."""
+    if encoding == "utf-16" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return not _NOT_TEXT.search(text)
+
+
+def decode(data: bytes, encoding: str = "utf-8", name: str = "input", option: str = "--encoding") -> str:
+    """Decode bytes strictly; a UTF-8 byte-order mark is dropped. ``option`` is the command-line
+    option that chose the encoding, named in the advice of the errors."""
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise UserError(f"unknown encoding {encoding!r}; try one of: {', '.join(ENCODINGS)}") from None
-    if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8):
+    if not _utf8_codec(encoding) and not data.isascii() and _is_utf8(data):
+        # Legacy codecs (and UTF-16) decode most UTF-8 Chinese without an error, into mojibake.
+        raise UserError(
+            f"{name}: is UTF-8 text; decoding it as {encoding} would give mojibake: pass {option} utf-8"
+        )
+    offset_shift = 0
+    if _utf8_codec(encoding) and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
         offset_shift = len(codecs.BOM_UTF8)
-    else:
-        offset_shift = 0
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 4].hex(" ")
-        others = [e for e in ENCODINGS if e != encoding.lower()]
         raise UserError(
             f"{name}: not valid {encoding} at byte offset {exc.start + offset_shift} "
-            f"(bytes {bad}); if the file is in another encoding, pass --encoding "
-            f"({' or '.join(others[:2])})"
+            f"(bytes {bad}); {_other_encodings(data, encoding, option)}"
         ) from None
 
 
-def read_text(path: str | Path, encoding: str = "utf-8") -> str:
-    """Read a whole text file; missing files and bad bytes become a UserError."""
+def _other_encodings(data: bytes, tried: str, option: str) -> str:
+    """Advice naming only the encodings the bytes really decode in."""
+    others = [e for e in ENCODINGS if codecs.lookup(e).name != codecs.lookup(tried).name]
+    fitting = [e for e in others if _fits(data, e)]
+    if not fitting:
+        listed = f"{', '.join(others[:-1])} or {others[-1]}"
+        return f"nor is it text in {listed} (the other encodings tm reads): is it a text file?"
+    if len(fitting) == 1:
+        return f"it reads as {fitting[0]}: pass {option} {fitting[0]}"
+    choices = " or ".join(f"{option} {e}" for e in fitting)
+    return f"it decodes as {' and as '.join(fitting)}: pass the one it was written in ({choices})"
+
+
+def _zip_kind(data: bytes) -> tuple[str, str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, EOFError):
+        return "a damaged zip archive", "give the plain-text file instead"
+    for folder, kind, advice in _OFFICE_FOLDERS:
+        if any(n.startswith(folder) for n in names):
+            return kind, advice
+    if mimetype.startswith("application/vnd.oasis.opendocument."):
+        return _OPENDOCUMENT.get(mimetype.rsplit(".", 1)[-1], ("an OpenDocument file", _SAVE_AS_TEXT))
+    return "a zip archive", "unpack it and give the plain-text file inside"
+
+
+def _file_kind(data: bytes) -> tuple[str, str] | None:
+    """(what the file is, what to do) for the formats people give instead of plain text."""
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old-style Office file (.doc or .xls)", _SAVE_AS_TEXT
+    if data.startswith(b"%PDF"):
+        return "a PDF document", "copy its text into a plain-text file (UTF-8) and try again"
+    if data.startswith(b"{\\rtf"):
+        return "an RTF document (.rtf)", _SAVE_AS_TEXT
+    if _HTML.match(data.removeprefix(codecs.BOM_UTF8)):
+        return "an HTML page", "save the page as plain text (UTF-8) and try again"
+    return None
+
+
+def read_text(path: str | Path, encoding: str = "utf-8", option: str = "--encoding") -> str:
+    """Read a whole text file; missing files, other file types and bad bytes become a UserError."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -46,7 +136,10 @@ def read_text(path: str | Path, encoding: str = "utf-8") -> str:
         raise UserError(f"{path}: is a directory, not a text file") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(data, encoding, str(path))
+    kind = _file_kind(data)
+    if kind:
+        raise UserError(f"{path}: is {kind[0]}, not a text file; tm reads plain text for now: {kind[1]}")
+    return decode(data, encoding, str(path), option)
 
 
 def read_csv(path: str | Path, delimiter: str, encoding: str = "utf-8") -> Iterator[tuple[int, list[str]]]:
