@@ -1,16 +1,29 @@
-"""“How do we render this?”: matching glossary entries, then how the memory used the term."""
+"""“How do we render this?”: matching glossary entries, then how the memory used the term.
+
+A query is folded as the glossary's keys are (width, script, pinyin annotations, spacing, and
+case), so ＳＣＯ, SCO and sco find one entry. A Chinese query is looked up among the source
+forms; any other among the renderings, saying whether it is an entry's approved rendering, an
+accepted alternative or a forbidden one.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import string
 from dataclasses import dataclass, field
 
 from glossary.match import find_accepted, find_forbidden
 from glossary.model import Entry
-from glossary.store import _COLUMNS, _SELECT, Termbase, _entry
+from glossary.store import _SELECT, Termbase, _entry
+from tm.errors import UserError
 from tm.store import Memory, Unit
-from tm.text import has_han, matching_key
+from tm.text import has_han, loose_key, matching_key
 
-_ID = _COLUMNS.index("id")
+# What an English query equal to one of an entry's renderings is, in the order answers come.
+RENDERING_KINDS = ("approved rendering", "accepted alternative", "forbidden rendering")
+EXACT_KINDS = ("exact", *RENDERING_KINDS)  # the query names the entry itself
+_LATIN_RE = re.compile("[A-Za-z]")
 
 
 @dataclass
@@ -24,70 +37,140 @@ class Evidence:
 
 @dataclass
 class TermAnswer:
-    matches: list[tuple[str, Entry]]  # (exact | contains | fuzzy, entry)
+    matches: list[tuple[str, Entry]]  # (an EXACT_KINDS kind | contains | fuzzy, entry)
     evidence: list[Evidence]
 
 
-def find_entries(termbase: Termbase, term: str, limit: int = 10) -> list[tuple[str, Entry]]:
-    """Entries for a Chinese term (on matching keys) or an English rendering (any case)."""
-    conn = termbase.conn
-    out: list[tuple[str, Entry]] = []
-    seen: set[int] = set()
-
-    def add(kind: str, rows) -> None:
-        for row in rows:
-            entry = _entry(row)
-            if entry.id not in seen and len(out) < limit:
-                seen.add(entry.id)
-                out.append((kind, entry))
-
-    if not has_han(term):
-        like = f"%{term.strip()}%"
-        add("exact", conn.execute(f"{_SELECT} WHERE lower(t.target) = lower(?)", (term.strip(),)))
-        add(
-            "contains",
-            conn.execute(
-                f"{_SELECT} WHERE t.target LIKE ? OR t.alternatives LIKE ? OR t.forbidden LIKE ? "
-                "ORDER BY length(t.target) LIMIT ?",
-                (like, like, like, limit),
-            ),
-        )
-        return out
+def query_key(term: str) -> str:
+    """The matching key of a query; one of only spaces and punctuation is an error (every entry
+    would "contain" it)."""
     key = matching_key(term)
+    if not loose_key(key):
+        raise UserError("empty query: give a Chinese term or an English rendering")
+    return key
 
-    def by_ids(ids: list[int]) -> list[tuple]:
-        if not ids:
-            return []
-        rows = conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
-        order = {i: n for n, i in enumerate(ids)}
-        return sorted(rows, key=lambda r: order[r[_ID]])  # rows, not entries: built once, in add()
 
-    exact = [r[0] for r in conn.execute("SELECT term_id FROM term_forms WHERE form_key = ?", (key,))]
-    add("exact", by_ids(exact))
-    containing = conn.execute(
-        "SELECT term_id FROM term_forms WHERE instr(form_key, ?) > 0 AND form_key != ? "
-        "ORDER BY length(form_key) LIMIT ?",
-        (key, key, limit),
-    ).fetchall()
-    add("contains", by_ids([r[0] for r in containing]))
-    if not out:  # nothing contains the term: maybe it was mistyped or converted differently
-        from rapidfuzz import fuzz, process
+def find_entries(termbase: Termbase, term: str, limit: int = 10) -> list[tuple[str, Entry]]:
+    """(kind, entry) for a Chinese term (on the source forms) or an English rendering (on the
+    renderings): the entries it names first, then those containing it, at most limit."""
+    key = query_key(term)
+    if has_han(key):
+        return _source_entries(termbase.conn, key, limit)
+    return _rendering_entries(termbase.conn, key, limit)
 
-        choices = dict(
-            conn.execute(
-                "SELECT rowid, form_key FROM term_forms WHERE length(form_key) BETWEEN ? AND ?",
-                (max(1, len(key) // 2), 2 * len(key) + 1),
-            ).fetchall()
-        )
-        best = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=60, limit=limit * 2)
-        forms = conn.execute(
+
+def describe(kind: str, entry: Entry) -> str | None:
+    """What an English query is to the entry it names, in words; None for other kinds."""
+    whose = f"whose approved rendering is “{entry.target}”"
+    return {
+        "approved rendering": f"approved rendering of {entry.source}",
+        "accepted alternative": f"accepted alternative of {entry.source}, {whose}",
+        "forbidden rendering": f"FORBIDDEN for {entry.source}, {whose}",
+    }.get(kind)
+
+
+def _ranked(conn, kinds: list[tuple[str, list[int]]], limit: int) -> list[tuple[str, Entry]]:
+    """Each entry once, under the first kind that found it, in the order found."""
+    chosen: dict[int, str] = {}
+    for kind, ids in kinds:
+        for term_id in ids:
+            chosen.setdefault(term_id, kind)
+    ids = list(chosen)[:limit]
+    rows = conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
+    order = {term_id: n for n, term_id in enumerate(ids)}
+    entries = sorted((_entry(r) for r in rows), key=lambda e: order[e.id])
+    return [(chosen[e.id], e) for e in entries]
+
+
+def _ids(conn, sql: str, args: tuple) -> list[int]:
+    return [r[0] for r in conn.execute(sql, args)]
+
+
+def _source_entries(conn, key: str, limit: int) -> list[tuple[str, Entry]]:
+    # Forms are stored with their case; folding it costs every look-up, so only Latin letters pay.
+    form, query = ("lower(form_key)", "lower(?1)") if _LATIN_RE.search(key) else ("form_key", "?1")
+    exact = _ids(conn, f"SELECT term_id FROM term_forms WHERE {form} = {query}", (key,))
+    containing = _ids(
+        conn,
+        f"SELECT term_id FROM term_forms WHERE instr({form}, {query}) > 0 AND {form} != {query} "
+        "ORDER BY length(form_key) LIMIT ?2",
+        (key, limit),
+    )
+    kinds = [("exact", exact), ("contains", containing)]
+    if not exact and not containing:  # nothing contains the term: maybe mistyped or converted differently
+        kinds.append(("fuzzy", _fuzzy_ids(conn, key, limit)))
+    return _ranked(conn, kinds, limit)
+
+
+def _fuzzy_ids(conn, key: str, limit: int) -> list[int]:
+    from rapidfuzz import fuzz, process
+
+    choices = dict(
+        conn.execute(
+            "SELECT rowid, form_key FROM term_forms WHERE length(form_key) BETWEEN ? AND ?",
+            (max(1, len(key) // 2), 2 * len(key) + 1),
+        ).fetchall()
+    )
+    best = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=60, limit=limit * 2)
+    term_of = dict(
+        conn.execute(
             f"SELECT rowid, term_id FROM term_forms WHERE rowid IN ({','.join('?' * len(best))})",
             [rowid for _, _, rowid in best],
         ).fetchall()
-        term_of = dict(forms)
-        ids = [term_of[rowid] for _, _, rowid in best if rowid in term_of]
-        add("fuzzy", by_ids(list(dict.fromkeys(ids))))
-    return out
+    )
+    return [term_of[rowid] for _, _, rowid in best if rowid in term_of]
+
+
+def _rendering_entries(conn, key: str, limit: int) -> list[tuple[str, Entry]]:
+    """Entries with a rendering equal to the query but for case, width, spacing and punctuation
+    (by kind), then those with one containing it; shortest approved rendering first."""
+    found: dict[str, list[int]] = {kind: [] for kind in RENDERING_KINDS}
+    for term_id, target, alternatives, forbidden in conn.execute(
+        _EQUAL_CANDIDATES, (_letters_pattern(key), _other_letters_glob(key))
+    ):
+        kind = _rendering_kind(key, [[target], json.loads(alternatives), json.loads(forbidden)])
+        if kind:
+            found[kind].append(term_id)
+    named = sum(len(ids) for ids in found.values())
+    like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    containing = _ids(conn, _CONTAINING, (like, limit + named))
+    return _ranked(conn, [*found.items(), ("contains", containing)], limit)
+
+
+# A rendering equal to the query once folded has the query's ASCII letters and digits in order
+# (?1, LIKE) and no others (?2, GLOB): a cheap scan that lets through every such rendering
+# (LIKE folds ASCII case only), confirmed on folded keys in Python. Most lists are empty.
+_EQUAL_CANDIDATES = """SELECT id, target, alternatives, forbidden FROM terms t
+WHERE (t.target LIKE ?1 AND NOT t.target GLOB ?2)
+OR (t.alternatives != '[]' AND EXISTS (
+    SELECT 1 FROM json_each(t.alternatives) WHERE value LIKE ?1 AND NOT value GLOB ?2))
+OR (t.forbidden != '[]' AND EXISTS (
+    SELECT 1 FROM json_each(t.forbidden) WHERE value LIKE ?1 AND NOT value GLOB ?2))
+ORDER BY length(t.target)"""
+_CONTAINING = (
+    "SELECT id FROM terms WHERE target LIKE ?1 ESCAPE '\\' OR alternatives LIKE ?1 ESCAPE '\\' "
+    "OR forbidden LIKE ?1 ESCAPE '\\' ORDER BY length(target) LIMIT ?2"
+)
+_ALNUM = string.ascii_letters + string.digits
+
+
+def _letters_pattern(key: str) -> str:
+    return "%" + "".join(c + "%" for c in key if c in _ALNUM)
+
+
+def _other_letters_glob(key: str) -> str:
+    kept = {c.lower() for c in key if c in _ALNUM}
+    others = "".join(c for c in _ALNUM if c.lower() not in kept)
+    return f"*[{others}]*" if others else ""  # "": matches only an empty text, which no rendering is
+
+
+def _rendering_kind(key: str, groups: list[list[str]]) -> str | None:
+    """Which of the target, alternatives and forbidden renderings of an entry the query is."""
+    loose = loose_key(key)
+    for kind, renderings in zip(RENDERING_KINDS, groups):
+        if any(loose_key(matching_key(r)) == loose for r in renderings):
+            return kind
+    return None
 
 
 def tm_evidence(memory: Memory, term: str, entry: Entry | None, limit: int = 5) -> list[Evidence]:
@@ -117,6 +200,6 @@ def lookup_term(
     termbase: Termbase, memory: Memory, term: str, limit: int = 10, evidence_limit: int = 5
 ) -> TermAnswer:
     matches = find_entries(termbase, term, limit)
-    best = matches[0][1] if matches and matches[0][0] == "exact" else None
+    best = matches[0][1] if matches and matches[0][0] in EXACT_KINDS else None
     query = term if has_han(term) or best is None else best.source
     return TermAnswer(matches, tm_evidence(memory, query, best, evidence_limit))

@@ -624,6 +624,9 @@ def glossary_lookup(term, db, limit, as_json) -> None:
     if not answer.matches:
         click.echo(f"{term}: not in the glossary")
     for kind, e in answer.matches:
+        says = describe(kind, e)
+        if says:
+            click.echo(f"{term.strip()}: {says}")
         flag = "" if e.status == "approved" else f" [{e.status}]"
         click.echo(f"{e.source} → {click.style(e.target, bold=True)}{flag}   ({kind}, {e.glossary})")
         for label, value in (
@@ -664,22 +667,25 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
     """QA translations against the glossary and for numbers.
 
     Give --source and --target, or two aligned files ZH_FILE EN_FILE (one segment per line),
-    or --tsv FILE. Exits 1 when issues are found."""
+    or --tsv FILE, or a review workbook FILE.xlsx written by `tm translate` (each row's Source
+    against its Target, findings by row ID). Exits 1 when issues are found."""
     from glossary.qa import Pair, check_document
     from tm.textio import read_text
 
     if source_text is not None or target_text is not None:
         if source_text is None or target_text is None or files or tsv_file:
             raise UserError("give both --source and --target, and nothing else")
-        pairs = [Pair("1", source_text, target_text)]
+        documents = [[Pair("1", source_text, target_text)]]
     elif tsv_file:
+        if files:
+            raise UserError("give --tsv FILE or files, not both")
         rows = [line.split("\t") for line in read_text(tsv_file, encoding).splitlines() if line.strip()]
         if rows and rows[0][:2] == ["source", "target"]:
             rows = rows[1:]
         bad = next((n for n, r in enumerate(rows, 1) if len(r) < 2), None)
         if bad:
             raise UserError(f"{tsv_file}: row {bad} has no tab-separated target")
-        pairs = [Pair(str(n), r[0], r[1]) for n, r in enumerate(rows, 1)]
+        documents = [[Pair(str(n), r[0], r[1]) for n, r in enumerate(rows, 1)]]
     elif len(files) == 2:
         zh = read_text(files[0], encoding).splitlines()
         en = read_text(files[1], encoding).splitlines()
@@ -688,18 +694,26 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
                 f"{files[0]} has {len(zh)} lines, {files[1]} has {len(en)}: "
                 "aligned files need one segment per line on both sides"
             )
-        pairs = [Pair(str(n), s, t) for n, (s, t) in enumerate(zip(zh, en), 1) if s.strip()]
+        documents = [[Pair(str(n), s, t) for n, (s, t) in enumerate(zip(zh, en), 1) if s.strip()]]
+    elif len(files) == 1:
+        from tm.sheets import read_workbook
+
+        by_document: dict[str, list[Pair]] = {}  # consistency is a matter of each document
+        for row in read_workbook(files[0]).rows:
+            pair = Pair(row.id or f"row {row.number}", row.source, row.target)
+            by_document.setdefault(row.document, []).append(pair)
+        documents = list(by_document.values())
     else:
-        raise UserError("give --source and --target, two aligned files, or --tsv FILE")
+        raise UserError("give --source and --target, two aligned files, --tsv FILE or a review workbook")
     with _memory(db) as memory:
         recognizer = _termbase(memory).recognizer(glossary_name)
-    issues = check_document(pairs, recognizer)
+    issues = [issue for pairs in documents for issue in check_document(pairs, recognizer)]
     if as_json:
         _print_json([asdict(i) for i in issues])
     else:
         for issue in issues:
             click.echo(f"{issue.segment}\t{issue.kind}\t{issue.message}")
-        click.echo(f"{len(pairs)} segment(s), {len(issues)} issue(s)", err=True)
+        click.echo(f"{sum(map(len, documents))} segment(s), {len(issues)} issue(s)", err=True)
     if issues:
         sys.exit(1)
 
