@@ -149,7 +149,8 @@ def test_review_round_trip_is_one_transaction_and_idempotent(run, seeded, tmp_pa
     )
     before = units(db_path)
     dry = run("review", sheet_path, "--dry-run", "--json")
-    assert dry.exit_code == 0 and json.loads(dry.stdout)["stored"] == 3
+    assert dry.exit_code == 1 and json.loads(dry.stdout)["stored"] == 3  # stored, with QA findings:
+    assert {f[1] for f in json.loads(dry.stdout)["findings"]} == {fresh.id}  # its terms are missing
     assert units(db_path) == before
 
     first = run("review", sheet_path, "--json", "--reviewer", "Ann")
@@ -405,7 +406,8 @@ def test_sheets_saved_by_libreoffice_calc_import_and_export(run, seeded, tmp_pat
     assert not reread.refused and len(reread.rows) == 68
     result = run("review", resaved, "--json")
     report = json.loads(result.stdout)
-    assert result.exit_code == 0 and report["rejected"] == 1 and report["stored"] == 67
+    assert report["rejected"] == 1 and report["stored"] == 67 and not report["refused"]
+    assert result.exit_code == 1 and report["findings"]  # placeholder targets miss terms and numbers
     assert json.loads(run("review", resaved, "--json").stdout)["stored"] == 0
 
     out = tmp_path / "release.en.txt"

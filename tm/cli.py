@@ -37,6 +37,7 @@ encoding_option = click.option(
     "--encoding", default="utf-8", show_default=True, help="Input encoding: utf-8, gb18030, big5."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print data as JSON.")
+force_option = click.option("--force", is_flag=True, help="Replace an existing output file.")
 paragraphs_option = click.option(
     "--paragraphs",
     "para_mode",
@@ -72,14 +73,15 @@ def _memory(db: str | None, writes: bool = False):
     return memory
 
 
-def _optional_recognizer(db: str | None, glossary_name: str | None = None):
+def _optional_recognizer(db: str | None, glossary_name: str | None = None, writes: bool = False):
     """The glossary's recognizer for commands that work without a memory (mt, align): none when
-    no memory was named and the default one does not exist; a named memory must exist."""
+    no memory was named and the default one does not exist; a named memory must exist, unless
+    the command will write to it."""
     from tm.store import default_db_path
 
-    if db is None and not default_db_path().exists():
+    if db is None and not writes and not default_db_path().exists():
         return None
-    with _memory(db) as memory:
+    with _memory(db, writes=writes) as memory:
         termbase = _termbase(memory)
         return termbase.recognizer(glossary_name) if termbase.count() else None
 
@@ -196,14 +198,17 @@ def import_(
 @click.argument("file", type=click.Path(dir_okay=False))
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "csv"]), default=None)
-def export(file: str, db: str | None, fmt: str | None) -> None:
+@force_option
+def export(file: str, db: str | None, fmt: str | None, force: bool) -> None:
     """Export the whole memory to FILE (TMX 1.4b, TSV or CSV), written atomically."""
     from tm.formats import format_of
     from tm.formats.tabular import export_table
     from tm.formats.tmx import export_tmx
+    from tm.outputs import check_outputs
 
     kind = format_of(file, fmt)
     with _memory(db) as memory:
+        check_outputs([file], memory=memory.path, force=force)
         langs = [r[0] for r in memory.conn.execute("SELECT DISTINCT source_lang FROM units LIMIT 2")]
         if kind == "tmx":
             count = export_tmx(memory.iter_units(), file, langs[0] if len(langs) == 1 else "*all*")
@@ -267,7 +272,15 @@ def lookup(
         click.echo(f"{m.score:>3}  {m.kind:<10} {data['diff'] or m.unit.source}")
         click.echo(f"     → {m.unit.target}")
         where = " · ".join(
-            x for x in (m.unit.origin, m.unit.document, m.unit.changed_at, m.unit.changed_by) if x
+            x
+            for x in (
+                f"unit {m.unit.id}",
+                m.unit.origin,
+                m.unit.document,
+                m.unit.changed_at,
+                m.unit.changed_by,
+            )
+            if x
         )
         click.echo(f"     {where}")
         if m.numbers_only_in_query or m.numbers_only_in_memory:
@@ -315,7 +328,7 @@ def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool)
     for h in hits:
         src = _highlight(h.unit.source, h.spans) if h.side == "source" else h.unit.source
         tgt = _highlight(h.unit.target, h.spans) if h.side == "target" else h.unit.target
-        click.echo(f"{src}\n  → {tgt}\n")
+        click.echo(f"{src}\n  → {tgt}\n  unit {h.unit.id} · {h.unit.document or 'no document'}\n")
 
 
 @cli.command()
@@ -336,6 +349,92 @@ def stats(db: str | None, as_json: bool) -> None:
         click.echo(f"pair       {pair}: {n}")
     for origin, n in data["origins"].items():
         click.echo(f"origin     {origin}: {n}")
+
+
+def _unit_line(unit) -> str:
+    return f"unit {unit.id}: {unit.source} → {unit.target}"
+
+
+@cli.command()
+@click.argument("unit_ids", nargs=-1, type=int)
+@click.option("--document", default=None, help="Delete every unit of this document.")
+@click.option("--reason", default=None, help="Recorded in the history of each unit deleted.")
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; delete nothing.")
+@db_option
+@json_option
+def delete(unit_ids, document, reason, dry_run, db, as_json) -> None:
+    """Delete units by id (as lookups show them) or a whole --document; each is kept in its
+    history, and its id is never given to another unit."""
+    if bool(unit_ids) == bool(document):
+        raise UserError("give UNIT_ID… or --document NAME")
+    with _memory(db, writes=True) as memory:
+        ids = list(unit_ids) if unit_ids else memory.document_unit_ids(document)
+        unknown = sorted(set(ids) - set(memory.units_by_id(ids)))
+        if unit_ids and unknown:
+            raise UserError(f"no unit {', '.join(map(str, unknown))} in {memory.path}; nothing deleted")
+        if document and not ids:
+            raise UserError(f"no unit of document {document!r} in {memory.path}")
+        with memory.transaction(commit=not dry_run):
+            deleted = memory.delete_units(ids, memory.user, reason or "tm delete")
+    if as_json:
+        _print_json({"dry_run": dry_run, "deleted": [asdict(u) for u in deleted]})
+        return
+    for unit in deleted[:20]:
+        click.echo(_unit_line(unit))
+    if len(deleted) > 20:
+        click.echo(f"… and {len(deleted) - 20} more")
+    click.echo(f"{'would delete' if dry_run else 'deleted'} {len(deleted)} unit(s)")
+
+
+@cli.command(name="edit")
+@click.argument("unit_id", type=int)
+@click.option("--target", required=True, help="The corrected translation.")
+@click.option("--reason", default=None, help="Recorded in the unit's history.")
+@db_option
+@json_option
+def edit_unit(unit_id, target, reason, db, as_json) -> None:
+    """Correct the target of a unit; the old one stays in its history."""
+    with _memory(db, writes=True) as memory:
+        found = memory.units_by_id([unit_id]).get(unit_id)
+        if found is None:
+            raise UserError(f"no unit {unit_id} in {memory.path}")
+        unit = found[0]
+        if unit.target == target.strip():
+            raise UserError(f"unit {unit_id} already says that")
+        with memory.transaction():
+            memory.replace_target(unit, target.strip(), memory.user, reason or "tm edit", action="edit")
+        edited = memory.units_by_id([unit_id])[unit_id][0]
+    if as_json:
+        _print_json({"before": asdict(unit), "after": asdict(edited)})
+        return
+    click.echo(f"unit {unit_id}: “{unit.target}” → “{edited.target}”")
+
+
+@cli.command()
+@click.argument("unit_id", type=int)
+@db_option
+@json_option
+def history(unit_id, db, as_json) -> None:
+    """Who stored a unit, and what happened to it since: corrections by review or edit, and its
+    deletion with what it held."""
+    with _memory(db) as memory:
+        found = memory.units_by_id([unit_id]).get(unit_id)
+        events = memory.history(unit_id)
+    unit = found[0] if found else next((e["unit"] for e in events if e.get("unit")), None)
+    if unit is None:
+        raise UserError(f"no unit {unit_id} in the memory, and none was deleted")
+    unit = asdict(unit) if found else unit
+    if as_json:
+        _print_json({"unit": unit, "deleted": found is None, "history": events})
+        return
+    click.echo(f"unit {unit_id}: {unit['source']} → {unit['target'] if found else '(deleted)'}")
+    click.echo(f"  stored {unit['created_at']} by {unit['created_by'] or '?'} ({unit['origin']})")
+    for e in events:
+        who = f"{e['changed_at']} by {e['changed_by'] or '?'}"
+        if e["action"] == "delete":
+            click.echo(f"  deleted {who}: it said “{e['old_target']}” ({e['reason']})")
+        else:
+            click.echo(f"  {e['action']} {who}: “{e['old_target']}” → “{e['new_target']}” ({e['reason']})")
 
 
 def main() -> None:
@@ -444,7 +543,9 @@ _FIELD_OF = {"variant": "source_variants"}  # option name → entry field
 @click.option("--remove-alt", multiple=True, help="Remove an accepted rendering (repeatable).")
 @click.option("--add-forbidden", multiple=True, help="Add a forbidden rendering (repeatable).")
 @click.option("--remove-forbidden", multiple=True, help="Remove a forbidden rendering (repeatable).")
-def glossary_edit(source, db, glossary_name, target, note, domain, reference, status, case_sensitive, **lists):
+def glossary_edit(
+    source, db, glossary_name, target, note, domain, reference, status, case_sensitive, **lists
+):
     """Change exactly what the options name on the entry for SOURCE, and say what changed."""
     from glossary.model import DEFAULT_GLOSSARY
 
@@ -567,15 +668,18 @@ def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_confli
 @db_option
 @glossary_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx", "tbx"]), default=None)
-def glossary_export(file, db, glossary_name, fmt) -> None:
+@force_option
+def glossary_export(file, db, glossary_name, fmt, force) -> None:
     """Export entries to CSV, TSV, XLSX or TBX (written atomically)."""
     from glossary.formats import format_of
     from glossary.formats.tabular import write_table
     from glossary.formats.tbx import write_tbx
     from glossary.formats.xlsx import write_xlsx
+    from tm.outputs import check_outputs
 
     kind = format_of(file, fmt)
     with _memory(db) as memory:
+        check_outputs([file], memory=memory.path, force=force)
         entries = _termbase(memory).entries(glossary_name)
     count = (
         write_tbx(entries, file)
@@ -595,8 +699,9 @@ def glossary_export(file, db, glossary_name, fmt) -> None:
 )
 @json_option
 def glossary_lookup(term, db, limit, as_json) -> None:
-    """How do we render TERM? Glossary entries, then how the memory used it."""
-    from glossary.lookup import lookup_term
+    """How do we render TERM? Glossary entries (for an English TERM: whether it is an entry's
+    approved, alternative or forbidden rendering), then how the memory used it."""
+    from glossary.lookup import describe, lookup_term
 
     with _memory(db) as memory:
         answer = lookup_term(_termbase(memory), memory, term, evidence_limit=limit)
@@ -867,17 +972,21 @@ def _lines(path: str, encoding: str) -> list[str]:
     default=None,
     help="Write per-segment BLEU/chrF/TER to this TSV.",
 )
+@force_option
 @db_option
 @click.option("--glossary-name", "glossary_name", default=None, help="Only this glossary (default: all).")
 @encoding_option
 @json_option
 def eval_mt(
-    hyp, ref, src, use_glossary, target_lang, segments_out, db, glossary_name, encoding, as_json
+    hyp, ref, src, use_glossary, target_lang, segments_out, force, db, glossary_name, encoding, as_json
 ) -> None:
     """BLEU, chrF and TER through sacrebleu, with signatures; term accuracy with --glossary."""
     from tm.atomic import atomic_write
     from tm.evaluate import score_mt
+    from tm.outputs import check_outputs
 
+    if segments_out:
+        check_outputs([segments_out], [f for f in (hyp, ref, src) if f], force=force)
     hyps, refs = _lines(hyp, encoding), _lines(ref, encoding)
     if len(hyps) != len(refs):
         raise UserError(f"{hyp} has {len(hyps)} lines, {ref} has {len(refs)}: one segment per line on both")
