@@ -3,7 +3,7 @@
     python bench/align_macdev.py [--data ../shared/bench/align/mac-dev]
 
 Aligns every chapter with `--presplit` semantics (one sentence per line), scores strict and
-lax P/R/F1 with tm.alignscore (counts summed over files), separately for the chapters used
+lax P/R/F1 with tm.align.score (counts summed over files), separately for the chapters used
 while choosing the aligner's constants (001–004) and the held-out ones (005–006), and prints
 run time (model load included) and peak memory next to the published figures.
 
@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tm.align import Params, align  # noqa: E402
-from tm.alignscore import AlignScore, format_align, parse_align  # noqa: E402
+from tm.align.aligner import Params, align  # noqa: E402
+from tm.align.score import AlignScore, format_align, parse_align  # noqa: E402
 
 PUBLISHED = [
     ("Gale-Church", 0.485, 0.737),

@@ -53,7 +53,7 @@ def hsk_pairs() -> list[tuple[str, str]]:
 
 
 def seed_pairs() -> list[tuple[str, str]]:
-    from tm.segment import segment_text
+    from tm.text.segment import segment_text
 
     text = (ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt").read_text("utf-8")
     return [(s.clean, f"seed sentence {s.id}") for s in segment_text(text, "seed")]

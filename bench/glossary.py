@@ -29,8 +29,8 @@ import corpus  # noqa: E402
 from glossary.lookup import lookup_term  # noqa: E402
 from glossary.model import Entry  # noqa: E402
 from glossary.store import Termbase  # noqa: E402
-from tm.store import Memory  # noqa: E402
-from tm.text import matching_key  # noqa: E402
+from tm.memory import open_memory  # noqa: E402
+from tm.text.normalize import matching_key  # noqa: E402
 
 
 def cedict_entries(n: int) -> list[Entry]:
@@ -76,12 +76,12 @@ def main() -> None:
     entries = cedict_entries(args.entries)
     work = Path(tempfile.mkdtemp(prefix="tm-glossary-bench-"))
     try:
-        with Memory(work / "glossary.db") as memory:
+        with open_memory(work / "glossary.db") as memory:
             termbase = Termbase(memory.conn)
             started = time.perf_counter()
             termbase.import_entries(((None, e) for e in entries), on_conflict="replace")
             import_s = time.perf_counter() - started
-        with Memory(work / "glossary.db") as memory:  # a fresh process would do this
+        with open_memory(work / "glossary.db") as memory:  # a fresh process would do this
             started = time.perf_counter()
             recognizer = Termbase(memory.conn).recognizer()
             load_s = time.perf_counter() - started
@@ -102,7 +102,7 @@ def main() -> None:
     )
 
     if args.memory and args.memory.exists():
-        with Memory(args.memory) as memory:
+        with open_memory(args.memory) as memory:
             termbase = Termbase(memory.conn)
             termbase.import_entries(((None, e) for e in entries), on_conflict="replace")
             rng = random.Random(11)

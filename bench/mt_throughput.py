@@ -36,8 +36,8 @@ BATCH_TOKENS = 2048
 
 
 def segments(n: int, seed: int = 7) -> list[str]:
-    from tm.segment import split_zh
-    from tm.text import to_simplified
+    from tm.text.normalize import to_simplified
+    from tm.text.segment import split_zh
 
     rng = random.Random(seed)
     pool = [to_simplified(zh) for zh, _ in corpus.base_pairs() if 4 <= len(zh) <= 60]
@@ -49,7 +49,7 @@ def realistic_package(workdir: Path) -> Path:
     """transformer-base shapes with random weights, and a 32k SentencePiece vocabulary."""
     import sentencepiece
 
-    from tm.mtbuild import Shape, random_weights, train_sentencepiece, write_argos_package
+    from tm.mt.build import Shape, random_weights, train_sentencepiece, write_argos_package
 
     text = [zh for zh, _ in corpus.base_pairs()] + [en for _, en in corpus.base_pairs()]
     sp_model = train_sentencepiece(text, workdir / "sp32k", vocab_size=32000, character_coverage=0.9995)
@@ -90,7 +90,7 @@ def run_argos(segs: list[str], decoding: dict) -> tuple[float, float, list[str]]
 
 def run_tm(segs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
     started = time.perf_counter()
-    from tm.mt import Engine
+    from tm.mt.engine import Engine
 
     engine = Engine(beam_size=4, decoding=decoding, max_batch_tokens=BATCH_TOKENS)
     engine.translate([segs[0]])
@@ -111,7 +111,7 @@ def worker(path: str, job: Path) -> None:
 def compare(label: str, package: Path, segs: list[str], decoding: dict) -> None:
     import subprocess
 
-    from tm import models
+    from tm.mt import packages as models
 
     model = models.install(package)
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,7 +6,7 @@ Model: the tiny model the tests train (tests/tiny_mt.py), run in float32. Glossa
 glossary (seeds/glossary.csv). Segments: the model's training sources that hold a glossary
 term, in traditional script (the model learned some with a forbidden rendering).
 Term accuracy = recognized term occurrences whose approved or accepted rendering is in the
-output / all recognized occurrences (tm.evaluate.term_accuracy).
+output / all recognized occurrences (tm.mt.evaluate.term_accuracy).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ def main() -> None:
 
     from glossary.formats.tabular import read_table
     from glossary.match import Recognizer
-    from tm import models
-    from tm.evaluate import term_accuracy
-    from tm.mt import Engine
-    from tm.text import has_han
+    from tm.mt import packages as models
+    from tm.mt.engine import Engine
+    from tm.mt.evaluate import term_accuracy
+    from tm.text.normalize import has_han
 
     entries = [e for _, e in read_table(ROOT / "seeds" / "glossary.csv", "csv")]
     recognizer = Recognizer(entries)

@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import corpus  # noqa: E402
 
 from tm.formats.tmx import export_tmx  # noqa: E402
-from tm.store import Memory, Unit  # noqa: E402
+from tm.memory import open_memory
+from tm.memory.units import Unit  # noqa: E402
 
 
 def split_base(seed: int) -> tuple[list, list, str, random.Random]:
@@ -118,7 +119,7 @@ def main() -> None:
 
     queries = make_queries(db, held_out, alphabet, args.queries, args.seed)
     warmup = make_queries(db, held_out, alphabet, args.warmup, args.seed + 7) if args.warmup else []
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         started = time.perf_counter()
         memory.lookup(queries[0], "zh-CN", args.threshold, 1)
         first_ms = (time.perf_counter() - started) * 1000
@@ -143,7 +144,7 @@ def main() -> None:
         "(includes the brute-force key list)"
     )
 
-    from tm.text import matching_key
+    from tm.text.normalize import matching_key
 
     hits = relevant = 0
     brute_times, ours_times = [], []

@@ -8,7 +8,7 @@
    (the seed's 43 entries plus 2,000 CC-CEDICT headwords of four or more characters).
    `tm translate` runs in a child process: wall time, peak RSS, and the time of each step from
    its --json summary; once writing one workbook (-o), once one per document (--out-dir).
-2. Workbook: ROWS rows written by tm.sheets in openpyxl's write-only mode and in its normal
+2. Workbook: ROWS rows written by tm.workflow.sheets in openpyxl's write-only mode and in its normal
    mode (the same code and styles), each in a child process (time, peak RSS); then that sheet
    with every row approved read back by `tm review --dry-run` (read and check) and by
    `tm review` into a fresh memory (read, check and store).
@@ -120,7 +120,7 @@ def add_glossary(db: Path) -> int:
     import importlib.util
 
     from glossary.store import Termbase
-    from tm.store import Memory
+    from tm.memory import open_memory
 
     subprocess.run(
         [
@@ -140,7 +140,7 @@ def add_glossary(db: Path) -> int:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     entries = [e for e in module.cedict_entries(60_000) if len(e.source) >= 4][:2000]
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         termbase = Termbase(memory.conn)
         termbase.import_entries(((None, e) for e in entries), on_conflict="skip")
         return termbase.count()
@@ -150,8 +150,8 @@ def workbook_batch(rows: int, seed: int):
     """ROWS rows shaped like real output: exact and fuzzy memory matches, empty rows, terms, issues."""
     from glossary.match import TermHit
     from glossary.model import Entry
-    from tm.pipeline import Batch, Document, Row
-    from tm.segment import Segment
+    from tm.text.segment import Segment
+    from tm.workflow.pipeline import Batch, Document, Row
 
     rng = random.Random(seed)
     base = corpus.base_pairs()
@@ -186,7 +186,7 @@ def read_child(mode: str, path: Path) -> None:
         count = sum(1 for _ in workbook["Segments"].iter_rows(values_only=True))
         workbook.close()
     else:
-        from tm.xlsxread import Workbook
+        from tm.formats.xlsxread import Workbook
 
         with Workbook(path) as workbook:
             count = sum(1 for _ in workbook.rows("Segments"))
@@ -195,8 +195,8 @@ def read_child(mode: str, path: Path) -> None:
 
 def write_child(mode: str, rows: int, seed: int, path: Path) -> None:
     """In a child process: write the sheet in one openpyxl mode, every row approved; print seconds."""
-    from tm import sheets
-    from tm.analysis import summary
+    from tm.workflow import sheet_write as sheets
+    from tm.workflow.analysis import summary
 
     batch = workbook_batch(rows, seed)
     plain = sheets._row_values
@@ -271,7 +271,7 @@ def main() -> None:
             f"({elapsed:.1f} s with start-up and building the rows), "
             f"peak RSS {peak:.0f} MiB, {path.stat().st_size / 1e6:.1f} MB"
         )
-    for mode, label in (("read-openpyxl", "openpyxl read-only"), ("read-tm", "tm.xlsxread (used)")):
+    for mode, label in (("read-openpyxl", "openpyxl read-only"), ("read-tm", "tm.formats.xlsxread (used)")):
         _, peak, out = run_child([sys.executable, __file__, "--child", mode, "--path", str(sheet)])
         seconds, count = out.split()
         print(

@@ -17,8 +17,9 @@ from glossary.match import find_accepted, find_forbidden
 from glossary.model import Entry
 from glossary.store import _SELECT, Termbase, _entry
 from tm.errors import UserError
-from tm.store import Memory, Unit
-from tm.text import has_han, loose_key, matching_key
+from tm.memory.base import Memory
+from tm.memory.units import Unit
+from tm.text.normalize import has_han, loose_key, matching_key
 
 # What an English query equal to one of an entry's renderings is, in the order answers come.
 RENDERING_KINDS = ("approved rendering", "accepted alternative", "forbidden rendering")

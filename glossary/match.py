@@ -1,7 +1,7 @@
 """Term recognition: glossary terms in Chinese source text, renderings in English targets.
 
 Source side: an Aho–Corasick automaton over the per-character folded form of every source
-form (script, width, pinyin annotations and spaces folded, as in tm.text.folded_view), so
+form (script, width, pinyin annotations and spaces folded, as in tm.text.normalize.folded_view), so
 三股勢(shì)力, 三股勢力 and 三股势力 all hit one entry; leftmost-longest matches win and spans
 point into the original text.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from glossary.model import Entry
-from tm.text import folded_view
+from tm.text.normalize import folded_view
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def _inconsistency(uses: list[tuple[str, Entry, str]]) -> Issue | None:
     message = f"{entry.source} is rendered inconsistently: {counted}; approved: “{entry.target}”"
     if reference != entry.target.casefold():
         message += f", used in none; most use “{by_form[reference][0]}”"
-    # The segment ids, ", "-joined: tm.pipeline attaches the issue to each of them.
+    # The segment ids, ", "-joined: tm.workflow.pipeline attaches the issue to each of them.
     return Issue("inconsistent-term", ", ".join(deviating), entry.source, message, expected=[entry.target])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -11,9 +10,10 @@ from dataclasses import dataclass, field, fields
 from glossary.match import Recognizer, term_key
 from glossary.model import DEFAULT_GLOSSARY, STATUSES, Entry, edit, merge
 from tm.errors import UserError
-from tm.langs import normalize_lang
-from tm.store import now
-from tm.text import matching_key
+from tm.memory.sqlite import write_transaction
+from tm.memory.units import now
+from tm.text.langs import normalize_lang
+from tm.text.normalize import matching_key
 
 _COLUMNS = [f.name for f in fields(Entry) if f.name != "given"]  # the select list, in order
 _FIELDS = ", ".join("t." + c for c in _COLUMNS)
@@ -213,15 +213,8 @@ class Termbase:
                 self.conn.execute("DELETE FROM terms WHERE id = ?", (entry.id,))
         return entry
 
-    @contextlib.contextmanager
     def _transaction(self):
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        return write_transaction(self.conn)
 
     def import_entries(
         self,

@@ -29,9 +29,9 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def memory(db_path: Path):
-    from tm.store import Memory
+    from tm.memory import open_memory
 
-    with Memory(db_path, user="tester") as m:
+    with open_memory(db_path, user="tester") as m:
         yield m
 
 
@@ -46,7 +46,7 @@ def tiny_package(request) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tiny_package):
     """The tiny package installed with `tm models install`'s code path."""
-    from tm import models
+    from tm.mt import packages as models
 
     installed = models.find()
     return installed or models.install(tiny_package)

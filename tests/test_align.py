@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.align import align
-from tm.alignio import Aligned, read_review, write_review
+from tm.align.aligner import align
+from tm.align.io import Aligned, read_review, write_review
 from tm.cli import cli
-from tm.store import Memory
+from tm.memory import open_memory
 
 ZH = [
     "外長們強調,要繼續加強安全合作。",
@@ -65,7 +65,7 @@ def test_cli_outputs_and_import(tmp_path):
     assert len(re.findall(r"<tu[ >]", (tmp_path / "links.tmx").read_text(encoding="utf-8"))) == 5
     result = runner.invoke(cli, ["align", str(zf), str(ef), "--import", "--db", db, "--json"])
     assert result.exit_code == 0, result.output
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         assert memory.count() == 6  # segmented: the third line holds two Chinese sentences
         (match,) = memory.lookup("四是拓展全方位合作。", limit=1)
         assert (
@@ -89,7 +89,7 @@ def test_wrong_pairs_warn_and_do_not_import(tmp_path):
     zf, ef = _files(tmp_path, ZH, unrelated)
     result = runner.invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--db", db])
     assert result.exit_code != 0 and "different documents" in result.output
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         assert memory.count() == 0
     forced = runner.invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--force", "--db", db])
     assert forced.exit_code == 0
@@ -133,7 +133,7 @@ def test_review_round_trip_through_xlsx(tmp_path):
     db = str(tmp_path / "m.db")
     result = runner.invoke(cli, ["align", "--review", str(path), "--import", "--db", db])
     assert result.exit_code == 0 and "4 links to store, 1 rejected, 1 edited" in result.output
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         assert memory.count() == 4
 
 
@@ -170,7 +170,7 @@ def test_eval_align_cli(tmp_path):
 def test_paragraphs_and_glossary_terms_are_used():
     from glossary.match import Recognizer
     from glossary.model import Entry
-    from tm.align import _gloss_view, _mark_terms, _Side
+    from tm.align.aligner import _gloss_view, _mark_terms, _Side
 
     recognizer = Recognizer([Entry("三股勢力", "three evil forces")])
     zh = ["打擊三股勢力。", "謝謝。"]
@@ -186,7 +186,7 @@ def test_paragraphs_and_glossary_terms_are_used():
 
 
 def test_anchors_pair_repeated_text_with_the_copy_at_its_own_place():
-    from tm.align import _anchors
+    from tm.align.aligner import _anchors
 
     rng = np.random.default_rng(0)
     once = rng.normal(size=(5, 16)).astype(np.float32)
@@ -222,13 +222,13 @@ def test_presplit_lines_lose_their_interlinear_pinyin_as_segmented_text_does(tmp
     db = str(tmp_path / "m.db")
     result = CliRunner().invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--db", db])
     assert result.exit_code == 0, result.output
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         (match,) = memory.lookup("三是推動國際抗疫合作。", limit=1)
         assert match.unit.source == "三是推動國際抗疫合作。" and match.unit.target == EN[1]
 
 
 def test_numbers_and_latin_names_are_shared_tokens_inside_chinese_text():
-    from tm.align import _SHARED_TOKEN_RE
+    from tm.align.aligner import _SHARED_TOKEN_RE
 
     zh = set(_SHARED_TOKEN_RE.findall("上海合作组织(SCO)与G20就COVID-19疫情达成2项共识，增长3.5%。"))
     en = set(_SHARED_TOKEN_RE.findall("The SCO and the G20 reached 2 agreements on COVID-19; growth 3.5%."))

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tm.cli import cli
-from tm.store import Memory
+from tm.memory import open_memory
 
 ZH = ["今天天氣很好。", "我們去湖邊散步。", "孩子們在岸上餵鴨子。", "傍晚下起了小雨。", "我們一起回家。"]
 EN = [
@@ -58,7 +58,7 @@ def test_links_whose_rows_were_deleted_are_skipped_and_named(run, tmp_path, pair
     assert f"{sheet}: 3 links to store, 0 rejected, 0 edited" in result.output
     assert "skipped links 2, 4: their rows were deleted from the sheet" in result.output
     assert "memory: 3 added, 0 updated" in result.output
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         stored = {u.source: u.target for u in memory.iter_units()}
     assert stored == {ZH[k]: EN[k] for k in (0, 2, 4)}
 

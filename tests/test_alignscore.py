@@ -1,6 +1,6 @@
 import pytest
 
-from tm.alignscore import AlignScore, format_align, parse_align, score_dirs
+from tm.align.score import AlignScore, format_align, parse_align, score_dirs
 from tm.errors import UserError
 
 GOLD = parse_align("[0,1]:[0]\n[2]:[1,2]\n[3]:[]\n[4]:[3]\n")

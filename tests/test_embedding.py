@@ -2,8 +2,8 @@
 
 import numpy as np
 
-import tm.embedding as embedding
-from tm.embedding import embed, window_embeddings
+import tm.align.embedding as embedding
+from tm.align.embedding import embed, window_embeddings
 
 ZH = [
     "外長們強調，要繼續加強安全合作。",

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from glossary.match import Recognizer
 from glossary.model import Entry
 from tm.cli import cli
-from tm.evaluate import score_mt, term_accuracy
+from tm.mt.evaluate import score_mt, term_accuracy
 
 
 def test_perfect_and_imperfect_scores():

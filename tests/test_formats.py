@@ -8,7 +8,8 @@ import pytest
 from tm.errors import UserError
 from tm.formats.tabular import export_table, read_table
 from tm.formats.tmx import export_tmx, read_tmx
-from tm.store import Memory, Unit
+from tm.memory import open_memory
+from tm.memory.units import Unit
 
 from .conftest import SAMPLE_TMX
 
@@ -170,6 +171,6 @@ def test_two_processes_importing_at_once_both_succeed(tmp_path):
     ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
-    with Memory(db) as memory:
+    with open_memory(db) as memory:
         assert memory.count() == 6000
         assert memory.lookup("進程1第2999句話的內容。")[0].unit.target == "process 1 sentence 2999"

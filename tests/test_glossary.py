@@ -11,9 +11,9 @@ from glossary.model import CONTENT_FIELDS, Entry
 from glossary.numbers import missing_numbers, source_numbers
 from glossary.qa import Pair, check_document, check_pair
 from glossary.store import ConflictError, Termbase
-from tm import schema
 from tm.errors import UserError
-from tm.store import Memory, Unit
+from tm.memory import open_memory, schema
+from tm.memory.units import Unit
 
 from .conftest import ROOT
 
@@ -402,9 +402,9 @@ def test_version_1_memory_is_upgraded_in_place(tmp_path):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     conn.close()
-    with Memory(path) as memory:
+    with open_memory(path) as memory:
         memory.import_units([Unit("四是拓展全方位合作。", "Fourth.")])
-    with Memory(path) as memory:
+    with open_memory(path) as memory:
         assert memory.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
         Termbase(memory.conn).add(Entry("上合組織", "SCO"))
         assert memory.count() == 1

@@ -13,8 +13,8 @@ from glossary.lookup import lookup_term
 from glossary.model import Entry
 from glossary.store import Termbase
 from tm.cli import cli
-from tm.store import Memory
-from tm.xlsxio import set_text
+from tm.formats.xlsxio import set_text
+from tm.memory import open_memory
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
 
@@ -52,7 +52,7 @@ def test_width_and_case_of_an_english_query_do_not_matter(seeded, query):
 
 
 def test_a_chinese_query_with_latin_letters_is_folded_for_width_and_case(db_path):
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         termbase = Termbase(memory.conn)
         termbase.add(Entry("G20峰會", "G20 Summit"))
         for query in ("G20峰會", "ｇ２０峰会", "g20峰(fēng)會"):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tm import models
 from tm.cli import cli
+from tm.mt import packages as models
 
 from .conftest import SAMPLE_TMX
 

@@ -2,7 +2,7 @@
 
 import re
 
-from tm.lexicon import chinese_glosses, english_words, gloss_translation
+from tm.align.lexicon import chinese_glosses, english_words, gloss_translation
 
 
 def test_glosses_of_a_sentence_meet_its_translation():

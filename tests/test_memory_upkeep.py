@@ -7,7 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from tm.cli import cli
-from tm.store import Memory, Unit
+from tm.memory import open_memory
+from tm.memory.units import Unit
 
 from .conftest import SAMPLE_TMX
 
@@ -51,7 +52,7 @@ def test_delete_removes_a_unit_from_every_lookup_and_keeps_it_in_history(run, db
     (event,) = history["history"]
     assert event["action"] == "delete" and event["changed_by"] == "bob" and event["reason"] == "bad alignment"
     # the id is never given again
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         memory.import_units([Unit("新的句子。", "A new sentence.")])
         assert max(u.id for u in memory.iter_units()) > unit["id"]
         assert memory.units_by_id([unit["id"]]) == {}

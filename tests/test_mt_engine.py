@@ -10,9 +10,9 @@ import pytest
 
 from glossary.match import Recognizer
 from glossary.model import Entry
-from tm import models
 from tm.errors import UserError
-from tm.mt import Engine
+from tm.mt import packages as models
+from tm.mt.engine import Engine
 
 from .tiny_mt import PAIRS
 
@@ -105,11 +105,11 @@ def test_missing_terms_are_flagged(engine):
 
 
 def test_long_segments_are_split_at_clauses(engine, monkeypatch):
-    import tm.mt
+    import tm.mt.engine
 
     text = "謝謝，你好，今天天氣很好。"
     prepared = engine.prepare(text)
-    monkeypatch.setattr(tm.mt, "MAX_SOURCE_TOKENS", 6)
+    monkeypatch.setattr(tm.mt.engine, "MAX_SOURCE_TOKENS", 6)
     chunks = engine._pieces(prepared)
     assert len(chunks) > 1 and all(len(c) <= 6 for c in chunks)
     whole = engine.sp.decode(engine.sp.encode(prepared, out_type=str))  # SentencePiece folds width
@@ -230,7 +230,7 @@ def test_engine_path_does_not_import_argostranslate_translate(tiny_model):
     import sys
 
     code = (
-        "import sys; from tm.mt import Engine; "
+        "import sys; from tm.mt.engine import Engine; "
         "print(Engine(beam_size=1, compute_type='float32').translate(['謝謝。'])[0].text); "
         "print('argostranslate.translate' in sys.modules, 'torch' in sys.modules, 'stanza' in sys.modules)"
     )

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tm.cli import cli
-from tm.sheets import read_workbook
+from tm.workflow.sheet_read import read_workbook
 
 from .conftest import ROOT, SAMPLE_TMX
 

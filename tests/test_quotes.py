@@ -1,4 +1,4 @@
-from tm.quotes import chinese_balances, english_balances
+from tm.text.quotes import chinese_balances, english_balances
 
 
 def test_chinese_curly_and_corner_marks():

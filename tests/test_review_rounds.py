@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tm.cli import cli
-from tm.store import Memory
+from tm.memory import open_memory
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
 
@@ -49,7 +49,7 @@ def sheet(run, tmp_path):
 
 
 def _translations(db_path, source):
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         return [u.target for u in memory.iter_units() if u.source == source]
 
 
@@ -62,7 +62,7 @@ def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout)["corrected"] == 1
     assert _translations(db_path, "謝謝大家。") == ["Thank you, everyone."]  # not two 100% units
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         (unit,) = [u for u in memory.iter_units() if u.source == "謝謝大家。"]
         (change,) = memory.history(unit.id)
     assert change["old_target"] == "Thank you all." and change["changed_by"] == "bob"
@@ -72,7 +72,7 @@ def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
 def test_a_second_round_is_refused_for_a_unit_changed_in_the_meantime(run, sheet, db_path):
     _set(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
     assert run("review", sheet).exit_code == 0
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         (unit,) = [u for u in memory.iter_units() if u.source == "謝謝大家。"]
     assert run("edit", unit.id, "--target", "Thanks to all of you.", user="cai").exit_code == 0
     _set(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tm.segment import segment_text, split_en, split_zh
+from tm.text.segment import segment_text, split_en, split_zh
 
 GOLDEN = Path(__file__).parent / "golden" / "seed_segments.tsv"
 

@@ -3,11 +3,11 @@ import sqlite3
 
 import pytest
 
-from tm import schema
 from tm.errors import UserError
-from tm.scoring import fuzzy_score
-from tm.store import Memory, Unit, context_hash, default_db_path
-from tm.text import matching_key
+from tm.memory import default_db_path, open_memory, schema
+from tm.memory.scoring import fuzzy_score
+from tm.memory.units import Unit, context_hash
+from tm.text.normalize import matching_key
 
 SRC = "外長們強調,要繼續加強安全合作。"
 TGT = "The foreign ministers stressed the need to further strengthen security cooperation."
@@ -151,7 +151,7 @@ def test_failed_import_leaves_the_memory_as_it_was(memory):
 
 
 def test_wal_mode_and_schema_version(db_path):
-    Memory(db_path).close()
+    open_memory(db_path).close()
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
@@ -159,14 +159,14 @@ def test_wal_mode_and_schema_version(db_path):
     conn.commit()
     conn.close()
     with pytest.raises(UserError, match="newer tm"):
-        Memory(db_path)
+        open_memory(db_path)
 
 
 def test_not_a_database(tmp_path):
     bad = tmp_path / "notes.db"
     bad.write_text("this is not sqlite" * 100)
     with pytest.raises(UserError, match="not a tm memory"):
-        Memory(bad)
+        open_memory(bad)
 
 
 def test_location_from_env_then_xdg(monkeypatch, tmp_path):

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tm.errors import UserError
-from tm.text import count_ruby, find_in_original, loose_key, matching_key, strip_ruby, surface
-from tm.textio import decode, read_text
+from tm.text.files import decode, read_text
+from tm.text.normalize import count_ruby, find_in_original, loose_key, matching_key, strip_ruby, surface
 
 PINYIN_RE = re.compile(r"\((?:[a-zü]|[\u00c0-\u024f])+\)")
 

@@ -11,13 +11,15 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.analysis import band, source_units
 from tm.cli import cli
-from tm.pipeline import Row, unique_names
-from tm.segment import Segment, paragraph_gaps
-from tm.sheets import HEADER, HIDDEN, read_workbook
-from tm.store import Memory, Unit
-from tm.xlsxio import set_text
+from tm.formats.xlsxio import set_text
+from tm.memory import open_memory
+from tm.memory.units import Unit
+from tm.text.segment import Segment, paragraph_gaps
+from tm.workflow.analysis import band, source_units
+from tm.workflow.pipeline import Row, unique_names
+from tm.workflow.sheet import HEADER, HIDDEN
+from tm.workflow.sheet_read import read_workbook
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
 
@@ -27,7 +29,7 @@ GLOSSARY = ROOT / "seeds" / "glossary.csv"
 @pytest.fixture
 def run(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))  # memory + glossary only
-    Memory(db_path).close()  # an empty memory: translate only reads one, and refuses a missing one
+    open_memory(db_path).close()  # an empty memory: translate only reads one, and refuses a missing one
     runner = CliRunner()
 
     def invoke(*args):
@@ -67,7 +69,7 @@ def edit(path: Path, changes: dict[str, dict[str, str]], out: Path | None = None
 
 
 def units(db_path) -> list[tuple]:
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         return [(u.id, u.source, u.target, u.origin, u.changed_at) for u in memory.iter_units()]
 
 
@@ -157,7 +159,7 @@ def test_review_round_trip_is_one_transaction_and_idempotent(run, seeded, tmp_pa
     report = json.loads(first.stdout)
     assert (report["added"], report["corrected"], report["confirmed"], report["rejected"]) == (1, 1, 1, 1)
     assert len(report["drafts"]) == 64
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         (match,) = memory.lookup(corrected.source, limit=1)
         assert match.unit.target.endswith("(revised)") and match.unit.origin == "reviewed"
         assert match.unit.changed_by == "Ann"
@@ -202,7 +204,7 @@ def test_rows_with_edited_sources_or_moved_ids_are_refused_and_the_rest_imports(
     assert result.exit_code == 1
     assert f"refused row {a.number} ({a.id})" in result.stderr and f"({c.id})" in result.stderr
     assert "stored 1 (new 1" in result.stdout
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         assert memory.lookup(c.source, min_score=100)[0].unit.target == "Kept."
         assert memory.lookup(a.source + "改", min_score=100) == []
 
@@ -429,7 +431,7 @@ def test_sheets_saved_by_libreoffice_calc_import_and_export(run, seeded, tmp_pat
 
 def test_translate_with_the_tiny_model_end_to_end(tiny_model, db_path, tmp_path, monkeypatch):
     """Memory first, the real MT engine for the rest (one batch, repeats once), glossary enforced."""
-    from tm.mt import Engine
+    from tm.mt.engine import Engine
 
     calls: list[list[str]] = []
     real = Engine.translate
@@ -477,7 +479,7 @@ def test_translate_with_the_tiny_model_end_to_end(tiny_model, db_path, tmp_path,
 
 def test_quality_check_flags_a_target_identical_to_its_source():
     from glossary.match import Recognizer
-    from tm.pipeline import Batch, Document, quality_check
+    from tm.workflow.pipeline import Batch, Document, quality_check
 
     rows = [
         Row(Segment("d", 1, 1, "上合組織成立20年。"), "上合組織成立20年。", target="上合組織成立20年。"),
@@ -493,7 +495,7 @@ def test_quality_check_flags_a_target_identical_to_its_source():
 def test_a_correction_to_a_translation_the_memory_already_has_confirms_it(run, tmp_path, db_path):
     """The memory spells the source with pinyin and holds two translations of it; the reviewer
     picks the other one: that unit is confirmed, nothing is stored twice."""
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         for target, when in (
             ("Promote cooperation.", "2020-01-01T00:00:00Z"),
             ("Push cooperation.", "2021-01-01T00:00:00Z"),
@@ -510,7 +512,7 @@ def test_a_correction_to_a_translation_the_memory_already_has_confirms_it(run, t
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert (report["confirmed"], report["corrected"], report["added"]) == (1, 0, 0)
-    with Memory(db_path) as memory:
+    with open_memory(db_path) as memory:
         assert sorted((u.target, u.origin) for u in memory.iter_units()) == [
             ("Promote cooperation.", "reviewed"),
             ("Push cooperation.", "imported"),

@@ -11,7 +11,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from tm.errors import UserError
-from tm.xlsxread import Workbook
+from tm.formats.xlsxread import Workbook
 
 
 def trimmed(row) -> tuple:

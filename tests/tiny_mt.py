@@ -1,7 +1,7 @@
 """A tiny but genuine zh→en model, trained by the tests themselves (no model can be downloaded).
 
 SentencePiece is trained on the pairs below, a small pre-norm transformer is trained with torch
-until it has learned them, and tm.mtbuild converts it to CTranslate2 and packages it in the
+until it has learned them, and tm.mt.build converts it to CTranslate2 and packages it in the
 official .argosmodel layout. The package is cached under a key of this recipe, so the suite
 trains it once per machine (about half a minute).
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tm.mtbuild import Shape, sinusoidal_table, train_sentencepiece, write_argos_package
+from tm.mt.build import Shape, sinusoidal_table, train_sentencepiece, write_argos_package
 
 # Simplified Chinese, as official zh packages expect; the engine folds traditional input.
 PAIRS = [
@@ -58,9 +58,9 @@ STEPS, LEARNING_RATE, SEED = 600, 2e-3, 1234
 
 def recipe_key() -> str:
     """Changes whenever anything that shapes the model changes."""
-    import tm.mtbuild
+    import tm.mt.build
 
-    text = repr((PAIRS, SHAPE_ARGS, STEPS, LEARNING_RATE, SEED)) + inspect.getsource(tm.mtbuild)
+    text = repr((PAIRS, SHAPE_ARGS, STEPS, LEARNING_RATE, SEED)) + inspect.getsource(tm.mt.build)
     text += inspect.getsource(_train) + inspect.getsource(_sentencepiece)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from glossary.formats import COLUMNS, cells_of, check_header, entry_from_cells
 from glossary.model import Entry
-from tm.atomic import atomic_write
 from tm.errors import UserError
-from tm.textio import read_csv
+from tm.formats.atomic import atomic_write
+from tm.text.files import read_csv
 
 
 def read_table(path: str | Path, fmt: str, encoding: str = "utf-8") -> Iterator[tuple[int, Entry]]:

@@ -12,10 +12,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from glossary.model import LIST_FIELDS, Entry
-from tm.atomic import atomic_write
 from tm.errors import UserError
-from tm.langs import family
-from tm.xmlsafe import hardened_parser, parse_file
+from tm.formats.atomic import atomic_write
+from tm.formats.xmlsafe import hardened_parser, parse_file
+from tm.text.langs import family
 
 _CONCEPT = {"termEntry", "conceptEntry"}
 _LANG = {"langSet", "langSec"}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from glossary.formats import COLUMNS, cells_of, check_header, entry_from_cells
 from glossary.model import Entry
-from tm.atomic import atomic_write
 from tm.errors import UserError
-from tm.xlsxio import open_workbook, set_text
+from tm.formats.atomic import atomic_write
+from tm.formats.xlsxio import open_workbook, set_text
 
 
 def read_xlsx(path: str | Path) -> Iterator[tuple[int, Entry]]:

@@ -1,4 +1,9 @@
-"""Interchange formats of the memory, one module each: TMX, and TSV/CSV."""
+"""Files in and out: the memory's interchange formats (TMX, TSV/CSV), spreadsheets (xlsx cells
+written safely, the streaming xlsx reader), hardened XML parsing, atomic writes and the rule
+every command's outputs follow.
+
+Imports tm.text and tm.memory (the unit model) only.
+"""
 
 from __future__ import annotations
 

@@ -8,10 +8,10 @@ from dataclasses import fields
 from pathlib import Path
 from typing import IO
 
-from tm.atomic import atomic_write
 from tm.errors import UserError
-from tm.store import Unit
-from tm.textio import read_csv
+from tm.formats.atomic import atomic_write
+from tm.memory.units import Unit
+from tm.text.files import read_csv
 
 COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
 REQUIRED = ("source", "target")

@@ -14,11 +14,11 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from tm import __version__
-from tm.atomic import atomic_write
 from tm.errors import UserError
-from tm.langs import family, normalize_lang
-from tm.store import Unit
-from tm.xmlsafe import hardened_parser, parse_file
+from tm.formats.atomic import atomic_write
+from tm.formats.xmlsafe import hardened_parser, parse_file
+from tm.memory.units import Unit
+from tm.text.langs import family, normalize_lang
 
 _INLINE_SKIP = {"bpt", "ept", "ph", "it", "ut"}  # native codes, not text
 _PROPS = {"x-origin": "origin", "x-document": "document", "x-context": "context"}

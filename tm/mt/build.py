@@ -163,7 +163,7 @@ def write_argos_package(
             "languages": [{"code": from_code}, {"code": to_code}],
         }
         (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-        (root / "README.md").write_text(f"Model built by tm.mtbuild ({shape}).\n", encoding="utf-8")
+        (root / "README.md").write_text(f"Model built by tm.mt.build ({shape}).\n", encoding="utf-8")
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_suffix(".partial")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:

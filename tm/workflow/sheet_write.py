@@ -1,81 +1,41 @@
-"""The review workbook of `tm translate` (written) and of `tm review` / `tm export-doc` (read).
-
-Sheets: "Segments" (one row a segment; Target, Status and Comment are the cells a translator
-edits), "Glossary" (the entries that occur), "Summary" (the analysis) and a hidden "_tm" sheet
-(format marker and the documents' layout). Hidden, locked columns on "Segments" carry what the
-import needs (the proposal, the memory unit, the context) and a check hash of those and of ID and
-Source, so a row whose source was edited, or whose cells were moved, is recognised and refused.
+"""Writing the review workbook of `tm translate` (the format: tm.workflow.sheet).
 
 Written with openpyxl's write-only mode: rows stream to disk, 1.2 × faster than the normal
-mode on 100,000 rows in about a quarter of the memory (bench/translate_batch.py measures both);
-read back with tm.xlsxread, a streaming value reader.
+mode on 100,000 rows in about a quarter of the memory (bench/translate_batch.py measures both).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from copy import copy
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tm.analysis import BANDS
-from tm.atomic import atomic_write
-from tm.errors import UserError
-from tm.pipeline import Batch, Row
-from tm.xlsxio import FORMULA_START, clean_cell_text
-
-FORMAT = "tm review sheet"
-FORMAT_VERSION = 2  # 2: the _layout sheet and a sheet id; version 1 sheets are still read
-STATUSES = ("draft", "approved", "rejected")
-VISIBLE = [
-    "ID",
-    "Source",
-    "Target",
-    "Origin",
-    "Match %",
-    "TM source",
-    "Terms",
-    "QA issues",
-    "MT confidence",
-    "Status",
-    "Comment",
-]
-HIDDEN = ["Check", "Proposed", "Unit", "Context"]
-HEADER = VISIBLE + HIDDEN
-EDITABLE = ("Target", "Status", "Comment")
-REQUIRED = ("ID", "Source", "Target", "Status", *HIDDEN)
-WIDTHS = {"ID": 24, "Source": 60, "Target": 60, "Origin": 11, "Match %": 8, "TM source": 45}
-WIDTHS |= {"Terms": 32, "QA issues": 40, "MT confidence": 11, "Status": 11, "Comment": 30}
-WRAPPED = ("Source", "Target", "TM source", "Terms", "QA issues", "Comment")
-# Cells with a look of their own (the rest are written plain: a styled cell costs openpyxl about
-# twice as much, and 100,000 rows must be written in seconds).
-STYLED = tuple(name for name in VISIBLE if name != "MT confidence")
-FILLED = ("Origin", "Match %")  # coloured by origin
-LINE_HEIGHT = 16  # points per wrapped line at 11 pt
-MAX_LINES = 20
-RIGHT = ("ID",)  # a long document name is cut on the left: paragraph:sentence stays in view
-CJK_FONT = "Microsoft YaHei"  # Excel's CJK UI font; LibreOffice substitutes an installed CJK font
-HEADER_FILL_COLOR = "D9D9D9"
-ORIGIN_FILLS = {  # light fills by where the target came from
-    "context": "C6EFCE",
-    "exact": "C6EFCE",
-    "near-exact": "E2F0D9",
-    "fuzzy": "FFF2CC",
-    "MT": "DDEBF7",
-    "none": "F2F2F2",
-}
-
-
-def check_hash(segment_id: str, source: str, proposed: str, unit: str, context: str) -> str:
-    """What ties a row's cells together; any change to them changes it."""
-    data = "\x1f".join((segment_id, source, proposed, unit, context)).encode("utf-8")
-    return hashlib.blake2b(data, digest_size=10, person=b"tm-review-v1").hexdigest()
-
-
-# ------------------------------------------------------------------------ writing
+from tm.formats.atomic import atomic_write
+from tm.formats.xlsxio import FORMULA_START, clean_cell_text
+from tm.workflow.analysis import BANDS
+from tm.workflow.pipeline import Batch, Row
+from tm.workflow.sheet import (
+    CJK_FONT,
+    EDITABLE,
+    FILLED,
+    FORMAT,
+    FORMAT_VERSION,
+    HEADER,
+    HEADER_FILL_COLOR,
+    HIDDEN,
+    LINE_HEIGHT,
+    MAX_LINES,
+    ORIGIN_FILLS,
+    RIGHT,
+    STATUSES,
+    STYLED,
+    VISIBLE,
+    WIDTHS,
+    WRAPPED,
+    check_hash,
+)
 
 
 class _Cells:
@@ -336,204 +296,3 @@ def _summary_sheet(workbook, summary: dict, info: dict) -> None:
 
 def now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-# ------------------------------------------------------------------------ reading
-
-
-@dataclass
-class SheetRow:
-    number: int  # row number in the sheet, for messages
-    id: str
-    source: str
-    target: str
-    status: str  # draft | approved | rejected, or what the cell says when it is none of them
-    comment: str
-    proposed: str
-    unit_id: int | None
-    context: str
-    intact: bool  # the check hash matches ID, source and the hidden cells
-
-    @property
-    def document(self) -> str:
-        return self.id.rsplit(":", 2)[0]
-
-    @property
-    def position(self) -> tuple[int, int]:
-        _, para, index = self.id.rsplit(":", 2)
-        return int(para), int(index)
-
-
-@dataclass
-class LayoutSegment:
-    id: str
-    source: str  # as written: it stands in for a translation that is missing
-    gap: int | None  # line breaks before its paragraph (its first segment only)
-
-
-@dataclass
-class DocumentLayout:
-    name: str
-    file: str
-    count: int  # segments written
-    segments: list[LayoutSegment] = field(default_factory=list)  # empty in version 1 sheets
-    gap: int = 1  # version 1: line breaks between any two paragraphs
-    source_path: str = ""  # where the source release was read (version 2)
-
-
-@dataclass
-class ReviewSheet:
-    path: Path
-    rows: list[SheetRow]
-    documents: list[DocumentLayout]
-    sheet_id: str = ""  # the same in every copy and round of one sheet
-    refused: list[tuple[SheetRow, str]] = field(default_factory=list)  # (row, why)
-
-    @property
-    def usable(self) -> list[SheetRow]:
-        refused = {id(r) for r, _ in self.refused}
-        return [r for r in self.rows if id(r) not in refused]
-
-
-def _text(value) -> str:
-    """A cell as text: numbers a spreadsheet made of typed digits read back as typed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_workbook(path: str | Path) -> ReviewSheet:
-    """The rows of a review workbook, those that fail their check listed in ``refused``."""
-    from tm.xlsxread import Workbook
-
-    path = Path(path)
-    with Workbook(path) as workbook:
-        names = workbook.sheet_names
-        _check_sheets(path, names)
-        meta = [values for _, values in workbook.rows("_tm")]
-        documents = _layouts(path, meta)
-        sheet_id = _sheet_id(meta)
-        if "_layout" in names:
-            _read_layout(path, documents, workbook.rows("_layout"))
-        rows = workbook.rows("Segments")
-        header = [_text(v).strip() for v in next(rows, (1, []))[1]]
-        missing = [name for name in REQUIRED if name not in header]
-        if missing:
-            raise UserError(f"{path}: sheet 'Segments' lacks the column(s) {', '.join(missing)}")
-        col = {name: header.index(name) for name in HEADER if name in header}
-        out = [_sheet_row(number, values, col) for number, values in rows]
-    sheet = ReviewSheet(path, [r for r in out if r is not None], documents, sheet_id)
-    sheet.refused = _refusals(sheet)
-    return sheet
-
-
-def _check_sheets(path: Path, names: list[str]) -> None:
-    """One message that says what the workbook is when it is not a review sheet."""
-    if "Segments" in names and "_tm" in names:
-        return
-    if "Links" in names and "_tm" in names:
-        raise UserError(
-            f"{path}: is an alignment review sheet (written by `tm align`); store it with "
-            f"`tm align --review {path} --import`"
-        )
-    if "_tm" in names:
-        shown = ", ".join(repr(n) for n in names if not n.startswith("_"))
-        raise UserError(
-            f"{path}: the sheet 'Segments' is missing (the workbook has {shown}); "
-            "if its tab was renamed, name it Segments again"
-        )
-    raise UserError(f"{path}: not a review sheet written by `tm translate` (sheets missing)")
-
-
-def _layouts(path: Path, meta: list[list]) -> list[DocumentLayout]:
-    """The documents of the hidden sheet, after its format marker and header."""
-    if not meta or meta[0][:1] != [FORMAT]:
-        raise UserError(f"{path}: not a review sheet written by `tm translate` (no format marker)")
-    version = _text(meta[0][1] if len(meta[0]) > 1 else None)
-    if version not in ("1", str(FORMAT_VERSION)):
-        raise UserError(f"{path}: review sheet format {version or '?'}; this tm reads 1 to {FORMAT_VERSION}")
-    try:
-        if version == "1":  # document, file, separator, segments
-            return [
-                DocumentLayout(_text(r[0]), _text(r[1]), int(r[3]), gap=_text(r[2]).count("\\n"))
-                for r in meta[2:]
-                if r and r[0] is not None
-            ]
-        return [
-            DocumentLayout(
-                _text(r[0]), _text(r[1]), int(r[2]), source_path=_text(r[3] if len(r) > 3 else None)
-            )
-            for r in meta[2:]
-            if r and r[0] is not None
-        ]
-    except (IndexError, ValueError):
-        raise UserError(f"{path}: the hidden sheet _tm was changed; export a new sheet") from None
-
-
-def _sheet_id(meta: list[list]) -> str:
-    """The id written with the sheet; a version 1 sheet is known by its time and documents."""
-    first = meta[0]
-    if len(first) > 3 and first[3]:
-        return _text(first[3])
-    return (
-        "v1|" + _text(first[2] if len(first) > 2 else "") + "|" + "|".join(_text(r[0]) for r in meta[2:] if r)
-    )
-
-
-def _read_layout(path: Path, documents: list[DocumentLayout], rows) -> None:
-    by_name = {doc.name: doc for doc in documents}
-    next(rows, None)  # the header
-    for _, values in rows:
-        if not values or values[0] is None:
-            continue
-        segment_id = _text(values[0])
-        doc = by_name.get(segment_id.rsplit(":", 2)[0])
-        gap = _text(values[1] if len(values) > 1 else None)
-        if doc is None or (gap and not gap.isdigit()):
-            raise UserError(f"{path}: the hidden sheet _layout was changed; export a new sheet")
-        source = _text(values[2] if len(values) > 2 else None)
-        doc.segments.append(LayoutSegment(segment_id, source, int(gap) if gap else None))
-
-
-def _sheet_row(number: int, values: tuple, col: dict[str, int]) -> SheetRow | None:
-    def get(name: str) -> str:
-        index = col.get(name)
-        return _text(values[index]) if index is not None and index < len(values) else ""
-
-    if not any(v is not None and _text(v).strip() for v in values):
-        return None  # an empty row
-    segment_id, source, proposed, unit, context = (
-        get(n) for n in ("ID", "Source", "Proposed", "Unit", "Context")
-    )
-    intact = get("Check") == check_hash(segment_id, source, proposed, unit, context)
-    return SheetRow(
-        number=number,
-        id=segment_id,
-        source=source,
-        target=get("Target").strip(),  # a space typed before or after is not part of it
-        status=get("Status").strip().lower() or "draft",
-        comment=get("Comment"),
-        proposed=proposed,
-        unit_id=int(unit) if unit.isdigit() else None,
-        context=context,
-        intact=intact,
-    )
-
-
-def _refusals(sheet: ReviewSheet) -> list[tuple[SheetRow, str]]:
-    refused, seen = [], set()
-    known = {doc.name for doc in sheet.documents}
-    for row in sheet.rows:
-        if not row.intact:
-            refused.append((row, "ID or source no longer match the check column (edited or moved)"))
-        elif row.id in seen:
-            refused.append((row, "the same ID appears twice"))
-        elif row.document not in known:
-            refused.append((row, f"unknown document {row.document!r}"))
-        elif row.status not in STATUSES:
-            refused.append((row, f"status {row.status!r} is not one of {', '.join(STATUSES)}"))
-        if row.intact:
-            seen.add(row.id)
-    return refused

@@ -1,6 +1,6 @@
 """`tm translate` as a pipeline of small steps over a batch of documents:
 read (normalize, segment) → leverage the memory → MT for the rest → QA. Writing the review
-sheet is the caller's last step (tm.sheets). Each step records its time."""
+sheet is the caller's last step (tm.workflow.sheets). Each step records its time."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tm.segment import Segment, paragraph_gaps, segment_text
-from tm.text import has_han
+from tm.text.normalize import has_han
+from tm.text.segment import Segment, paragraph_gaps, segment_text
 
 # A callback that wraps an iterable in a progress bar: (items, label) -> items.
 Progress = Callable[[Iterable, str, int], Iterable]
@@ -90,7 +90,7 @@ def unique_names(paths: list[Path]) -> list[str]:
 
 def read_documents(paths: list[Path], encoding: str = "utf-8", para_mode: str = "line") -> Batch:
     """Step 1: read, normalize and segment every document (all read before anything is written)."""
-    from tm.textio import read_text
+    from tm.text.files import read_text
 
     batch = Batch([])
     with batch.timed("read and segment"):
@@ -109,8 +109,8 @@ def read_documents(paths: list[Path], encoding: str = "utf-8", para_mode: str = 
 def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progress) -> None:
     """Step 2: the best memory match of every segment (101 in context, 100, 99, fuzzy ≥ min_fuzzy).
     A segment repeated with the same neighbours is looked up once."""
-    from tm.scoring import render_diff
-    from tm.store import context_hash, neighbours
+    from tm.memory.scoring import render_diff
+    from tm.memory.units import context_hash, neighbours
 
     jobs = []
     for doc in batch.documents:
@@ -168,6 +168,6 @@ def quality_check(batch: Batch, recognizer) -> None:
 
 
 def _same_text(source: str, target: str) -> bool:
-    from tm.text import surface
+    from tm.text.normalize import surface
 
     return has_han(source) and surface(source) == surface(target)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from tm.grams import comparable
-from tm.text import folded_view, numbers
+from tm.memory.grams import comparable
+from tm.text.normalize import folded_view, numbers
 
 
 def similarity(query_tokens: str | list[str], unit_tokens: str | list[str]) -> float:

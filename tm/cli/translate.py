@@ -8,18 +8,17 @@ from pathlib import Path
 
 import click
 
-from tm.cli import (
-    _memory,
-    _print_json,
-    _termbase,
-    cli,
+from tm.cli.common import (
     db_option,
     encoding_option,
     engine_options,
     force_option,
     glossary_option,
     json_option,
+    memory_at,
     paragraphs_option,
+    print_json,
+    termbase_of,
 )
 from tm.errors import UserError
 
@@ -72,7 +71,7 @@ def _glossary_entries(documents) -> list:
     return [tuple(v) for v in counts.values()]
 
 
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", default=None, help="One workbook for all FILES.")
 @click.option("--out-dir", default=None, help="One workbook per file here (default: beside each file).")
@@ -111,20 +110,20 @@ def translate(
     fuzzy ≥ --min-fuzzy), machine translation for the rest with the glossary enforced, QA of
     terms and numbers, and the CAT analysis of the batch."""
     from tm import __version__
-    from tm.analysis import format_table, summary
-    from tm.pipeline import Batch, leverage, quality_check, read_documents
-    from tm.sheets import now_text, write_workbook
+    from tm.workflow.analysis import format_table, summary
+    from tm.workflow.pipeline import Batch, leverage, quality_check, read_documents
+    from tm.workflow.sheet_write import now_text, write_workbook
 
     paths = [Path(f) for f in files]
     targets = _outputs(paths, output, out_dir, force)
     batch = read_documents(paths, encoding, para_mode)
-    with _memory(db) as memory:
-        termbase = _termbase(memory)
+    with memory_at(db) as memory:
+        termbase = termbase_of(memory)
         if glossary_name and glossary_name not in {g[0] for g in termbase.glossaries()}:
-            raise UserError(f"no glossary named {glossary_name!r} in {memory.path}")
+            raise UserError(f"no glossary named {glossary_name!r} in {memory.location}")
         recognizer = termbase.recognizer(glossary_name)
         leverage(batch, memory, min_fuzzy, _progress)
-        memory_path = memory.path
+        memory_location = memory.location
     model_name = _machine_translate(
         batch, no_mt, recognizer, dict(device=device, threads=threads, compute_type=compute_type)
     )
@@ -134,7 +133,7 @@ def translate(
     info = {
         "created": now_text(),
         "tm": __version__,
-        "memory": str(memory_path),
+        "memory": memory_location,
         "minimum fuzzy match": f"{min_fuzzy}%",
         "machine translation": model_name,
         "glossary": glossary_name or "all",
@@ -148,7 +147,7 @@ def translate(
     result = summary(batch)
     result["outputs"] = [str(t) for t in targets]
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     if len(batch.documents) > 1:
         for doc in result["documents"]:
@@ -162,8 +161,8 @@ def translate(
 
 def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict) -> str:
     """MT for what the memory left; without a model, say how to install one and go on."""
-    from tm.models import find, missing_model_help
-    from tm.pipeline import machine_translate
+    from tm.mt.packages import find, missing_model_help
+    from tm.workflow.pipeline import machine_translate
 
     if no_mt:
         return "off (--no-mt)"
@@ -173,7 +172,7 @@ def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict) ->
     if model is None:
         batch.notes.append(f"memory and glossary only: {missing_model_help()}")
         return "none installed"
-    from tm.mt import Engine
+    from tm.mt.engine import Engine
 
     with batch.timed("load MT model"):
         engine = Engine(model, **engine_settings)
@@ -181,7 +180,7 @@ def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict) ->
     return model.name
 
 
-@cli.command()
+@click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Report what would be stored; store nothing.")
 @click.option("--reviewer", default=None, help="Recorded with the units (default: $TM_USER or $USER).")
@@ -197,15 +196,15 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
     again changes nothing; a later round of the same sheet corrects what the earlier one stored."""
     from dataclasses import asdict
 
-    from tm.review import import_review
-    from tm.sheets import read_workbook
+    from tm.workflow.review import import_review
+    from tm.workflow.sheet_read import read_workbook
 
     sheet = read_workbook(file)
-    with _memory(db, writes=not dry_run) as memory:
-        recognizer = _termbase(memory).recognizer()
+    with memory_at(db, writes=not dry_run) as memory:
+        recognizer = termbase_of(memory).recognizer()
         report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict)
     if as_json:
-        _print_json({**asdict(report), "stored": report.stored, "dry_run": dry_run})
+        print_json({**asdict(report), "stored": report.stored, "dry_run": dry_run})
     else:
         verb = "would store" if dry_run else "stored"
         click.echo(
@@ -226,7 +225,7 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
         sys.exit(1)
 
 
-@cli.command(name="export-doc")
+@click.command(name="export-doc")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", default=None, help="The English document (one document in the sheet).")
 @click.option("--out-dir", default=None, help="One NAME.en.txt per document of the sheet here.")
@@ -239,10 +238,10 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
 def export_doc(file, output, out_dir, document, allow_draft, allow_missing, force) -> None:
     """Reassemble the translated document(s) from a review sheet: approved targets, paragraphs and
     blank lines as in the source."""
-    from tm.atomic import atomic_write
-    from tm.exportdoc import SHOWN, assemble
-    from tm.outputs import check_outputs
-    from tm.sheets import read_workbook
+    from tm.formats.atomic import atomic_write
+    from tm.formats.outputs import check_outputs
+    from tm.workflow.exportdoc import SHOWN, assemble
+    from tm.workflow.sheet_read import read_workbook
 
     sheet = read_workbook(file)
     layouts = sheet.documents
@@ -269,3 +268,6 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
             shown = ", ".join(m.id for m in missing[:SHOWN])
             more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
             click.echo(f"  left in Chinese ({len(missing)}): {shown}{more}", err=True)
+
+
+COMMANDS = [translate, review, export_doc]

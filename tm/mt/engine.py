@@ -22,8 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tm.errors import UserError
-from tm.models import Model, find, missing_model_help
-from tm.text import strip_ruby, to_simplified
+from tm.mt.packages import Model, find, missing_model_help
+from tm.text.normalize import strip_ruby, to_simplified
 
 MAX_SOURCE_TOKENS = 200  # longer segments are split at clause punctuation
 MAX_DECODING_TOKENS = 256  # an output never runs longer (nor past twice the input + 16)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from tm.sheets import ReviewSheet, SheetRow
-from tm.store import Memory, Unit
-from tm.text import surface
+from tm.memory.base import Memory
+from tm.memory.units import Unit
+from tm.text.normalize import surface
+from tm.workflow.sheet import ReviewSheet, SheetRow
 
 
 @dataclass

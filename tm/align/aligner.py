@@ -1,7 +1,7 @@
 """Sentence alignment of a Chinese document and its English translation.
 
 Sentences and windows of up to six consecutive sentences are embedded with multilingual
-USE v3 (tm.embedding: each sentence goes through the model once, windows are pooled from it).
+USE v3 (tm.align.embedding: each sentence goes through the model once, windows are pooled from it).
 A first pass finds 1-1 anchors (mutual nearest neighbours, longest monotone chain); a second
 pass runs dynamic programming over the link shapes translators make and the skips
 inside a band around the anchors, so cost grows about linearly with document length.
@@ -11,8 +11,8 @@ gloss translation of the Chinese (English against English, which the encoder jud
 than Chinese against English), counted by the link's size so that a two-by-two link is not
 outscored by two weaker one-to-one links; then a length-ratio term estimated from the pair
 itself, the share of English content words that CC-CEDICT glosses or pinyin names account for
-(tm.lexicon), a bonus for shared numbers and Latin-script names (SCO, G20), and a small cost
-for a quotation that one side of the link leaves open and the other does not (tm.quotes: a
+(tm.align.lexicon), a bonus for shared numbers and Latin-script names (SCO, G20), and a small cost
+for a quotation that one side of the link leaves open and the other does not (tm.text.quotes: a
 speech cut in the wrong place).
 """
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tm.embedding import window_embeddings
+from tm.align.embedding import window_embeddings
 
 # Every link shape of at most six sentences that translators make (one Chinese sentence is
 # sometimes rendered as five or six English ones), and the two skips.
@@ -117,7 +117,7 @@ def _mark_terms(Z: _Side, E: _Side, hits: list[list]) -> None:
 def _gloss_view(sentences: list[str], hits: list[list]) -> list[str]:
     """The gloss translation of each Chinese sentence, glossary terms (``hits``) given in their
     approved rendering."""
-    from tm.lexicon import gloss_translation
+    from tm.align.lexicon import gloss_translation
 
     out = []
     for sentence, sentence_hits in zip(sentences, hits):
@@ -229,8 +229,8 @@ def align(
     glossary recognizer whose terms, found with their approved rendering, are anchors."""
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
-    from tm.lexicon import chinese_glosses, english_words
-    from tm.quotes import chinese_balances, english_balances
+    from tm.align.lexicon import chinese_glosses, english_words
+    from tm.text.quotes import chinese_balances, english_balances
 
     Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set(), chinese_balances(zh))
     E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set(), english_balances(en))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tm.errors import UserError
-from tm.xmlsafe import hardened_parser, parse_stream
+from tm.formats.xmlsafe import hardened_parser, parse_stream
 
 _REL_SHARED_STRINGS = "/sharedStrings"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tm.pipeline import Batch, Document, Row
+from tm.workflow.pipeline import Batch, Document, Row
 
 # Fuzzy bands (inclusive lower bounds), as CAT tools report them.
 FUZZY_BANDS = (("95–98", 95), ("85–94", 85), ("75–84", 75), ("<75", 0))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tm.errors import UserError
-from tm.sheets import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow
+from tm.workflow.sheet import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow
 
 SHOWN = 10  # missing segments named in a message
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from tm.text import has_han, matching_key, strip_ruby
+from tm.text.normalize import has_han, matching_key, strip_ruby
 
 _ZH_END = "。！？；?!…"
 _CLOSERS = "”’」』）)]】》〉\"'"

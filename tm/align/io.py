@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tm.align import Link
-from tm.alignscore import format_align
-from tm.atomic import atomic_write
+from tm.align.aligner import Link
+from tm.align.score import format_align
 from tm.errors import UserError
-from tm.xlsxio import open_workbook, set_text
+from tm.formats.atomic import atomic_write
+from tm.formats.xlsxio import open_workbook, set_text
 
 DOUBTFUL = 0.5  # links under this confidence, or that leave a sentence unaligned, are doubtful
 DECISIONS = ("accept", "reject", "fix")
@@ -76,7 +76,7 @@ def pair_name(zh_name: str, en_name: str) -> str:
 
 def units_from_pairs(pairs: list[tuple[str, str]], document: str):
     """Units in document order, each with the context of its neighbours (for 101 matches)."""
-    from tm.store import Unit, context_hash, neighbours
+    from tm.memory.units import Unit, context_hash, neighbours
 
     around = neighbours([zh for zh, _ in pairs])
     return [

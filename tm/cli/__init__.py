@@ -1,0 +1,44 @@
+"""The `tm` command line: parse, call the library, print; one module per command group, each
+importing only tm.cli.common (never a sibling). Heavy imports stay inside commands, so
+`tm --help` starts fast."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import click
+
+from tm.cli import align, glossary, memory, mt, text, translate
+from tm.cli.common import eval_group
+from tm.errors import UserError
+
+
+class _Group(click.Group):
+    """Turns user errors into one clear message and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            raise click.ClickException(f"memory database: {exc}") from None
+        except BrokenPipeError:
+            sys.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tm")
+def cli() -> None:
+    """Offline Chinese→English translation memory and glossary tool."""
+
+
+for command_module in (text, memory, glossary, align, mt, translate):
+    for command in command_module.COMMANDS:
+        cli.add_command(command)
+cli.add_command(eval_group)
+
+
+def main() -> None:
+    cli(prog_name="tm")

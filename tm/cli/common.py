@@ -1,0 +1,105 @@
+"""What the command modules share: options, opening the memory as a command needs it, the
+glossary's recognizer, and printing. Command modules import this, never each other."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Memory file (default: $TM_DB, else $XDG_DATA_HOME/tm/memory.db).",
+)
+encoding_option = click.option(
+    "--encoding", default="utf-8", show_default=True, help="Input encoding: utf-8, gb18030, big5."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print data as JSON.")
+force_option = click.option("--force", is_flag=True, help="Replace an existing output file.")
+paragraphs_option = click.option(
+    "--paragraphs",
+    "para_mode",
+    type=click.Choice(["line", "blank"]),
+    default="line",
+    show_default=True,
+    help="A paragraph is a line, or a block between blank lines.",
+)
+
+
+def engine_options(command):
+    """--device, --threads and --compute-type of the MT engine."""
+    command = click.option(
+        "--compute-type",
+        default="auto",
+        show_default=True,
+        help="CTranslate2 compute type: auto (int8 where the CPU has it), float32, int8, float16…",
+    )(command)
+    command = click.option("--threads", type=int, default=0, help="CPU threads (0: all).")(command)
+    return click.option(
+        "--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True
+    )(command)
+
+
+def memory_at(db: str | None, writes: bool = False):
+    """The memory of --db; commands that only read refuse a file that does not exist, commands
+    that write create it and say so."""
+    from tm.memory import open_memory
+
+    memory = open_memory(db, create=writes)
+    if memory.created:
+        click.echo(f"created a new memory: {memory.location}", err=True)
+    return memory
+
+
+def optional_recognizer(db: str | None, glossary_name: str | None = None, writes: bool = False):
+    """The glossary's recognizer for commands that work without a memory (mt, align): none when
+    no memory was named and the default one does not exist; a named memory must exist, unless
+    the command will write to it."""
+    from tm.memory import default_db_path
+
+    if db is None and not writes and not default_db_path().exists():
+        return None
+    with memory_at(db, writes=writes) as memory:
+        termbase = termbase_of(memory)
+        return termbase.recognizer(glossary_name) if termbase.count() else None
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def termbase_of(memory):
+    from glossary.store import Termbase
+
+    return Termbase(memory.conn)
+
+
+def entry_data(entry) -> dict:
+    return {k: v for k, v in asdict(entry).items() if k not in ("id", "given")}
+
+
+glossary_option = click.option(
+    "--glossary", "glossary_name", default=None, help="Glossary name (default: general; for reading: all)."
+)
+
+
+def highlight(text: str, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for a, b in spans:
+        out += [text[last:a], click.style(f"[{text[a:b]}]", bold=True)]
+        last = b
+    return "".join(out) + text[last:]
+
+
+def lines_of(path: str, encoding: str) -> list[str]:
+    from tm.text.files import read_text
+
+    return read_text(path, encoding).splitlines()
+
+
+@click.group(name="eval")
+def eval_group() -> None:
+    """Evaluation: MT quality and alignment."""

@@ -1,0 +1,391 @@
+"""`tm glossary …`: curating entries, interchange, look-ups and QA."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+
+import click
+
+from tm.cli.common import (
+    db_option,
+    encoding_option,
+    entry_data,
+    force_option,
+    glossary_option,
+    highlight,
+    json_option,
+    memory_at,
+    print_json,
+    termbase_of,
+)
+from tm.errors import UserError
+
+# ------------------------------------------------------------------ glossary
+
+
+@click.group()
+def glossary() -> None:
+    """The term base: approved renderings, recognition, QA and look-ups."""
+
+
+@glossary.command(name="add")
+@click.argument("source")
+@click.argument("target")
+@db_option
+@glossary_option
+@click.option("--variant", multiple=True, help="Another source form (repeatable).")
+@click.option("--alt", "alternatives", multiple=True, help="Another accepted rendering (repeatable).")
+@click.option("--forbidden", multiple=True, help="A forbidden rendering (repeatable).")
+@click.option("--note", default=None)
+@click.option("--domain", default=None)
+@click.option("--reference", default=None, help="Where the rendering is documented.")
+@click.option("--status", type=click.Choice(["approved", "proposed", "deprecated"]), default=None)
+@click.option(
+    "--case-sensitive/--no-case-sensitive", default=None, help="The English must match case exactly."
+)
+@click.option("--replace", is_flag=True, help="Replace a different approved rendering.")
+def glossary_add(
+    source,
+    target,
+    db,
+    glossary_name,
+    variant,
+    alternatives,
+    forbidden,
+    note,
+    domain,
+    reference,
+    status,
+    case_sensitive,
+    replace,
+) -> None:
+    """Add the entry SOURCE → TARGET, or add to the stored entry what the options name: lists
+    (--variant, --alt, --forbidden) are added to, other fields change only when given; nothing
+    else of the entry changes (`tm glossary edit` removes)."""
+    from glossary.model import DEFAULT_GLOSSARY, Entry
+
+    stated = {"variant": variant, "alternatives": alternatives, "forbidden": forbidden, "note": note}
+    stated |= {"domain": domain, "reference": reference, "status": status, "case_sensitive": case_sensitive}
+    given = {"source", "target"} | {_FIELD_OF.get(k, k) for k, v in stated.items() if v not in (None, ())}
+    entry = Entry(
+        source,
+        target,
+        list(variant),
+        list(alternatives),
+        list(forbidden),
+        note,
+        domain,
+        reference,
+        status or "approved",
+        bool(case_sensitive),
+        glossary_name or DEFAULT_GLOSSARY,
+        given=frozenset(given),
+    )
+    with memory_at(db, writes=True) as memory:
+        outcome, changes = termbase_of(memory).add(entry, replace=replace)
+    click.echo(f"{source} → {target}: {outcome}")
+    for change in changes:
+        click.echo(f"  {change}")
+
+
+_FIELD_OF = {"variant": "source_variants"}  # option name → entry field
+
+
+@glossary.command(name="edit")
+@click.argument("source")
+@db_option
+@glossary_option
+@click.option("--target", default=None, help="A new approved rendering.")
+@click.option("--note", default=None, help="A new note ('' clears it).")
+@click.option("--domain", default=None, help="A new domain ('' clears it).")
+@click.option("--reference", default=None, help="A new reference ('' clears it).")
+@click.option("--status", type=click.Choice(["approved", "proposed", "deprecated"]), default=None)
+@click.option("--case-sensitive/--no-case-sensitive", default=None)
+@click.option("--add-variant", multiple=True, help="Add a source form (repeatable).")
+@click.option("--remove-variant", multiple=True, help="Remove a source form (repeatable).")
+@click.option("--add-alt", multiple=True, help="Add an accepted rendering (repeatable).")
+@click.option("--remove-alt", multiple=True, help="Remove an accepted rendering (repeatable).")
+@click.option("--add-forbidden", multiple=True, help="Add a forbidden rendering (repeatable).")
+@click.option("--remove-forbidden", multiple=True, help="Remove a forbidden rendering (repeatable).")
+def glossary_edit(
+    source, db, glossary_name, target, note, domain, reference, status, case_sensitive, **lists
+):
+    """Change exactly what the options name on the entry for SOURCE, and say what changed."""
+    from glossary.model import DEFAULT_GLOSSARY
+
+    named = {"target": target, "status": status, "case_sensitive": case_sensitive}
+    values = {k: v for k, v in named.items() if v is not None}
+    for name, value in (("note", note), ("domain", domain), ("reference", reference)):
+        if value is not None:
+            values[name] = value.strip() or None  # '' clears the field
+    fields = {"variant": "source_variants", "alt": "alternatives", "forbidden": "forbidden"}
+    add = {fields[k[4:]]: list(v) for k, v in lists.items() if k.startswith("add_") and v}
+    remove = {fields[k[7:]]: list(v) for k, v in lists.items() if k.startswith("remove_") and v}
+    if not values and not add and not remove:
+        raise UserError("nothing to change: name a field (--target, --note, --add-alt, --remove-alt, …)")
+    with memory_at(db, writes=True) as memory:
+        changes = termbase_of(memory).edit(source, glossary_name or DEFAULT_GLOSSARY, values, add, remove)
+    click.echo(f"{source}: {'changed' if changes else 'unchanged'}")
+    for change in changes:
+        click.echo(f"  {change}")
+
+
+@glossary.command(name="remove")
+@click.argument("source")
+@db_option
+@glossary_option
+def glossary_remove(source, db, glossary_name) -> None:
+    """Remove the entry for SOURCE (and say what it held)."""
+    from glossary.model import DEFAULT_GLOSSARY
+
+    with memory_at(db, writes=True) as memory:
+        removed = termbase_of(memory).remove(source, glossary_name or DEFAULT_GLOSSARY)
+    if removed is None:
+        raise UserError(f"no entry {source!r} in glossary {glossary_name or DEFAULT_GLOSSARY!r}")
+    held = [
+        f"{label}: {value}"
+        for label, value in (
+            ("alternatives", "; ".join(removed.alternatives)),
+            ("forbidden", "; ".join(removed.forbidden)),
+            ("source forms", "; ".join(removed.source_variants)),
+            ("note", removed.note),
+        )
+        if value
+    ]
+    click.echo(f"removed {removed.source} → {removed.target} ({removed.glossary})")
+    for line in held:
+        click.echo(f"  {line}")
+
+
+@glossary.command(name="list")
+@db_option
+@glossary_option
+@json_option
+def glossary_list(db, glossary_name, as_json) -> None:
+    """List entries, highest-priority glossary first."""
+    with memory_at(db) as memory:
+        termbase = termbase_of(memory)
+        entries = termbase.entries(glossary_name)
+        glossaries = termbase.glossaries()
+    if as_json:
+        print_json(
+            {
+                "glossaries": [{"name": n, "priority": p, "entries": c} for n, p, c in glossaries],
+                "entries": [entry_data(e) for e in entries],
+            }
+        )
+        return
+    for e in entries:
+        extra = f"  (forbidden: {'; '.join(e.forbidden)})" if e.forbidden else ""
+        flag = "" if e.status == "approved" else f" [{e.status}]"
+        click.echo(f"{e.source}\t{e.target}{flag}{extra}\t{e.glossary}")
+
+
+@glossary.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@glossary_option
+@click.option("--priority", type=int, default=None, help="Priority of the glossary (higher wins).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx", "tbx"]), default=None)
+@click.option("--replace", is_flag=True, help="Take the file's rendering where it conflicts.")
+@click.option("--skip-conflicts", is_flag=True, help="Keep the stored rendering where it conflicts.")
+@click.option(
+    "--sync",
+    is_flag=True,
+    help="The file holds whole entries: fields it leaves empty are cleared, list items it lacks removed.",
+)
+@encoding_option
+def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_conflicts, sync, encoding) -> None:
+    """Import a glossary (CSV, TSV, XLSX or TBX); all or nothing, conflicts listed. A stored entry
+    changes only in what the file states (empty cells and missing columns leave it as it is;
+    alternatives, forbidden renderings and source forms are added to), unless --sync."""
+    from glossary.formats import format_of
+    from glossary.formats.tabular import read_table
+    from glossary.formats.tbx import read_tbx
+    from glossary.formats.xlsx import read_xlsx
+
+    if replace and skip_conflicts:
+        raise UserError("--replace and --skip-conflicts exclude each other")
+    kind = format_of(file, fmt)
+    rows = (
+        read_tbx(file)
+        if kind == "tbx"
+        else read_xlsx(file)
+        if kind == "xlsx"
+        else read_table(file, kind, encoding)
+    )
+    mode = "replace" if replace else "skip" if skip_conflicts else "fail"
+    with memory_at(db, writes=True) as memory:
+        report = termbase_of(memory).import_entries(rows, glossary_name, priority, mode, sync)
+    click.echo(
+        f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+        + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else "")
+    )
+    for term, changes in report.changes:
+        click.echo(f"  {term}: {'; '.join(changes)}")
+    for conflict in report.skipped:
+        click.echo(f"  kept: {conflict}", err=True)
+
+
+@glossary.command(name="export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@glossary_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx", "tbx"]), default=None)
+@force_option
+def glossary_export(file, db, glossary_name, fmt, force) -> None:
+    """Export entries to CSV, TSV, XLSX or TBX (written atomically)."""
+    from glossary.formats import format_of
+    from glossary.formats.tabular import write_table
+    from glossary.formats.tbx import write_tbx
+    from glossary.formats.xlsx import write_xlsx
+    from tm.formats.outputs import check_outputs
+
+    kind = format_of(file, fmt)
+    with memory_at(db) as memory:
+        check_outputs([file], memory=memory.file, force=force)
+        entries = termbase_of(memory).entries(glossary_name)
+    count = (
+        write_tbx(entries, file)
+        if kind == "tbx"
+        else write_xlsx(entries, file)
+        if kind == "xlsx"
+        else write_table(entries, file, kind)
+    )
+    click.echo(f"{file}: {count} entries", err=True)
+
+
+@glossary.command(name="lookup")
+@click.argument("term")
+@db_option
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=5, show_default=True, help="Memory examples shown."
+)
+@json_option
+def glossary_lookup(term, db, limit, as_json) -> None:
+    """How do we render TERM? Glossary entries (for an English TERM: whether it is an entry's
+    approved, alternative or forbidden rendering), then how the memory used it."""
+    from glossary.lookup import describe, lookup_term
+
+    with memory_at(db) as memory:
+        answer = lookup_term(termbase_of(memory), memory, term, evidence_limit=limit)
+    if as_json:
+        print_json(
+            {
+                "entries": [{"match": kind, **entry_data(e)} for kind, e in answer.matches],
+                "memory": [
+                    {
+                        "source": ev.unit.source,
+                        "target": ev.unit.target,
+                        "source_spans": ev.source_spans,
+                        "target_spans": ev.target_spans,
+                        "rendering": ev.rendering,
+                        "verdict": ev.verdict,
+                    }
+                    for ev in answer.evidence
+                ],
+            }
+        )
+        return
+    if not answer.matches and not answer.evidence:
+        click.echo(f"{term}: not in the glossary and not in the memory", err=True)
+        sys.exit(1)
+    if not answer.matches:
+        click.echo(f"{term}: not in the glossary")
+    for kind, e in answer.matches:
+        says = describe(kind, e)
+        if says:
+            click.echo(f"{term.strip()}: {says}")
+        flag = "" if e.status == "approved" else f" [{e.status}]"
+        click.echo(f"{e.source} → {click.style(e.target, bold=True)}{flag}   ({kind}, {e.glossary})")
+        for label, value in (
+            ("also accepted", "; ".join(e.alternatives)),
+            ("forbidden", "; ".join(e.forbidden)),
+            ("note", e.note),
+            ("reference", e.reference),
+            ("source forms", "; ".join(e.source_variants)),
+        ):
+            if value:
+                click.echo(f"    {label}: {value}")
+    if answer.evidence:
+        click.echo("in the memory:")
+    for ev in answer.evidence:
+        mark = {"approved": "✓", "alternative": "✓ (alternative)", "forbidden": "✗ forbidden"}.get(
+            ev.verdict or "", ""
+        )
+        click.echo(f"  {highlight(ev.unit.source, ev.source_spans)}")
+        click.echo(f"    → {highlight(ev.unit.target, ev.target_spans)} {mark}".rstrip())
+
+
+@glossary.command(name="check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@db_option
+@glossary_option
+@click.option("--source", "source_text", default=None, help="A source segment (with --target).")
+@click.option("--target", "target_text", default=None, help="Its translation.")
+@click.option(
+    "--tsv",
+    "tsv_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A TSV of source<TAB>target rows (a header row is skipped).",
+)
+@encoding_option
+@json_option
+def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file, encoding, as_json) -> None:
+    """QA translations against the glossary and for numbers.
+
+    Give --source and --target, or two aligned files ZH_FILE EN_FILE (one segment per line),
+    or --tsv FILE, or a review workbook FILE.xlsx written by `tm translate` (each row's Source
+    against its Target, findings by row ID). Exits 1 when issues are found."""
+    from glossary.qa import Pair, check_document
+    from tm.text.files import read_text
+
+    if source_text is not None or target_text is not None:
+        if source_text is None or target_text is None or files or tsv_file:
+            raise UserError("give both --source and --target, and nothing else")
+        documents = [[Pair("1", source_text, target_text)]]
+    elif tsv_file:
+        if files:
+            raise UserError("give --tsv FILE or files, not both")
+        rows = [line.split("\t") for line in read_text(tsv_file, encoding).splitlines() if line.strip()]
+        if rows and rows[0][:2] == ["source", "target"]:
+            rows = rows[1:]
+        bad = next((n for n, r in enumerate(rows, 1) if len(r) < 2), None)
+        if bad:
+            raise UserError(f"{tsv_file}: row {bad} has no tab-separated target")
+        documents = [[Pair(str(n), r[0], r[1]) for n, r in enumerate(rows, 1)]]
+    elif len(files) == 2:
+        zh = read_text(files[0], encoding).splitlines()
+        en = read_text(files[1], encoding).splitlines()
+        if len(zh) != len(en):
+            raise UserError(
+                f"{files[0]} has {len(zh)} lines, {files[1]} has {len(en)}: "
+                "aligned files need one segment per line on both sides"
+            )
+        documents = [[Pair(str(n), s, t) for n, (s, t) in enumerate(zip(zh, en), 1) if s.strip()]]
+    elif len(files) == 1:
+        from tm.workflow.sheet_read import read_workbook
+
+        by_document: dict[str, list[Pair]] = {}  # consistency is a matter of each document
+        for row in read_workbook(files[0]).rows:
+            pair = Pair(row.id or f"row {row.number}", row.source, row.target)
+            by_document.setdefault(row.document, []).append(pair)
+        documents = list(by_document.values())
+    else:
+        raise UserError("give --source and --target, two aligned files, --tsv FILE or a review workbook")
+    with memory_at(db) as memory:
+        recognizer = termbase_of(memory).recognizer(glossary_name)
+    issues = [issue for pairs in documents for issue in check_document(pairs, recognizer)]
+    if as_json:
+        print_json([asdict(i) for i in issues])
+    else:
+        for issue in issues:
+            click.echo(f"{issue.segment}\t{issue.kind}\t{issue.message}")
+        click.echo(f"{sum(map(len, documents))} segment(s), {len(issues)} issue(s)", err=True)
+    if issues:
+        sys.exit(1)
+
+
+COMMANDS = [glossary]

@@ -1,0 +1,304 @@
+"""The memory's commands: import, export, lookup, concordance, stats, and the upkeep of units
+(delete, edit, history)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+
+import click
+
+from tm.cli.common import (
+    db_option,
+    encoding_option,
+    force_option,
+    highlight,
+    json_option,
+    memory_at,
+    print_json,
+)
+from tm.errors import UserError
+
+
+@click.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tmx", "tsv", "csv"]),
+    default=None,
+    help="Default: from the extension.",
+)
+@click.option("--source-lang", default=None, help="Source language when the file does not say (zh).")
+@click.option("--target-lang", default="en", show_default=True)
+@click.option(
+    "--origin",
+    type=click.Choice(["aligned", "reviewed", "imported", "approved-MT"]),
+    default=None,
+    help="Override the origin recorded for every unit.",
+)
+@click.option("--document", default=None, help="Document name recorded with the units.")
+@encoding_option
+def import_(
+    files: tuple[str, ...],
+    db: str | None,
+    fmt: str | None,
+    source_lang: str | None,
+    target_lang: str,
+    origin: str | None,
+    document: str | None,
+    encoding: str,
+) -> None:
+    """Import TMX, TSV or CSV FILES into the memory; each file is all-or-nothing."""
+    from tm.formats import format_of
+    from tm.formats.tabular import read_table
+    from tm.formats.tmx import read_tmx
+
+    with memory_at(db, writes=True) as memory:
+        for file in files:
+            kind = format_of(file, fmt)
+            if kind == "tmx":
+                units = read_tmx(file, source_lang, target_lang, origin, document)
+            else:
+                units = read_table(file, kind, source_lang, target_lang, origin, document, encoding)
+            result = memory.import_units(units)
+            click.echo(f"{file}: {result.added} added, {result.updated} updated")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["tmx", "tsv", "csv"]), default=None)
+@force_option
+def export(file: str, db: str | None, fmt: str | None, force: bool) -> None:
+    """Export the whole memory to FILE (TMX 1.4b, TSV or CSV), written atomically."""
+    from tm.formats import format_of
+    from tm.formats.outputs import check_outputs
+    from tm.formats.tabular import export_table
+    from tm.formats.tmx import export_tmx
+
+    kind = format_of(file, fmt)
+    with memory_at(db) as memory:
+        check_outputs([file], memory=memory.file, force=force)
+        langs = memory.source_languages()
+        if kind == "tmx":
+            count = export_tmx(memory.iter_units(), file, langs[0] if len(langs) == 1 else "*all*")
+        else:
+            count = export_table(memory.iter_units(), file, kind)
+    click.echo(f"{file}: {count} units", err=True)
+
+
+def _match_data(m) -> dict:
+    from tm.memory.scoring import render_diff
+
+    return {
+        "score": m.score,
+        "kind": m.kind,
+        "source": m.unit.source,
+        "target": m.unit.target,
+        "diff": render_diff(m.diff) if m.diff else None,
+        "numbers_only_in_query": m.numbers_only_in_query,
+        "numbers_only_in_memory": m.numbers_only_in_memory,
+        "unit": asdict(m.unit),
+    }
+
+
+@click.command()
+@click.argument("text")
+@db_option
+@click.option(
+    "--min",
+    "min_score",
+    type=click.IntRange(50, 100),
+    default=75,
+    show_default=True,
+    help="Lowest fuzzy score shown.",
+)
+@click.option("--limit", type=click.IntRange(1, 1000), default=5, show_default=True)
+@click.option("--lang", "source_lang", default="zh", show_default=True, help="Source language.")
+@click.option("--prev", default=None, help="Previous source segment (for 101% context matches).")
+@click.option("--next", "next_", default=None, help="Next source segment.")
+@json_option
+def lookup(
+    text: str,
+    db: str | None,
+    min_score: int,
+    limit: int,
+    source_lang: str,
+    prev: str | None,
+    next_: str | None,
+    as_json: bool,
+) -> None:
+    """Memory matches for TEXT: 101 context, 100 exact, 99 near-exact, then fuzzy."""
+    with memory_at(db) as memory:
+        matches = memory.lookup(text, source_lang, min_score, limit, prev, next_)
+    if as_json:
+        print_json([_match_data(m) for m in matches])
+        return
+    if not matches:
+        click.echo(f"no match ≥ {min_score}%", err=True)
+        sys.exit(1)
+    for m in matches:
+        data = _match_data(m)
+        click.echo(f"{m.score:>3}  {m.kind:<10} {data['diff'] or m.unit.source}")
+        click.echo(f"     → {m.unit.target}")
+        where = " · ".join(
+            x
+            for x in (
+                f"unit {m.unit.id}",
+                m.unit.origin,
+                m.unit.document,
+                m.unit.changed_at,
+                m.unit.changed_by,
+            )
+            if x
+        )
+        click.echo(f"     {where}")
+        if m.numbers_only_in_query or m.numbers_only_in_memory:
+            click.echo(
+                f"     numbers differ: query {', '.join(m.numbers_only_in_query) or '–'}; "
+                f"memory {', '.join(m.numbers_only_in_memory) or '–'}"
+            )
+
+
+@click.command()
+@click.argument("text")
+@db_option
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--side", type=click.Choice(["both", "source", "target"]), default="both", show_default=True)
+@json_option
+def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool) -> None:
+    """Units whose source or target contains TEXT, with the hit marked."""
+    with memory_at(db) as memory:
+        hits = memory.concordance(text, limit, side)
+    if as_json:
+        print_json(
+            [
+                {
+                    "side": h.side,
+                    "spans": h.spans,
+                    "source": h.unit.source,
+                    "target": h.unit.target,
+                    "unit": asdict(h.unit),
+                }
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        click.echo("no hits", err=True)
+        sys.exit(1)
+    for h in hits:
+        src = highlight(h.unit.source, h.spans) if h.side == "source" else h.unit.source
+        tgt = highlight(h.unit.target, h.spans) if h.side == "target" else h.unit.target
+        click.echo(f"{src}\n  → {tgt}\n  unit {h.unit.id} · {h.unit.document or 'no document'}\n")
+
+
+@click.command()
+@db_option
+@json_option
+def stats(db: str | None, as_json: bool) -> None:
+    """Units, language pairs, origins and size of the memory."""
+    with memory_at(db) as memory:
+        data = memory.stats()
+    if as_json:
+        print_json(data)
+        return
+    click.echo(f"memory:    {data['path']} (schema {data['schema_version']})")
+    click.echo(f"units:     {data['units']}")
+    click.echo(f"documents: {data['documents']}")
+    click.echo(f"size:      {data['size_bytes'] / 1024:,.0f} KiB")
+    for pair, n in data["language_pairs"].items():
+        click.echo(f"pair       {pair}: {n}")
+    for origin, n in data["origins"].items():
+        click.echo(f"origin     {origin}: {n}")
+
+
+def _unit_line(unit) -> str:
+    return f"unit {unit.id}: {unit.source} → {unit.target}"
+
+
+@click.command()
+@click.argument("unit_ids", nargs=-1, type=int)
+@click.option("--document", default=None, help="Delete every unit of this document.")
+@click.option("--reason", default=None, help="Recorded in the history of each unit deleted.")
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; delete nothing.")
+@db_option
+@json_option
+def delete(unit_ids, document, reason, dry_run, db, as_json) -> None:
+    """Delete units by id (as lookups show them) or a whole --document; each is kept in its
+    history, and its id is never given to another unit."""
+    if bool(unit_ids) == bool(document):
+        raise UserError("give UNIT_ID… or --document NAME")
+    with memory_at(db, writes=True) as memory:
+        ids = list(unit_ids) if unit_ids else memory.document_unit_ids(document)
+        unknown = sorted(set(ids) - set(memory.units_by_id(ids)))
+        if unit_ids and unknown:
+            raise UserError(f"no unit {', '.join(map(str, unknown))} in {memory.location}; nothing deleted")
+        if document and not ids:
+            raise UserError(f"no unit of document {document!r} in {memory.location}")
+        with memory.transaction(commit=not dry_run):
+            deleted = memory.delete_units(ids, memory.user, reason or "tm delete")
+    if as_json:
+        print_json({"dry_run": dry_run, "deleted": [asdict(u) for u in deleted]})
+        return
+    for unit in deleted[:20]:
+        click.echo(_unit_line(unit))
+    if len(deleted) > 20:
+        click.echo(f"… and {len(deleted) - 20} more")
+    click.echo(f"{'would delete' if dry_run else 'deleted'} {len(deleted)} unit(s)")
+
+
+@click.command(name="edit")
+@click.argument("unit_id", type=int)
+@click.option("--target", required=True, help="The corrected translation.")
+@click.option("--reason", default=None, help="Recorded in the unit's history.")
+@db_option
+@json_option
+def edit_unit(unit_id, target, reason, db, as_json) -> None:
+    """Correct the target of a unit; the old one stays in its history."""
+    with memory_at(db, writes=True) as memory:
+        found = memory.units_by_id([unit_id]).get(unit_id)
+        if found is None:
+            raise UserError(f"no unit {unit_id} in {memory.location}")
+        unit = found[0]
+        if unit.target == target.strip():
+            raise UserError(f"unit {unit_id} already says that")
+        with memory.transaction():
+            memory.replace_target(unit, target.strip(), memory.user, reason or "tm edit", action="edit")
+        edited = memory.units_by_id([unit_id])[unit_id][0]
+    if as_json:
+        print_json({"before": asdict(unit), "after": asdict(edited)})
+        return
+    click.echo(f"unit {unit_id}: “{unit.target}” → “{edited.target}”")
+
+
+@click.command()
+@click.argument("unit_id", type=int)
+@db_option
+@json_option
+def history(unit_id, db, as_json) -> None:
+    """Who stored a unit, and what happened to it since: corrections by review or edit, and its
+    deletion with what it held."""
+    with memory_at(db) as memory:
+        found = memory.units_by_id([unit_id]).get(unit_id)
+        events = memory.history(unit_id)
+    unit = found[0] if found else next((e["unit"] for e in events if e.get("unit")), None)
+    if unit is None:
+        raise UserError(f"no unit {unit_id} in the memory, and none was deleted")
+    unit = asdict(unit) if found else unit
+    if as_json:
+        print_json({"unit": unit, "deleted": found is None, "history": events})
+        return
+    click.echo(f"unit {unit_id}: {unit['source']} → {unit['target'] if found else '(deleted)'}")
+    click.echo(f"  stored {unit['created_at']} by {unit['created_by'] or '?'} ({unit['origin']})")
+    for e in events:
+        who = f"{e['changed_at']} by {e['changed_by'] or '?'}"
+        if e["action"] == "delete":
+            click.echo(f"  deleted {who}: it said “{e['old_target']}” ({e['reason']})")
+        else:
+            click.echo(f"  {e['action']} {who}: “{e['old_target']}” → “{e['new_target']}” ({e['reason']})")
+
+
+COMMANDS = [import_, export, lookup, concordance, stats, delete, edit_unit, history]

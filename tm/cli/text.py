@@ -1,0 +1,62 @@
+"""`tm normalize` and `tm segment`: text as tm sees it."""
+
+from __future__ import annotations
+
+import click
+
+from tm.cli.common import encoding_option, json_option, paragraphs_option, print_json
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@encoding_option
+@click.option("--key", is_flag=True, help="Print the matching key of each line instead.")
+def normalize(file: str, encoding: str, key: bool) -> None:
+    """Strip interlinear pinyin from FILE (or print matching keys); nothing else changes."""
+    from tm.text.files import read_text
+    from tm.text.normalize import count_ruby, matching_key
+
+    text = read_text(file, encoding)
+    if key:
+        click.echo("\n".join(matching_key(line) for line in text.splitlines()))
+        return
+    stripped, removed = count_ruby(text)
+    click.echo(stripped, nl=False)
+    click.echo(f"removed {removed} pinyin annotations", err=True)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Default: guessed.")
+@paragraphs_option
+@click.option("--raw", is_flag=True, help="Keep interlinear pinyin in the printed text.")
+@encoding_option
+@json_option
+def segment(file: str, lang: str | None, para_mode: str, raw: bool, encoding: str, as_json: bool) -> None:
+    """Split FILE into sentences: one per line as ID<TAB>TEXT (ID = document:paragraph:sentence)."""
+    from pathlib import Path
+
+    from tm.text.files import read_text
+    from tm.text.segment import segment_text
+
+    segments = segment_text(read_text(file, encoding), Path(file).stem, lang, para_mode)
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": s.id,
+                    "doc": s.doc,
+                    "para": s.para,
+                    "index": s.index,
+                    "text": s.text if raw else s.clean,
+                    "key": s.key,
+                }
+                for s in segments
+            ]
+        )
+        return
+    for s in segments:
+        click.echo(f"{s.id}\t{s.text if raw else s.clean}")
+
+
+COMMANDS = [normalize, segment]

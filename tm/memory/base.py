@@ -1,0 +1,275 @@
+"""What the rest of tm needs of a memory, whatever stores it: the storage primitives a backend
+implements (units in and out, candidates for lookups, history) and, above them, computed once
+for every backend, the match bands (101/100/99/fuzzy), fuzzy scoring and diffs, and the
+concordance's hit spans."""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from tm.errors import UserError
+from tm.memory import grams as G
+from tm.memory.scoring import diff, number_mismatch, similarity
+from tm.memory.units import ConcordanceHit, ImportResult, Match, Unit, context_hash
+from tm.text.langs import family
+from tm.text.normalize import find_in_original, has_han, loose_key, matching_key, surface
+
+VERIFY_BATCH = 32  # fuzzy candidates fetched and scored at a time, best bound first
+MAX_VERIFIED = 2000  # a lookup scores at most this many candidates
+SQL_VARS = 900  # ids asked for at a time
+
+
+class Memory(ABC):
+    """A translation memory. Backends implement the abstract storage primitives; lookup and
+    concordance are built on them here."""
+
+    location: str  # what messages call the memory (never with a password)
+    file: Path | None = None  # the local file that holds it, if any (outputs never replace it)
+    user: str | None  # recorded with what this process stores
+    created: bool = False  # the memory did not exist before it was opened
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------- storage primitives
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def transaction(self, commit: bool = True) -> contextlib.AbstractContextManager[None]:
+        """Everything in the block is stored, or nothing (``commit=False``: a dry run)."""
+
+    @abstractmethod
+    def add_units(self, units: Iterable[Unit]) -> ImportResult:
+        """Add or update units inside the caller's transaction (the same pair is one unit)."""
+
+    @abstractmethod
+    def find_pair(self, unit: Unit) -> Unit | None:
+        """The stored unit with this source and target (and languages), if any."""
+
+    @abstractmethod
+    def units_by_id(self, ids: Iterable[int]) -> dict[int, tuple[Unit, str]]:
+        """Units and their matching keys, by id (deleted ones are absent)."""
+
+    @abstractmethod
+    def iter_units(self) -> Iterator[Unit]: ...
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def source_languages(self) -> list[str]: ...
+
+    @abstractmethod
+    def exact_rows(self, fam: str, loose: str) -> list[tuple]:
+        """(id, source, source_lang, source_key, context, changed_at) of the units whose loose key
+        may equal ``loose`` in language family ``fam`` (a superset: checked here)."""
+
+    @abstractmethod
+    def fuzzy_candidates(
+        self, key: str, fam: str, query_len: int, min_score: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of units that may score ≥ min_score against ``key`` and an upper bound of each
+        score, best bound first; every unit that reaches min_score must be among them."""
+
+    @abstractmethod
+    def candidate_keys(self, ids: list[int]) -> Iterable[tuple]:
+        """(id, source_key, source_lang, changed_at) of the given units."""
+
+    @abstractmethod
+    def source_candidates(self, key: str, fam: str) -> np.ndarray:
+        """Ids (ascending) of units whose source key may contain ``key`` (a superset)."""
+
+    @abstractmethod
+    def target_matches(self, words: list[str], limit: int) -> list[Unit]:
+        """Units whose target holds the word sequence, best first."""
+
+    @abstractmethod
+    def mark_reviewed(self, unit_id: int, by: str | None, document: str | None, context: str | None) -> None:
+        """A reviewer confirmed a stored unit as it is (inside the caller's transaction)."""
+
+    @abstractmethod
+    def replace_target(
+        self,
+        unit: Unit,
+        target: str,
+        by: str | None,
+        reason: str,
+        document: str | None = None,
+        context: str | None = None,
+        action: str = "review",
+    ) -> None:
+        """A unit's target corrected, the old one kept in its history (caller's transaction)."""
+
+    @abstractmethod
+    def delete_units(self, ids: Iterable[int], by: str | None, reason: str) -> list[Unit]:
+        """Delete units, each kept in its history as it was (caller's transaction); the units."""
+
+    @abstractmethod
+    def history(self, unit_id: int) -> list[dict]:
+        """What happened to a unit after it was stored, oldest first."""
+
+    @abstractmethod
+    def document_unit_ids(self, document: str) -> list[int]: ...
+
+    @abstractmethod
+    def reviewed_row(self, sheet: str, row: str) -> tuple[int, str] | None:
+        """(unit id, target) an earlier review of this sheet row stored, if any."""
+
+    @abstractmethod
+    def record_reviewed_row(self, sheet: str, row: str, unit_id: int, target: str) -> None: ...
+
+    @abstractmethod
+    def stats(self) -> dict: ...
+
+    # ----------------------------------------------------------- computed above them
+
+    def import_units(self, units: Iterable[Unit]) -> ImportResult:
+        """Add or update units in one transaction: all of them, or none if anything fails."""
+        with self.transaction():
+            return self.add_units(units)
+
+    def lookup(
+        self,
+        text: str,
+        source_lang: str = "zh",
+        min_score: int = 75,
+        limit: int = 5,
+        prev: str | None = None,
+        next: str | None = None,
+    ) -> list[Match]:
+        """Best memory matches for one segment: 101/100/99 first, then fuzzy ≥ min_score."""
+        if not 1 <= min_score <= 100:
+            raise UserError("--min must be between 1 and 100")
+        fam = family(source_lang)
+        key = matching_key(text)
+        if not key:
+            return []
+        ranked = self._exact(text, key, fam, prev, next)  # (score, kind, changed_at, id)
+        if len(ranked) < limit:  # fuzzy scores stay below every exact one
+            seen = {r[3] for r in ranked}
+            fuzzy = self._fuzzy(key, fam, min_score, limit - len(ranked))
+            ranked += [r for r in fuzzy if r[3] not in seen]
+        ranked.sort(key=lambda r: (r[0], r[2] or "", r[3]), reverse=True)  # ISO times sort as text
+        ranked = ranked[:limit]
+        units = self.units_by_id(r[3] for r in ranked)
+        return [self._match(text, units[uid][0], score, kind) for score, kind, _, uid in ranked]
+
+    def _exact(
+        self, text: str, key: str, fam: str, prev: str | None, next_: str | None
+    ) -> list[tuple[int, str, str, int]]:
+        loose = loose_key(key)
+        want_ctx = context_hash(prev, next_) if prev is not None or next_ is not None else None
+        shown = surface(text)
+        out = []
+        for uid, source, lang, unit_key, context, changed_at in self.exact_rows(fam, loose):
+            if family(lang) != fam or loose_key(unit_key) != loose:
+                continue  # a hash collision
+            if surface(source) == shown:
+                in_context = want_ctx is not None and context == want_ctx
+                score, kind = (101, "context") if in_context else (100, "exact")
+            else:
+                score, kind = 99, "near-exact"
+            out.append((score, kind, changed_at, uid))
+        return out
+
+    def _fuzzy(self, key: str, fam: str, min_score: int, wanted: int) -> list[tuple[int, str, str, int]]:
+        """The ``wanted`` best fuzzy matches: candidates verified best-bound first."""
+        query = G.comparable(key, fam)
+        ids, bounds = self.fuzzy_candidates(key, fam, len(query), min_score)
+        out: list[tuple[int, str, str, int]] = []
+        scores: list[float] = []  # min-heap of the best `wanted` scores so far
+        for start in range(0, min(ids.size, MAX_VERIFIED), VERIFY_BATCH):
+            if len(scores) >= wanted and bounds[start] < scores[0]:
+                break  # no remaining candidate can beat what we have
+            for uid, unit_key, lang, changed_at in self.candidate_keys(
+                ids[start : start + VERIFY_BATCH].tolist()
+            ):
+                if family(lang) != fam:
+                    continue
+                score = similarity(query, G.comparable(unit_key, fam))
+                if score >= min_score:
+                    out.append((min(int(score), 98), "fuzzy", changed_at, uid))
+                    heapq.heappush(scores, score)
+                    if len(scores) > wanted:
+                        heapq.heappop(scores)
+        return out
+
+    def _match(self, text: str, unit: Unit, score: int, kind: str) -> Match:
+        only_q, only_m = number_mismatch(text, unit.source)
+        ops = diff(text, unit.source) if score < 100 else []
+        return Match(unit, score, kind, ops, only_q, only_m)
+
+    def concordance(
+        self, text: str, limit: int = 20, side: str = "both", lang: str | None = None
+    ) -> list[ConcordanceHit]:
+        """Units whose source or target contains ``text``, the hit spans marked, best first."""
+        key = matching_key(text)
+        if not key:
+            return []
+        hits: list[ConcordanceHit] = []
+        if side in ("both", "source"):
+            fam = family(lang) if lang else ("zh" if has_han(key) else "en")
+            hits += self._concordance_source(key, fam, limit)
+        if side in ("both", "target"):
+            hits += self._concordance_target(text, limit)
+        return hits[: limit if side != "both" else 2 * limit]
+
+    def _concordance_source(self, key: str, fam: str, limit: int) -> list[ConcordanceHit]:
+        ids = self.source_candidates(key, fam)
+        needle = "".join(key.split()).casefold()
+        ranked: list[tuple[int, int, int]] = []  # (-occurrences, key length, -id)
+        newest_first = ids[::-1].tolist()
+        step = 4 * limit
+        for start in range(0, len(newest_first), step):  # verify until enough real hits
+            part = newest_first[start : start + step]
+            step = min(step * 4, SQL_VARS)
+            for uid, unit_key, _, _ in self.candidate_keys(part):
+                folded = "".join(unit_key.split()).casefold()
+                if needle in folded:
+                    ranked.append((-folded.count(needle), len(folded), -uid))
+            if len(ranked) >= 5 * limit:
+                break
+        ranked.sort()
+        units = self.units_by_id(-r[2] for r in ranked[:limit])
+        hits = [ConcordanceHit(units[-r[2]][0], "source", []) for r in ranked[:limit]]
+        for hit in hits:
+            hit.spans = find_in_original(hit.unit.source, key)
+        return [h for h in hits if h.spans]
+
+    def _concordance_target(self, text: str, limit: int) -> list[ConcordanceHit]:
+        words = [w for w in G.word_tokens(text) if any(c.isalnum() for c in w)]
+        if not words:
+            return []
+        return [
+            ConcordanceHit(u, "target", _word_spans(u.target, words))
+            for u in self.target_matches(words, limit)
+        ]
+
+
+def _word_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Spans of the word sequence in text (case-insensitive, any whitespace between)."""
+    pattern = r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\w*"
+    return [m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+
+
+def login_name() -> str | None:
+    """Who is running tm: $TM_USER, $USER, else the login name (cron jobs, containers)."""
+    import getpass
+
+    try:
+        return os.environ.get("TM_USER") or os.environ.get("USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return None

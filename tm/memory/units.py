@@ -1,0 +1,83 @@
+"""The unit model: a translation unit with its provenance, a lookup match, a concordance hit, and
+the hashes that identify a pair and a segment's context (both sides must take them alike)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+
+from tm.memory.scoring import DiffOp
+from tm.text.normalize import matching_key
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def hash64(*parts: str) -> int:
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def pair_hash(source_lang: str, target_lang: str, source: str, target: str) -> int:
+    """Identifies a unit: the same source and target (and languages) are stored once."""
+    return hash64(source_lang.lower(), target_lang.lower(), source, target)
+
+
+def neighbours(texts: list[str]) -> list[tuple[str, str]]:
+    """The text before and after each of ``texts`` ("" at the ends): the context a translation
+    is stored with and looked up in, so both sides must take it the same way."""
+    padded = ["", *texts, ""]
+    return list(zip(padded, padded[2:]))
+
+
+def context_hash(prev: str | None, next_: str | None) -> str:
+    """Identifies the neighbours of a segment: equal hashes make an exact match a 101."""
+    keys = [matching_key(prev or ""), matching_key(next_ or "")]
+    return hashlib.blake2b("\x1e".join(keys).encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass
+class Unit:
+    """One translation unit with its provenance."""
+
+    source: str
+    target: str
+    source_lang: str = "zh"
+    target_lang: str = "en"
+    origin: str = "imported"
+    document: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
+    changed_at: str | None = None
+    changed_by: str | None = None
+    context: str | None = None
+    note: str | None = None
+    id: int | None = None
+
+
+UNIT_COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
+
+
+@dataclass
+class Match:
+    unit: Unit
+    score: int  # 101 context, 100 exact, 99 near-exact, else fuzzy percent
+    kind: str  # context | exact | near-exact | fuzzy
+    diff: list[DiffOp] = field(default_factory=list)
+    numbers_only_in_query: list[str] = field(default_factory=list)
+    numbers_only_in_memory: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConcordanceHit:
+    unit: Unit
+    side: str  # source | target
+    spans: list[tuple[int, int]]  # in unit.source or unit.target as stored
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
