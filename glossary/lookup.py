@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from glossary.match import find_accepted, find_forbidden
 from glossary.model import Entry
-from glossary.store import _SELECT, Termbase, _entry
+from glossary.store import Termbase
 from tm.errors import UserError
 from tm.memory.base import Memory
 from tm.memory.units import Unit
@@ -56,8 +56,8 @@ def find_entries(termbase: Termbase, term: str, limit: int = 10) -> list[tuple[s
     renderings): the entries it names first, then those containing it, at most limit."""
     key = query_key(term)
     if has_han(key):
-        return _source_entries(termbase.conn, key, limit)
-    return _rendering_entries(termbase.conn, key, limit)
+        return _source_entries(termbase, key, limit)
+    return _rendering_entries(termbase, key, limit)
 
 
 def describe(kind: str, entry: Entry) -> str | None:
@@ -70,24 +70,21 @@ def describe(kind: str, entry: Entry) -> str | None:
     }.get(kind)
 
 
-def _ranked(conn, kinds: list[tuple[str, list[int]]], limit: int) -> list[tuple[str, Entry]]:
+def _ranked(termbase: Termbase, kinds: list[tuple[str, list[int]]], limit: int) -> list[tuple[str, Entry]]:
     """Each entry once, under the first kind that found it, in the order found."""
     chosen: dict[int, str] = {}
     for kind, ids in kinds:
         for term_id in ids:
             chosen.setdefault(term_id, kind)
-    ids = list(chosen)[:limit]
-    rows = conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
-    order = {term_id: n for n, term_id in enumerate(ids)}
-    entries = sorted((_entry(r) for r in rows), key=lambda e: order[e.id])
-    return [(chosen[e.id], e) for e in entries]
+    return [(chosen[e.id], e) for e in termbase.entries_by_id(list(chosen)[:limit])]
 
 
 def _ids(conn, sql: str, args: tuple) -> list[int]:
     return [r[0] for r in conn.execute(sql, args)]
 
 
-def _source_entries(conn, key: str, limit: int) -> list[tuple[str, Entry]]:
+def _source_entries(termbase: Termbase, key: str, limit: int) -> list[tuple[str, Entry]]:
+    conn = termbase.conn
     # Forms are stored with their case; folding it costs every look-up, so only Latin letters pay.
     form, query = ("lower(form_key)", "lower(?1)") if _LATIN_RE.search(key) else ("form_key", "?1")
     exact = _ids(conn, f"SELECT term_id FROM term_forms WHERE {form} = {query}", (key,))
@@ -100,7 +97,7 @@ def _source_entries(conn, key: str, limit: int) -> list[tuple[str, Entry]]:
     kinds = [("exact", exact), ("contains", containing)]
     if not exact and not containing:  # nothing contains the term: maybe mistyped or converted differently
         kinds.append(("fuzzy", _fuzzy_ids(conn, key, limit)))
-    return _ranked(conn, kinds, limit)
+    return _ranked(termbase, kinds, limit)
 
 
 def _fuzzy_ids(conn, key: str, limit: int) -> list[int]:
@@ -122,9 +119,10 @@ def _fuzzy_ids(conn, key: str, limit: int) -> list[int]:
     return [term_of[rowid] for _, _, rowid in best if rowid in term_of]
 
 
-def _rendering_entries(conn, key: str, limit: int) -> list[tuple[str, Entry]]:
+def _rendering_entries(termbase: Termbase, key: str, limit: int) -> list[tuple[str, Entry]]:
     """Entries with a rendering equal to the query but for case, width, spacing and punctuation
     (by kind), then those with one containing it; shortest approved rendering first."""
+    conn = termbase.conn
     found: dict[str, list[int]] = {kind: [] for kind in RENDERING_KINDS}
     for term_id, target, alternatives, forbidden in conn.execute(
         _EQUAL_CANDIDATES, (_letters_pattern(key), _other_letters_glob(key))
@@ -135,7 +133,7 @@ def _rendering_entries(conn, key: str, limit: int) -> list[tuple[str, Entry]]:
     named = sum(len(ids) for ids in found.values())
     like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     containing = _ids(conn, _CONTAINING, (like, limit + named))
-    return _ranked(conn, [*found.items(), ("contains", containing)], limit)
+    return _ranked(termbase, [*found.items(), ("contains", containing)], limit)
 
 
 # A rendering equal to the query once folded has the query's ASCII letters and digits in order

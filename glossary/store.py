@@ -170,6 +170,12 @@ class Termbase:
         ).fetchone()
         return _entry(row) if row else None
 
+    def entries_by_id(self, ids: list[int]) -> list[Entry]:
+        """The entries with these ids, in the order given."""
+        rows = self.conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        order = {term_id: n for n, term_id in enumerate(ids)}
+        return sorted((_entry(r) for r in rows), key=lambda e: order[e.id])
+
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM terms").fetchone()[0]
 
