@@ -71,12 +71,17 @@ def describe(kind: str, entry: Entry) -> str | None:
 
 
 def _ranked(termbase: Termbase, kinds: list[tuple[str, list[int]]], limit: int) -> list[tuple[str, Entry]]:
-    """Each entry once, under the first kind that found it, in the order found."""
+    """Each entry once, under the first kind that found it; within a kind the glossary that wins
+    (highest priority) first, then in the order found."""
     chosen: dict[int, str] = {}
     for kind, ids in kinds:
         for term_id in ids:
             chosen.setdefault(term_id, kind)
-    return [(chosen[e.id], e) for e in termbase.entries_by_id(list(chosen)[:limit])]
+    rank = {kind: n for n, (kind, _) in enumerate(kinds)}
+    priority = {name: p for name, p, _ in termbase.glossaries()}
+    entries = termbase.entries_by_id(list(chosen))
+    entries.sort(key=lambda e: (rank[chosen[e.id]], -priority.get(e.glossary, 0)))  # stable: found order
+    return [(chosen[e.id], e) for e in entries[:limit]]
 
 
 def _ids(conn, sql: str, args: tuple) -> list[int]:

@@ -46,6 +46,8 @@ class Entry:
     # The content fields its input stated (None: all): an import or an edit changes only those,
     # so a two-column file or a command naming one option never wipes what it does not mention.
     given: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    # The fields its input has a place for (a file's columns; None: all): what --sync may clear.
+    columns: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def source_forms(self) -> list[str]:
@@ -74,12 +76,15 @@ def merge(old: Entry, new: Entry, sync: bool = False) -> tuple[Entry, list[str]]
     """``old`` changed by what ``new`` states, and each change said in words.
 
     Fields ``new`` does not state stay as stored; list fields gain the items ``new`` adds. With
-    ``sync`` the input states the whole entry: unstated fields are cleared and list items it
-    leaves out are removed (an explicit choice of the user, never the default)."""
-    given = set(CONTENT_FIELDS) if sync or new.given is None else set(new.given)
-    merged, changes = replace(old, given=None), []
+    ``sync`` the input states whole entries for the fields it has a place for (a file's columns):
+    an empty cell clears, a list item it leaves out is removed; a column it lacks stays as is."""
+    if sync:
+        given = set(CONTENT_FIELDS if new.columns is None else new.columns)
+    else:
+        given = set(CONTENT_FIELDS if new.given is None else new.given)
+    merged, changes = replace(old, given=None, columns=None), []
     for name in CONTENT_FIELDS:
-        if name == "source" or name not in given and not sync:
+        if name == "source" or name not in given:
             continue
         before, wanted = getattr(old, name), getattr(new, name)
         if name in LIST_FIELDS:
@@ -97,7 +102,16 @@ def merge(old: Entry, new: Entry, sync: bool = False) -> tuple[Entry, list[str]]
             if value != before:
                 changes.append(f"{_label(name)}: {_shown(before)} → {_shown(value)}")
         setattr(merged, name, value)
+    _promoted(merged, changes)
     return merged, changes
+
+
+def _promoted(entry: Entry, changes: list[str]) -> None:
+    """An alternative that became the approved rendering is no longer listed as an alternative."""
+    kept = [a for a in entry.alternatives if a.casefold() != entry.target.casefold()]
+    if len(kept) < len(entry.alternatives):
+        entry.alternatives = kept
+        changes.append(f"alternatives − “{entry.target}” (now the approved rendering)")
 
 
 def edit(
@@ -105,7 +119,7 @@ def edit(
 ) -> tuple[Entry, list[str]]:
     """``old`` with scalar fields set (``values``), list items added and removed, and each change
     said in words; removing an item the entry does not hold is an error naming it."""
-    merged, changes = replace(old, given=None), []
+    merged, changes = replace(old, given=None, columns=None), []
     for name, value in values.items():
         if getattr(old, name) != value:
             changes.append(f"{_label(name)}: {_shown(getattr(old, name))} → {_shown(value)}")
@@ -124,4 +138,5 @@ def edit(
                 items.append(value)
                 changes.append(f"{_label(name)} + “{value}”")
         setattr(merged, name, items)
+    _promoted(merged, changes)
     return merged, changes

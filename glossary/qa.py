@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from glossary.match import Recognizer, find_accepted, find_forbidden
 from glossary.model import Entry
-from glossary.numbers import missing_numbers
+from tm.text.numbers import missing_numbers
 
 
 @dataclass

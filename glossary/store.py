@@ -15,7 +15,7 @@ from tm.memory.units import now
 from tm.text.langs import normalize_lang
 from tm.text.normalize import matching_key
 
-_COLUMNS = [f.name for f in fields(Entry) if f.name != "given"]  # the select list, in order
+_COLUMNS = [f.name for f in fields(Entry) if f.name not in ("given", "columns")]  # the select list
 _FIELDS = ", ".join("t." + c for c in _COLUMNS)
 _SELECT = f"SELECT {_FIELDS} FROM terms t"
 

@@ -91,7 +91,9 @@ def test_wrong_pairs_warn_and_do_not_import(tmp_path):
     assert result.exit_code != 0 and "different documents" in result.output
     with open_memory(db) as memory:
         assert memory.count() == 0
-    forced = runner.invoke(cli, ["align", str(zf), str(ef), "--presplit", "--import", "--force", "--db", db])
+    forced = runner.invoke(
+        cli, ["align", str(zf), str(ef), "--presplit", "--import", "--force-import", "--db", db]
+    )
     assert forced.exit_code == 0
 
 

@@ -83,7 +83,7 @@ def test_align_output_is_never_an_input_or_the_memory(run, tmp_path, pair):
     db = tmp_path / "memory.db"
     assert run("import", "--db", db, "--format", "tsv", _tsv(tmp_path)).exit_code == 0
     refused = run("align", zh, en, "--presplit", "--db", db, "-o", db, "--force")
-    assert refused.exit_code != 0 and "is the memory database itself" in refused.output
+    assert refused.exit_code != 0 and "is a memory database" in refused.output
 
 
 def _tsv(tmp_path: Path) -> Path:

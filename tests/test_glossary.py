@@ -8,12 +8,12 @@ from glossary.formats.xlsx import read_xlsx, write_xlsx
 from glossary.lookup import lookup_term
 from glossary.match import Recognizer, find_rendering
 from glossary.model import CONTENT_FIELDS, Entry
-from glossary.numbers import missing_numbers, source_numbers
 from glossary.qa import Pair, check_document, check_pair
 from glossary.store import ConflictError, Termbase
 from tm.errors import UserError
 from tm.memory import open_memory, schema
 from tm.memory.units import Unit
+from tm.text.numbers import missing_numbers, source_numbers
 
 from .conftest import ROOT
 

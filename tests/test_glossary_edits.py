@@ -67,14 +67,28 @@ def test_import_adds_to_lists_and_reports_each_change(run, tmp_path):
     assert after["alternatives"] == before["alternatives"]
 
 
-def test_sync_import_makes_the_file_the_whole_entry(run, tmp_path):
+def test_sync_import_makes_the_file_the_whole_entry_for_its_columns(run, tmp_path):
     whole = tmp_path / "whole.csv"
-    whole.write_text("source,target,alternatives\n一帶一路,Belt and Road,\n", encoding="utf-8")
+    whole.write_text(
+        "source,target,alternatives,forbidden,case_sensitive\n一帶一路,Belt and Road,,OBOR,no\n",
+        encoding="utf-8",
+    )
     result = run("glossary", "import", whole, "--sync")
     assert result.exit_code == 0
-    assert "forbidden − “OBOR”" in result.output
+    assert "forbidden − “One Belt, One Road”" in result.output
     after = _entry(run, "一帶一路")
-    assert after["alternatives"] == [] and after["forbidden"] == [] and not after["case_sensitive"]
+    assert after["alternatives"] == [] and after["forbidden"] == ["OBOR"] and not after["case_sensitive"]
+    assert after["domain"] == "diplomacy"  # no domain column: not the file's to clear
+
+
+def test_replace_promotes_an_alternative_without_listing_it_twice(run):
+    result = run("glossary", "add", "一帶一路", "Belt and Road Initiative", "--replace")
+    assert result.exit_code == 0 and "(now the approved rendering)" in result.output
+    after = _entry(run, "一帶一路")
+    assert (
+        after["target"] == "Belt and Road Initiative"
+        and "Belt and Road Initiative" not in after["alternatives"]
+    )
 
 
 def test_tbx_round_trip_changes_nothing(run, tmp_path):

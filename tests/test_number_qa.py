@@ -4,8 +4,8 @@ import pytest
 
 from glossary.match import Recognizer
 from glossary.model import Entry
-from glossary.numbers import missing_numbers
 from glossary.qa import Pair, check_document, check_pair
+from tm.text.numbers import missing_numbers
 
 # (source fragment, English rendering): correct translations, none may be flagged.
 CORRECT = [

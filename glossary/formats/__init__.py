@@ -78,7 +78,8 @@ def entry_from_cells(cells: dict[str, str | None], line: int) -> Entry:
     if case is not None:
         kwargs["case_sensitive"] = case
     given = {name for name in CONTENT_FIELDS if kwargs.get(name) not in (None, "", [])}
-    return Entry(**kwargs, given=frozenset(given | ({"case_sensitive"} if case is not None else set())))
+    stated = frozenset(given | ({"case_sensitive"} if case is not None else set()))
+    return Entry(**kwargs, given=stated, columns=frozenset(cells) & frozenset(CONTENT_FIELDS))
 
 
 def cells_of(entry: Entry) -> list[str]:

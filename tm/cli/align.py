@@ -38,9 +38,8 @@ from tm.errors import UserError
     default=None,
     help="Read a reviewed .xlsx sheet back instead of aligning (with --import to store it).",
 )
-@click.option(
-    "--force", is_flag=True, help="Replace an existing -o file; import even when the pair looks wrong."
-)
+@click.option("--force", is_flag=True, help="Replace an existing -o file.")
+@click.option("--force-import", is_flag=True, help="Import even when the pair looks wrong.")
 @click.option("--document", default=None, help="Document name recorded with imported units.")
 @db_option
 @encoding_option
@@ -54,6 +53,7 @@ def align_cmd(
     do_import,
     review_file,
     force,
+    force_import,
     document,
     db,
     encoding,
@@ -80,7 +80,7 @@ def align_cmd(
             click.echo(f"skipped links {ids}: their rows were deleted from the sheet")
         if do_import:
             doc = document or pair_name(reviewed.zh_name, reviewed.en_name)
-            with memory_at(db, writes=True) as memory:
+            with memory_at(db, create=True) as memory:
                 result = memory.import_units(units_from_pairs(reviewed.accepted, doc))
             click.echo(f"memory: {result.added} added, {result.updated} updated")
         return
@@ -91,7 +91,7 @@ def align_cmd(
         from tm.memory import default_db_path
 
         check_outputs([output], inputs=files, memory=db or default_db_path(), force=force)
-    recognizer = optional_recognizer(db, writes=do_import)  # glossary terms on both sides are anchors
+    recognizer = optional_recognizer(db, create=do_import)  # glossary terms on both sides are anchors
     encodings = (zh_encoding or encoding, en_encoding or encoding)
     aligned, warnings = align_files(files[0], files[1], presplit, encodings, recognizer)
     for warning in warnings:
@@ -119,11 +119,13 @@ def align_cmd(
 
         click.echo(tsv(aligned), nl=False)
     if do_import:
-        if warnings and not force:
-            raise UserError("not imported: the pair looks wrong (see the warnings); --force imports anyway")
+        if warnings and not force_import:
+            raise UserError(
+                "not imported: the pair looks wrong (see the warnings); --force-import imports anyway"
+            )
         from tm.align.io import units
 
-        with memory_at(db, writes=True) as memory:
+        with memory_at(db, create=True) as memory:
             result = memory.import_units(units(aligned, document))
         click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
 

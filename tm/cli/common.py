@@ -43,26 +43,26 @@ def engine_options(command):
     )(command)
 
 
-def memory_at(db: str | None, writes: bool = False):
-    """The memory of --db; commands that only read refuse a file that does not exist, commands
-    that write create it and say so."""
+def memory_at(db: str | None, create: bool = False):
+    """The memory of --db. Only commands that add to a memory ``create`` one (and say so); the
+    others, readers and those that change what is stored, refuse one that does not exist."""
     from tm.memory import open_memory
 
-    memory = open_memory(db, create=writes)
+    memory = open_memory(db, create=create)
     if memory.created:
         click.echo(f"created a new memory: {memory.location}", err=True)
     return memory
 
 
-def optional_recognizer(db: str | None, glossary_name: str | None = None, writes: bool = False):
+def optional_recognizer(db: str | None, glossary_name: str | None = None, create: bool = False):
     """The glossary's recognizer for commands that work without a memory (mt, align): none when
     no memory was named and the default one does not exist; a named memory must exist, unless
-    the command will write to it."""
+    the command will add to it."""
     from tm.memory import default_db_path
 
-    if db is None and not writes and not default_db_path().exists():
+    if db is None and not create and not default_db_path().exists():
         return None
-    with memory_at(db, writes=writes) as memory:
+    with memory_at(db, create=create) as memory:
         termbase = termbase_of(memory)
         return termbase.recognizer(glossary_name) if termbase.count() else None
 
@@ -78,7 +78,7 @@ def termbase_of(memory):
 
 
 def entry_data(entry) -> dict:
-    return {k: v for k, v in asdict(entry).items() if k not in ("id", "given")}
+    return {k: v for k, v in asdict(entry).items() if k not in ("id", "given", "columns")}
 
 
 glossary_option = click.option(

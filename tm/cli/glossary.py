@@ -82,7 +82,7 @@ def glossary_add(
         glossary_name or DEFAULT_GLOSSARY,
         given=frozenset(given),
     )
-    with memory_at(db, writes=True) as memory:
+    with memory_at(db, create=True) as memory:
         outcome, changes = termbase_of(memory).add(entry, replace=replace)
     click.echo(f"{source} → {target}: {outcome}")
     for change in changes:
@@ -124,7 +124,7 @@ def glossary_edit(
     remove = {fields[k[7:]]: list(v) for k, v in lists.items() if k.startswith("remove_") and v}
     if not values and not add and not remove:
         raise UserError("nothing to change: name a field (--target, --note, --add-alt, --remove-alt, …)")
-    with memory_at(db, writes=True) as memory:
+    with memory_at(db) as memory:
         changes = termbase_of(memory).edit(source, glossary_name or DEFAULT_GLOSSARY, values, add, remove)
     click.echo(f"{source}: {'changed' if changes else 'unchanged'}")
     for change in changes:
@@ -139,7 +139,7 @@ def glossary_remove(source, db, glossary_name) -> None:
     """Remove the entry for SOURCE (and say what it held)."""
     from glossary.model import DEFAULT_GLOSSARY
 
-    with memory_at(db, writes=True) as memory:
+    with memory_at(db) as memory:
         removed = termbase_of(memory).remove(source, glossary_name or DEFAULT_GLOSSARY)
     if removed is None:
         raise UserError(f"no entry {source!r} in glossary {glossary_name or DEFAULT_GLOSSARY!r}")
@@ -216,7 +216,7 @@ def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_confli
         else read_table(file, kind, encoding)
     )
     mode = "replace" if replace else "skip" if skip_conflicts else "fail"
-    with memory_at(db, writes=True) as memory:
+    with memory_at(db, create=True) as memory:
         report = termbase_of(memory).import_entries(rows, glossary_name, priority, mode, sync)
     click.echo(
         f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"

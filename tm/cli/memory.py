@@ -55,7 +55,7 @@ def import_(
     from tm.formats.tabular import read_table
     from tm.formats.tmx import read_tmx
 
-    with memory_at(db, writes=True) as memory:
+    with memory_at(db, create=True) as memory:
         for file in files:
             kind = format_of(file, fmt)
             if kind == "tmx":
@@ -87,6 +87,13 @@ def export(file: str, db: str | None, fmt: str | None, force: bool) -> None:
         else:
             count = export_table(memory.iter_units(), file, kind)
     click.echo(f"{file}: {count} units", err=True)
+
+
+def _require_query(text: str) -> None:
+    from tm.text.normalize import loose_key, matching_key
+
+    if not loose_key(matching_key(text)):
+        raise UserError("empty query: give a sentence or a term to look up")
 
 
 def _match_data(m) -> dict:
@@ -131,6 +138,7 @@ def lookup(
     as_json: bool,
 ) -> None:
     """Memory matches for TEXT: 101 context, 100 exact, 99 near-exact, then fuzzy."""
+    _require_query(text)
     with memory_at(db) as memory:
         matches = memory.lookup(text, source_lang, min_score, limit, prev, next_)
     if as_json:
@@ -170,6 +178,7 @@ def lookup(
 @json_option
 def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool) -> None:
     """Units whose source or target contains TEXT, with the hit marked."""
+    _require_query(text)
     with memory_at(db) as memory:
         hits = memory.concordance(text, limit, side)
     if as_json:
@@ -231,7 +240,7 @@ def delete(unit_ids, document, reason, dry_run, db, as_json) -> None:
     history, and its id is never given to another unit."""
     if bool(unit_ids) == bool(document):
         raise UserError("give UNIT_ID… or --document NAME")
-    with memory_at(db, writes=True) as memory:
+    with memory_at(db) as memory:
         ids = list(unit_ids) if unit_ids else memory.document_unit_ids(document)
         unknown = sorted(set(ids) - set(memory.units_by_id(ids)))
         if unit_ids and unknown:
@@ -258,7 +267,7 @@ def delete(unit_ids, document, reason, dry_run, db, as_json) -> None:
 @json_option
 def edit_unit(unit_id, target, reason, db, as_json) -> None:
     """Correct the target of a unit; the old one stays in its history."""
-    with memory_at(db, writes=True) as memory:
+    with memory_at(db) as memory:
         found = memory.units_by_id([unit_id]).get(unit_id)
         if found is None:
             raise UserError(f"no unit {unit_id} in {memory.location}")
@@ -292,11 +301,13 @@ def history(unit_id, db, as_json) -> None:
         print_json({"unit": unit, "deleted": found is None, "history": events})
         return
     click.echo(f"unit {unit_id}: {unit['source']} → {unit['target'] if found else '(deleted)'}")
-    click.echo(f"  stored {unit['created_at']} by {unit['created_by'] or '?'} ({unit['origin']})")
+    click.echo(f"  stored {unit['created_at']} by {unit['created_by'] or '?'}; origin now {unit['origin']}")
     for e in events:
         who = f"{e['changed_at']} by {e['changed_by'] or '?'}"
         if e["action"] == "delete":
             click.echo(f"  deleted {who}: it said “{e['old_target']}” ({e['reason']})")
+        elif e["action"] == "confirm":
+            click.echo(f"  confirmed {who} ({e['reason']})")
         else:
             click.echo(f"  {e['action']} {who}: “{e['old_target']}” → “{e['new_target']}” ({e['reason']})")
 

@@ -21,6 +21,7 @@ from tm.cli.common import (
     termbase_of,
 )
 from tm.errors import UserError
+from tm.formats.outputs import check_outputs
 
 
 def _progress(items, label: str, length: int):
@@ -50,15 +51,10 @@ def _outputs(files: list[Path], output: str | None, out_dir: str | None, force: 
         clashes = [t for t, n in Counter(targets).items() if n > 1]
         if clashes:
             raise UserError(f"two inputs would write {clashes[0]}; use -o OUT.xlsx for one workbook")
-    inputs = {f.resolve() for f in files}
     for target in targets:
         if target.suffix.lower() != ".xlsx":
             raise UserError(f"{target}: the review sheet must be an .xlsx file")
-        if target.resolve() in inputs:
-            raise UserError(f"{target}: is one of the inputs; choose another output")
-        if target.exists() and not force:
-            raise UserError(f"{target}: exists (a review may be in progress); use --force to replace it")
-    return targets
+    return check_outputs(targets, files, force=force, what="review sheet")
 
 
 def _glossary_entries(documents) -> list:
@@ -200,7 +196,7 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
     from tm.workflow.sheet_read import read_workbook
 
     sheet = read_workbook(file)
-    with memory_at(db, writes=not dry_run) as memory:
+    with memory_at(db, create=not dry_run) as memory:
         recognizer = termbase_of(memory).recognizer()
         report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict)
     if as_json:
@@ -217,6 +213,10 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
             click.echo(f"still draft (not stored): {', '.join(report.drafts[:10])}{more}")
         if report.empty:
             click.echo(f"approved without a target (not stored): {', '.join(report.empty)}")
+        if report.withdrawn:
+            click.echo(f"rejected now, removed what an earlier round stored: {', '.join(report.withdrawn)}")
+        for row_id, unit_id in report.kept:
+            click.echo(f"rejected {row_id}, but unit {unit_id} was in the memory before this sheet: it stays")
         for number, row_id, issue in report.findings:
             click.echo(f"QA row {number} ({row_id}): {issue}", err=True)
         for number, row_id, why in report.refused:

@@ -16,6 +16,15 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _is_database(path: Path) -> bool:
+    """A SQLite file (a tm memory, most likely) is never an output, whatever --db said."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def check_outputs(
     targets: Iterable[str | Path],
     inputs: Iterable[str | Path] = (),
@@ -37,8 +46,8 @@ def check_outputs(
             raise UserError(f"{target}: is a directory; the {what} must be a file")
         if any(_same_file(target, i) for i in inputs):
             raise UserError(f"{target}: is one of the inputs; choose another {what}")
-        if any(_same_file(target, g) for g in guarded):
-            raise UserError(f"{target}: is the memory database itself; choose another {what}")
+        if any(_same_file(target, g) for g in guarded) or _is_database(target):
+            raise UserError(f"{target}: is a memory database; choose another {what}")
         if target.exists() and not force:
             raise UserError(f"{target}: exists (it may hold work); use --force to replace it")
     return targets

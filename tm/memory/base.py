@@ -9,6 +9,7 @@ import contextlib
 import heapq
 import os
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -97,7 +98,14 @@ class Memory(ABC):
         """Units whose target holds the word sequence, best first."""
 
     @abstractmethod
-    def mark_reviewed(self, unit_id: int, by: str | None, document: str | None, context: str | None) -> None:
+    def mark_reviewed(
+        self,
+        unit_id: int,
+        by: str | None,
+        document: str | None,
+        context: str | None,
+        reason: str = "tm review",
+    ) -> None:
         """A reviewer confirmed a stored unit as it is (inside the caller's transaction)."""
 
     @abstractmethod
@@ -125,11 +133,14 @@ class Memory(ABC):
     def document_unit_ids(self, document: str) -> list[int]: ...
 
     @abstractmethod
-    def reviewed_row(self, sheet: str, row: str) -> tuple[int, str] | None:
-        """(unit id, target) an earlier review of this sheet row stored, if any."""
+    def reviewed_row(self, sheet: str, row: str) -> tuple[int, str, bool] | None:
+        """(unit id, target, whether the review created the unit) an earlier review of this sheet
+        row stored, if any."""
 
     @abstractmethod
-    def record_reviewed_row(self, sheet: str, row: str, unit_id: int, target: str) -> None: ...
+    def record_reviewed_row(
+        self, sheet: str, row: str, unit_id: int, target: str, added: bool = False
+    ) -> None: ...
 
     @abstractmethod
     def stats(self) -> dict: ...
@@ -163,7 +174,7 @@ class Memory(ABC):
             fuzzy = self._fuzzy(key, fam, min_score, limit - len(ranked))
             ranked += [r for r in fuzzy if r[3] not in seen]
         ranked.sort(key=lambda r: (r[0], r[2] or "", r[3]), reverse=True)  # ISO times sort as text
-        ranked = ranked[:limit]
+        ranked = [r for r in ranked if r[0] >= min_score][:limit]  # --min 100: no 99, no capped fuzzy
         units = self.units_by_id(r[3] for r in ranked)
         return [self._match(text, units[uid][0], score, kind) for score, kind, _, uid in ranked]
 
@@ -250,7 +261,7 @@ class Memory(ABC):
         return [h for h in hits if h.spans]
 
     def _concordance_target(self, text: str, limit: int) -> list[ConcordanceHit]:
-        words = [w for w in G.word_tokens(text) if any(c.isalnum() for c in w)]
+        words = [w for w in G.word_tokens(unicodedata.normalize("NFKC", text)) if any(c.isalnum() for c in w)]
         if not words:
             return []
         return [

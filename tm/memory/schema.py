@@ -113,6 +113,7 @@ CREATE TABLE reviewed_rows (
     row     TEXT NOT NULL,     -- the segment id of the row
     unit_id INTEGER NOT NULL,  -- the unit it stored or confirmed
     target  TEXT NOT NULL,     -- the target it stored
+    added   INTEGER NOT NULL DEFAULT 0,  -- 1: the review created the unit (a later rejection removes it)
     PRIMARY KEY (sheet, row)
 );
 CREATE INDEX reviewed_rows_unit ON reviewed_rows(unit_id);

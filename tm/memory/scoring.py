@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from tm.memory.grams import comparable
-from tm.text.normalize import folded_view, numbers
+from tm.text.normalize import folded_view
+from tm.text.numbers import source_numbers
 
 
 def similarity(query_tokens: str | list[str], unit_tokens: str | list[str]) -> float:
@@ -70,8 +72,11 @@ def render_diff(ops: list[DiffOp]) -> str:
 
 
 def number_mismatch(query: str, memory_source: str) -> tuple[list[str], list[str]]:
-    """Numbers only in the query, and numbers only in the memory's source."""
-    q, m = numbers(query), numbers(memory_source)
-    only_q = [n for n in q if n not in m]
-    only_m = [n for n in m if n not in q]
-    return only_q, only_m
+    """Numbers only in the query, and numbers only in the memory's source, compared by value with
+    the QA's number model (四國 and 4國 are the same number; 五國 and 四國 are not)."""
+    q, m = source_numbers(query), source_numbers(memory_source)
+    q_values = Counter((n.value, n.month) for n in q)
+    m_values = Counter((n.value, n.month) for n in m)
+    only_q = [n.text for n in q if q_values[n.value, n.month] > m_values[n.value, n.month]]
+    only_m = [n.text for n in m if m_values[n.value, n.month] > q_values[n.value, n.month]]
+    return list(dict.fromkeys(only_q)), list(dict.fromkeys(only_m))

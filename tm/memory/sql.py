@@ -78,12 +78,27 @@ class SQLMemory(Memory):
         found = self.conn.execute(f"{UNIT_SELECT} WHERE pair_hash = ?", (pair,)).fetchone()
         return unit_of(found) if found else None
 
-    def mark_reviewed(self, unit_id: int, by: str | None, document: str | None, context: str | None) -> None:
-        """A reviewer confirmed a stored unit as it is (inside the caller's transaction)."""
+    def mark_reviewed(
+        self,
+        unit_id: int,
+        by: str | None,
+        document: str | None,
+        context: str | None,
+        reason: str = "tm review",
+    ) -> None:
+        """A reviewer confirmed a stored unit as it is (inside the caller's transaction); its
+        history says who and when, and what origin it had."""
+        stamp, by = now(), by or self.user
+        self.conn.execute(
+            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
+            "action) SELECT id, target, target, ?, ?, ? || ' (was ' || origin || ')', 'confirm' "
+            "FROM units WHERE id = ?",
+            (stamp, by, reason, unit_id),
+        )
         self.conn.execute(
             "UPDATE units SET origin = 'reviewed', changed_at = ?, changed_by = ?, "
             "document = coalesce(document, ?), context = coalesce(context, ?) WHERE id = ?",
-            (now(), by or self.user, document, context, unit_id),
+            (stamp, by, document, context, unit_id),
         )
 
     def replace_target(
@@ -159,17 +174,22 @@ class SQLMemory(Memory):
             for r in self.conn.execute("SELECT id FROM units WHERE document = ? ORDER BY id", (document,))
         ]
 
-    def reviewed_row(self, sheet: str, row: str) -> tuple[int, str] | None:
-        """(unit id, target) an earlier review of this sheet row stored, if any."""
-        return self.conn.execute(
-            "SELECT unit_id, target FROM reviewed_rows WHERE sheet = ? AND row = ?", (sheet, row)
+    def reviewed_row(self, sheet: str, row: str) -> tuple[int, str, bool] | None:
+        """(unit id, target, whether the review created the unit) an earlier review of this sheet
+        row stored, if any."""
+        found = self.conn.execute(
+            "SELECT unit_id, target, added FROM reviewed_rows WHERE sheet = ? AND row = ?", (sheet, row)
         ).fetchone()
+        return (found[0], found[1], bool(found[2])) if found else None
 
-    def record_reviewed_row(self, sheet: str, row: str, unit_id: int, target: str) -> None:
+    def record_reviewed_row(
+        self, sheet: str, row: str, unit_id: int, target: str, added: bool = False
+    ) -> None:
         self.conn.execute(
-            "INSERT INTO reviewed_rows (sheet, row, unit_id, target) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (sheet, row) DO UPDATE SET unit_id = excluded.unit_id, target = excluded.target",
-            (sheet, row, unit_id, target),
+            "INSERT INTO reviewed_rows (sheet, row, unit_id, target, added) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (sheet, row) DO UPDATE SET unit_id = excluded.unit_id, target = excluded.target, "
+            "added = excluded.added",
+            (sheet, row, unit_id, target, int(added)),
         )
 
     def _insert_batch(self, batch: list[Unit], writer: PostingWriter, result: ImportResult) -> None:

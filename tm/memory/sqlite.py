@@ -50,9 +50,16 @@ class SQLiteMemory(SQLMemory):
                 f"{self.path}: no memory there (mistyped --db or $TM_DB?); "
                 "`tm import` or `tm glossary import` creates one"
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if path is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # the default place: made on first use
+        elif not self.path.parent.is_dir():
+            raise UserError(f"{self.path}: the directory {self.path.parent} does not exist")
+        if self.created:  # with the umask's permissions (SQLite makes 0644): a team's share stays writable
+            self.path.touch()
         try:
             self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            if not self.created:
+                _check_is_memory(self.conn, self.path)
             self._prepare()
             self.index = GramIndex(self.conn)
         except sqlite3.OperationalError as exc:
@@ -131,3 +138,15 @@ ON CONFLICT (pair_hash) DO UPDATE SET
     changed_by = coalesce(excluded.changed_by, units.changed_by)
 WHERE excluded.changed_at >= units.changed_at
 """
+
+
+def _check_is_memory(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse another application's SQLite file rather than add tm's tables to it."""
+    if conn.execute("PRAGMA user_version").fetchone()[0]:
+        return
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if tables:
+        raise UserError(
+            f"{path}: not a tm memory but another application's SQLite database "
+            f"(it holds {', '.join(tables[:5])})"
+        )

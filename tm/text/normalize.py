@@ -134,14 +134,6 @@ def loose_key(key: str) -> str:
     return _NOT_WORD_RE.sub("", key).casefold()
 
 
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*%?")
-
-
-def numbers(text: str) -> list[str]:
-    """Arabic numbers in a text, as written (width-folded): 7.5%, 2020, 1,000."""
-    return _NUMBER_RE.findall(unicodedata.normalize("NFKC", text))
-
-
 @lru_cache(maxsize=65536)
 def _fold_char(char: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", char))

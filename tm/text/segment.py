@@ -10,7 +10,10 @@ from tm.text.normalize import has_han, matching_key, strip_ruby
 
 _ZH_END = "。！？；?!…"
 _CLOSERS = "”’」』）)]】》〉\"'"
-_ZH_BOUNDARY_RE = re.compile(f"[{re.escape(_ZH_END)}]+[{re.escape(_CLOSERS)}]*")
+# A full-width full stop ends a sentence too (converted releases use it), but not between digits (１．５).
+_ZH_BOUNDARY_RE = re.compile(
+    f"(?:[{re.escape(_ZH_END)}]|(?<![0-9０-９])．(?![0-9０-９]))+[{re.escape(_CLOSERS)}]*"
+)
 
 # Abbreviations that never end an English sentence when followed by a space.
 _EN_NEVER_FINAL = {
@@ -200,12 +203,22 @@ def guess_lang(text: str) -> str:
     return "zh" if has_han(text) else "en"
 
 
+def _join_lines(lines: list[str]) -> str:
+    """The lines of one paragraph as one: next to Chinese no space is added, between English one."""
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        out += ("" if has_han(out[-1:]) or has_han(line[:1]) else " ") + line
+    return out
+
+
 def paragraphs(text: str, mode: str = "line") -> list[str]:
     """Paragraphs of a document: one per non-empty line, or per blank-line block."""
     if mode == "blank":
         blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
         return [
-            " ".join(line.strip() for line in b.splitlines() if line.strip()) for b in blocks if b.strip()
+            _join_lines([line.strip() for line in b.splitlines() if line.strip()])
+            for b in blocks
+            if b.strip()
         ]
     return [line.strip() for line in text.splitlines() if line.strip()]
 

@@ -28,6 +28,8 @@ class ReviewReport:
     drafts: list[str] = field(default_factory=list)  # ids still in draft
     empty: list[str] = field(default_factory=list)  # approved with no target
     refused: list[tuple[int, str, str]] = field(default_factory=list)  # (sheet row, id, why)
+    withdrawn: list[str] = field(default_factory=list)  # ids whose earlier approval a rejection undid
+    kept: list[tuple[str, int]] = field(default_factory=list)  # rejected, but the unit predates the sheet
     findings: list[tuple[int, str, str]] = field(default_factory=list)  # QA: (sheet row, id, issue)
 
     @property
@@ -52,9 +54,11 @@ def import_review(
     reported; ``strict`` leaves the rows with findings out, as refused."""
     report = ReviewReport(refused=[(row.number, row.id, why) for row, why in sheet.refused])
     approved = []
+    rejected = []
     for row in sheet.usable:
         if row.status == "rejected":
             report.rejected += 1
+            rejected.append(row)
         elif row.status == "draft":
             report.drafts.append(row.id)
         elif not row.target:  # (trimmed when the sheet is read)
@@ -64,6 +68,8 @@ def import_review(
     if recognizer is not None:
         approved = _quality_check(approved, recognizer, strict, report)
     with memory.transaction(commit=not dry_run):
+        for row in rejected:
+            _withdraw(memory, row, reviewer, sheet, report)
         new_rows: dict[tuple[str, str], list[SheetRow]] = {}  # a pair repeated in the sheet is one unit
         for row in approved:
             try:
@@ -81,9 +87,28 @@ def import_review(
             for unit, rows in zip(units, new_rows.values()):
                 stored = memory.find_pair(unit)
                 for row in rows:
-                    memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target)
+                    memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target, added=True)
     report.refused.sort()
     return report
+
+
+def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewSheet, report) -> None:
+    """A row rejected after an earlier round approved it: the unit that round created goes
+    (recorded in its history); a unit that was in the memory before the sheet stays, and is named."""
+    earlier = memory.reviewed_row(sheet.sheet_id, row.id)
+    if earlier is None:
+        return
+    unit_id, target, added = earlier
+    found = memory.units_by_id([unit_id]).get(unit_id)
+    if found is None or found[0].target != target:
+        return  # deleted or changed since: not this sheet's to undo
+    if added:
+        memory.delete_units(
+            [unit_id], reviewer, f"tm review {sheet.path.name} {row.id}: rejected in a later round"
+        )
+        report.withdrawn.append(row.id)
+    else:
+        report.kept.append((row.id, unit_id))
 
 
 def _quality_check(rows: list[SheetRow], recognizer, strict: bool, report: ReviewReport) -> list[SheetRow]:
@@ -140,7 +165,7 @@ def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewShe
         memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target)
         if stored.origin == "reviewed":
             return "unchanged"
-        memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None)
+        memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None, reason)
         return "confirmed"
     if proposing is not None and proposing.target == row.proposed:  # nobody changed it since
         memory.replace_target(proposing, row.target, reviewer, reason, row.document, row.context or None)
@@ -155,23 +180,25 @@ def _earlier_round(memory: Memory, row: SheetRow, sheet: ReviewSheet, reviewer, 
     earlier = memory.reviewed_row(sheet.sheet_id, row.id)
     if earlier is None or earlier[1] == row.target:
         return None
-    found = memory.units_by_id([earlier[0]]).get(earlier[0])
+    unit_id, stored_target, added = earlier
+    found = memory.units_by_id([unit_id]).get(unit_id)
     if found is None:
         return None  # deleted since: the row stores a unit of its own
     unit = found[0]
-    if unit.target != earlier[1]:
+    if unit.target != stored_target:
         raise _Refused(
             f"unit {unit.id} was changed since this sheet's last review"
             f" (by {unit.changed_by or 'someone'}, {unit.changed_at}); review it again with a new sheet"
         )
     same_pair = memory.find_pair(replace(unit, target=row.target))
     if same_pair is not None:  # the corrected pair is a unit already: keep that one only
-        memory.delete_units([unit.id], reviewer, f"{reason}: corrected to unit {same_pair.id}")
-        memory.mark_reviewed(same_pair.id, reviewer, row.document, row.context or None)
+        if added:  # (a unit that predates the sheet is not the sheet's to remove)
+            memory.delete_units([unit.id], reviewer, f"{reason}: corrected to unit {same_pair.id}")
+        memory.mark_reviewed(same_pair.id, reviewer, row.document, row.context or None, reason)
         memory.record_reviewed_row(sheet.sheet_id, row.id, same_pair.id, row.target)
         return "corrected"
     memory.replace_target(unit, row.target, reviewer, reason, row.document, row.context or None)
-    memory.record_reviewed_row(sheet.sheet_id, row.id, unit.id, row.target)
+    memory.record_reviewed_row(sheet.sheet_id, row.id, unit.id, row.target, added)
     return "corrected"
 
 

@@ -1,0 +1,174 @@
+"""What a new user's end-to-end try of every command found: each case failed before its fix."""
+
+import json
+import os
+import sqlite3
+import stat
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tm.cli import cli
+from tm.memory import open_memory
+from tm.memory.units import Unit
+from tm.text.segment import paragraphs, segment_text
+
+from .conftest import ROOT, SAMPLE_TMX
+
+GLOSSARY = ROOT / "seeds" / "glossary.csv"
+
+
+@pytest.fixture
+def run(db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    runner = CliRunner()
+
+    def invoke(*args, db=db_path):
+        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db), "TM_USER": "ann"})
+
+    assert invoke("import", SAMPLE_TMX).exit_code == 0
+    return invoke
+
+
+def _set(path, changes):
+    workbook = load_workbook(path)
+    sheet = workbook["Segments"]
+    header = [c.value for c in sheet[1]]
+    for r in range(2, sheet.max_row + 1):
+        for name, value in changes.get(sheet.cell(r, 1).value, {}).items():
+            sheet.cell(r, header.index(name) + 1).value = value
+    workbook.save(path)
+
+
+def test_no_output_ever_replaces_a_memory_database(run, db_path, tmp_path):
+    doc = tmp_path / "rel.txt"
+    doc.write_text("謝謝大家。\n", encoding="utf-8")
+    sheet = tmp_path / "rel.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", sheet).exit_code == 0
+    _set(sheet, {"rel:1:1": {"Target": "Thank you all.", "Status": "approved"}})
+    before = db_path.read_bytes()
+    result = run("export-doc", sheet, "-o", db_path, "--force")  # export-doc has no --db to compare with
+    assert result.exit_code == 1 and "is a memory database" in result.output
+    disguised = tmp_path / "mem.xlsx"
+    disguised.write_bytes(before)
+    result = run("translate", doc, "--no-mt", "-o", disguised, "--force", db=disguised)
+    assert result.exit_code == 1 and "is a memory database" in result.output
+    assert db_path.read_bytes() == before and disguised.read_bytes() == before
+
+
+def test_align_force_replaces_the_output_but_never_imports_a_wrong_pair(run, db_path, tmp_path):
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("今天天氣很好。\n我們去湖邊散步。\n孩子們在岸上餵鴨子。\n", encoding="utf-8")
+    en.write_text("Prices rose sharply.\nThe bank cut rates.\nMarkets fell in Asia.\n", encoding="utf-8")
+    out = tmp_path / "links.tsv"
+    out.write_text("old", encoding="utf-8")
+    units = json.loads(run("stats", "--json").output)["units"]
+    result = run("align", zh, en, "--presplit", "-o", out, "--force", "--import")
+    assert result.exit_code == 1 and "--force-import" in result.output
+    assert json.loads(run("stats", "--json").output)["units"] == units
+
+
+def test_a_row_rejected_in_a_later_round_takes_back_what_the_first_stored(run, db_path, tmp_path):
+    doc = tmp_path / "rel.txt"
+    doc.write_text("我們去湖邊散步。\n", encoding="utf-8")
+    sheet = tmp_path / "rel.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", sheet).exit_code == 0
+    _set(sheet, {"rel:1:1": {"Target": "We walk by the lake.", "Status": "approved"}})
+    assert json.loads(run("review", sheet, "--json").stdout)["added"] == 1
+    _set(sheet, {"rel:1:1": {"Status": "rejected"}})
+    report = json.loads(run("review", sheet, "--json").stdout)
+    assert report["withdrawn"] == ["rel:1:1"]
+    assert json.loads(run("lookup", "我們去湖邊散步。", "--json").output) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "only_query", "only_memory"),
+    [("中國同4國外長會談。", [], []), ("中國同五國外長會談。", ["五"], ["四"])],
+)
+def test_lookup_compares_numbers_by_value(memory, query, only_query, only_memory):
+    memory.import_units([Unit("中國同四國外長會談。", "China held talks with four foreign ministers.")])
+    (match,) = memory.lookup(query, min_score=50)
+    assert (match.numbers_only_in_query, match.numbers_only_in_memory) == (only_query, only_memory)
+
+
+def test_commands_that_change_what_is_stored_never_create_a_memory(tmp_path):
+    typo = tmp_path / "typo.db"
+    for args in (
+        ["delete", "1", "--dry-run"],
+        ["edit", "1", "--target", "x"],
+        ["glossary", "remove", "上海精神"],
+    ):
+        result = CliRunner().invoke(cli, [*args, "--db", str(typo)])
+        assert result.exit_code == 1 and "no memory there" in result.output
+        assert not typo.exists()
+
+
+def test_another_applications_database_and_a_missing_directory_are_refused(tmp_path):
+    other = tmp_path / "photos.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE albums (id INTEGER)")
+    result = CliRunner().invoke(cli, ["import", str(SAMPLE_TMX), "--db", str(other)])
+    assert result.exit_code == 1 and "another application's SQLite database" in result.output
+    with sqlite3.connect(other) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["albums"]
+    missing = tmp_path / "no" / "such" / "dir" / "m.db"
+    result = CliRunner().invoke(cli, ["import", str(SAMPLE_TMX), "--db", str(missing)])
+    assert result.exit_code == 1 and "does not exist" in result.output and not (tmp_path / "no").exists()
+
+
+def test_a_new_memory_takes_the_umask(tmp_path):
+    old = os.umask(0o002)
+    try:
+        with open_memory(tmp_path / "team.db"):
+            pass
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "team.db").stat().st_mode) == 0o664
+
+
+def test_history_shows_a_confirmation_by_review(run, tmp_path):
+    doc = tmp_path / "rel.txt"
+    doc.write_text("四是拓展全方位合作。\n", encoding="utf-8")
+    sheet = tmp_path / "rel.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", sheet).exit_code == 0
+    _set(sheet, {"rel:1:1": {"Status": "approved"}})
+    assert json.loads(run("review", sheet, "--json").stdout)["confirmed"] == 1
+    (match,) = json.loads(run("lookup", "四是拓展全方位合作。", "--json").output)
+    events = json.loads(run("history", match["unit"]["id"], "--json").output)["history"]
+    assert [e["action"] for e in events] == ["confirm"] and "was imported" in events[0]["reason"]
+
+
+def test_glossary_lookup_puts_the_winning_glossary_first(run, tmp_path):
+    assert run("glossary", "import", GLOSSARY).exit_code == 0
+    project = tmp_path / "project.csv"
+    project.write_text("source,target\n上合組織,Shanghai Cooperation Organization\n", encoding="utf-8")
+    assert run("glossary", "import", project, "--glossary", "project", "--priority", "10").exit_code == 0
+    entries = json.loads(run("glossary", "lookup", "上合組織", "--json").output)["entries"]
+    assert entries[0]["glossary"] == "project"
+
+
+def test_queries_are_folded_and_an_empty_one_is_an_error(run):
+    assert "Third" in run("concordance", "Ｔｈｉｒｄ", "--side", "target").output
+    for command in ("lookup", "concordance"):
+        result = run(command, "  ")
+        assert result.exit_code == 1 and "empty query" in result.output
+    hits = json.loads(
+        run(
+            "lookup",
+            "外长们强调,要继续加强安全合作,合力打击“三股势力”,共同营造良好安全环境。",
+            "--json",
+            "--min",
+            "100",
+        ).output
+    )
+    assert all(h["score"] >= 100 for h in hits)
+
+
+def test_full_width_full_stop_ends_a_sentence_and_blank_paragraphs_join_chinese_without_spaces():
+    texts = [s.text for s in segment_text("四是拓展合作．ＳＣＯ外長會議１．５億。", "d", "zh")]
+    assert texts == ["四是拓展合作．", "ＳＣＯ外長會議１．５億。"]
+    assert paragraphs("內容如下:\n第一。\n\nEnglish line\nnext line", "blank") == [
+        "內容如下:第一。",
+        "English line next line",
+    ]
