@@ -77,13 +77,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tm-glossary-bench-"))
     try:
         with open_memory(work / "glossary.db") as memory:
-            termbase = Termbase(memory.conn)
+            termbase = Termbase.of(memory)
             started = time.perf_counter()
             termbase.import_entries(((None, e) for e in entries), on_conflict="replace")
             import_s = time.perf_counter() - started
         with open_memory(work / "glossary.db") as memory:  # a fresh process would do this
             started = time.perf_counter()
-            recognizer = Termbase(memory.conn).recognizer()
+            recognizer = Termbase.of(memory).recognizer()
             load_s = time.perf_counter() - started
     finally:
         shutil.rmtree(work)
@@ -103,7 +103,7 @@ def main() -> None:
 
     if args.memory and args.memory.exists():
         with open_memory(args.memory) as memory:
-            termbase = Termbase(memory.conn)
+            termbase = Termbase.of(memory)
             termbase.import_entries(((None, e) for e in entries), on_conflict="replace")
             rng = random.Random(11)
             terms = [e.source for e in rng.sample(entries, args.lookups)]

@@ -141,7 +141,7 @@ def add_glossary(db: Path) -> int:
     spec.loader.exec_module(module)
     entries = [e for e in module.cedict_entries(60_000) if len(e.source) >= 4][:2000]
     with open_memory(db) as memory:
-        termbase = Termbase(memory.conn)
+        termbase = Termbase.of(memory)
         termbase.import_entries(((None, e) for e in entries), on_conflict="skip")
         return termbase.count()
 

@@ -93,10 +93,11 @@ def _source_entries(termbase: Termbase, key: str, limit: int) -> list[tuple[str,
     # Forms are stored with their case; folding it costs every look-up, so only Latin letters pay.
     form, query = ("lower(form_key)", "lower(?1)") if _LATIN_RE.search(key) else ("form_key", "?1")
     exact = _ids(conn, f"SELECT term_id FROM term_forms WHERE {form} = {query}", (key,))
+    position = "strpos" if _postgres(conn) else "instr"
     containing = _ids(
         conn,
-        f"SELECT term_id FROM term_forms WHERE instr({form}, {query}) > 0 AND {form} != {query} "
-        "ORDER BY length(form_key) LIMIT ?2",
+        f"SELECT term_id FROM term_forms WHERE {position}({form}, {query}) > 0 AND {form} != {query} "
+        "ORDER BY length(form_key), term_id LIMIT ?2",
         (key, limit),
     )
     kinds = [("exact", exact), ("contains", containing)]
@@ -129,15 +130,20 @@ def _rendering_entries(termbase: Termbase, key: str, limit: int) -> list[tuple[s
     (by kind), then those with one containing it; shortest approved rendering first."""
     conn = termbase.conn
     found: dict[str, list[int]] = {kind: [] for kind in RENDERING_KINDS}
+    postgres = _postgres(conn)
+    others = _other_letters(key)
+    equal = _PG_EQUAL_CANDIDATES if postgres else _EQUAL_CANDIDATES
     for term_id, target, alternatives, forbidden in conn.execute(
-        _EQUAL_CANDIDATES, (_letters_pattern(key), _other_letters_glob(key))
+        equal, (_letters_pattern(key), _excluding(others, postgres))
     ):
         kind = _rendering_kind(key, [[target], json.loads(alternatives), json.loads(forbidden)])
         if kind:
             found[kind].append(term_id)
     named = sum(len(ids) for ids in found.values())
     like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    containing = _ids(conn, _CONTAINING, (like, limit + named))
+    containing = _ids(
+        conn, _CONTAINING.replace(" LIKE ", " ILIKE ") if postgres else _CONTAINING, (like, limit + named)
+    )
     return _ranked(termbase, [*found.items(), ("contains", containing)], limit)
 
 
@@ -150,10 +156,19 @@ OR (t.alternatives != '[]' AND EXISTS (
     SELECT 1 FROM json_each(t.alternatives) WHERE value LIKE ?1 AND NOT value GLOB ?2))
 OR (t.forbidden != '[]' AND EXISTS (
     SELECT 1 FROM json_each(t.forbidden) WHERE value LIKE ?1 AND NOT value GLOB ?2))
-ORDER BY length(t.target)"""
+ORDER BY length(t.target), t.id"""
+# The same in PostgreSQL: ILIKE folds case as SQLite's LIKE does, a regular expression stands for
+# GLOB (no others: '[]' matches nothing), jsonb for json_each.
+_PG_EQUAL_CANDIDATES = """SELECT id, target, alternatives, forbidden FROM terms t
+WHERE (t.target ILIKE ?1 AND NOT t.target ~ ?2)
+OR (t.alternatives != '[]' AND EXISTS (
+    SELECT 1 FROM jsonb_array_elements_text(CAST(t.alternatives AS jsonb)) v WHERE v ILIKE ?1 AND NOT v ~ ?2))
+OR (t.forbidden != '[]' AND EXISTS (
+    SELECT 1 FROM jsonb_array_elements_text(CAST(t.forbidden AS jsonb)) v WHERE v ILIKE ?1 AND NOT v ~ ?2))
+ORDER BY length(t.target), t.id"""
 _CONTAINING = (
     "SELECT id FROM terms WHERE target LIKE ?1 ESCAPE '\\' OR alternatives LIKE ?1 ESCAPE '\\' "
-    "OR forbidden LIKE ?1 ESCAPE '\\' ORDER BY length(target) LIMIT ?2"
+    "OR forbidden LIKE ?1 ESCAPE '\\' ORDER BY length(target), id LIMIT ?2"
 )
 _ALNUM = string.ascii_letters + string.digits
 
@@ -162,10 +177,21 @@ def _letters_pattern(key: str) -> str:
     return "%" + "".join(c + "%" for c in key if c in _ALNUM)
 
 
-def _other_letters_glob(key: str) -> str:
+def _other_letters(key: str) -> str:
     kept = {c.lower() for c in key if c in _ALNUM}
-    others = "".join(c for c in _ALNUM if c.lower() not in kept)
-    return f"*[{others}]*" if others else ""  # "": matches only an empty text, which no rendering is
+    return "".join(c for c in _ALNUM if c.lower() not in kept)
+
+
+def _excluding(others: str, postgres: bool) -> str:
+    """A pattern for "holds one of these letters"; with none, one only an empty text matches
+    (no rendering is empty, so nothing is excluded)."""
+    if postgres:
+        return f"[{others}]" if others else "^$"
+    return f"*[{others}]*" if others else ""
+
+
+def _postgres(conn) -> bool:
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
 
 
 def _rendering_kind(key: str, groups: list[list[str]]) -> str | None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
@@ -101,10 +101,18 @@ class _LazyEntries:
 
 
 class Termbase:
-    """Glossaries stored beside the memory (same file, own tables)."""
+    """Glossaries stored beside the memory (same database, own tables)."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn, transaction=None):
+        """``conn`` runs ``?``-parameter SQL; ``transaction`` opens a write transaction on it
+        (default: SQLite's)."""
         self.conn = conn
+        self._transaction = transaction or (lambda: write_transaction(conn))
+
+    @classmethod
+    def of(cls, memory) -> Termbase:
+        """The term base of a memory, writing through the memory's own transactions."""
+        return cls(memory.conn, memory.transaction)
 
     # -------------------------------------------------------------- glossaries
 
@@ -112,12 +120,13 @@ class Termbase:
         """(name, priority, entries), highest priority first."""
         return self.conn.execute(
             "SELECT g.name, g.priority, count(t.id) FROM glossaries g LEFT JOIN terms t "
-            "ON t.glossary = g.name GROUP BY g.name ORDER BY g.priority DESC, g.name"
+            "ON t.glossary = g.name GROUP BY g.name, g.priority ORDER BY g.priority DESC, g.name"
         ).fetchall()
 
     def _ensure_glossary(self, name: str, priority: int | None) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO glossaries (name, priority) VALUES (?, ?)", (name, priority or 0)
+            "INSERT INTO glossaries (name, priority) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, priority or 0),
         )
         if priority is not None:
             self.conn.execute("UPDATE glossaries SET priority = ? WHERE name = ?", (priority, name))
@@ -219,9 +228,6 @@ class Termbase:
                 self.conn.execute("DELETE FROM terms WHERE id = ?", (entry.id,))
         return entry
 
-    def _transaction(self):
-        return write_transaction(self.conn)
-
     def import_entries(
         self,
         rows: Iterable[tuple[int | None, Entry]],
@@ -229,15 +235,17 @@ class Termbase:
         priority: int | None = None,
         on_conflict: str = "fail",
         sync: bool = False,
+        transaction: bool = True,
     ) -> ImportReport:
         """Import (line, entry) pairs in one transaction. A stored entry changes only in what the
         input states (lists are added to), unless ``sync``: then the input is the whole entry.
 
         on_conflict: 'fail' (report all conflicts, import nothing), 'replace' or 'skip'.
-        A source term twice in the same input is an error naming both lines.
+        A source term twice in the same input is an error naming both lines. ``transaction=False``:
+        inside the caller's.
         """
         report = ImportReport()
-        with self._transaction():
+        with self._transaction() if transaction else contextlib.nullcontext():
             seen: dict[tuple[str, str], int | None] = {}
             conflicts: list[Conflict] = []
             for line, entry in rows:
@@ -301,10 +309,11 @@ class Termbase:
         values = self._values(entry, key)
         stamp = now()
         values.update(created_at=entry.created_at or stamp, changed_at=entry.changed_at or stamp)
-        cursor = self.conn.execute(
-            f"INSERT INTO terms ({', '.join(values)}) VALUES ({', '.join(':' + k for k in values)})", values
-        )
-        self._index_forms(cursor.lastrowid, values["search_keys"])
+        marks = ", ".join(":" + k for k in values)
+        (term_id,) = self.conn.execute(
+            f"INSERT INTO terms ({', '.join(values)}) VALUES ({marks}) RETURNING id", values
+        ).fetchone()
+        self._index_forms(term_id, values["search_keys"])
 
     def _update(self, term_id: int, entry: Entry, key: str) -> None:
         values = self._values(entry, key)

@@ -22,9 +22,53 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """Modules that set BOTH_BACKENDS = True run every test that takes a memory against SQLite and
+    against a real PostgreSQL server (tests marked sqlite_only are about the file itself)."""
+    both = getattr(metafunc.module, "BOTH_BACKENDS", False)
+    if (
+        "backend" in metafunc.fixturenames
+        and both
+        and not metafunc.definition.get_closest_marker("sqlite_only")
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only: a test of the SQLite file itself (not run on PostgreSQL)"
+    )
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "memory.db"
+def backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the session (each test gets a database of its own)."""
+    from . import pgserver
+
+    if pgserver.binaries() is None:
+        if os.environ.get("TM_REQUIRE_POSTGRES"):
+            pytest.fail("TM_REQUIRE_POSTGRES is set but PostgreSQL (initdb) is not installed")
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed: apt-get install postgresql")
+    server = pgserver.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db_path(backend: str, tmp_path: Path, request):
+    """Where the test's memory lives: a SQLite file, or a fresh database with tm's schema on the
+    test server (a postgresql:// URL, password included, as a user would give it)."""
+    if backend == "sqlite":
+        return tmp_path / "memory.db"
+    return request.getfixturevalue("pg_server").new_database()
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from tm.text.numbers import missing_numbers, source_numbers
 
 from .conftest import ROOT
 
+BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
+
 SEED_GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
 REQUIRED = {
@@ -60,7 +62,7 @@ REQUIRED = {
 
 @pytest.fixture
 def termbase(memory):
-    tb = Termbase(memory.conn)
+    tb = Termbase.of(memory)
     tb.import_entries(read_table(SEED_GLOSSARY, "csv"))
     return tb
 
@@ -406,5 +408,5 @@ def test_version_1_memory_is_upgraded_in_place(tmp_path):
         memory.import_units([Unit("四是拓展全方位合作。", "Fourth.")])
     with open_memory(path) as memory:
         assert memory.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
-        Termbase(memory.conn).add(Entry("上合組織", "SCO"))
+        Termbase.of(memory).add(Entry("上合組織", "SCO"))
         assert memory.count() == 1

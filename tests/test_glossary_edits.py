@@ -10,6 +10,8 @@ from tm.cli import cli
 
 from .conftest import ROOT
 
+BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
+
 SEED_GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
 

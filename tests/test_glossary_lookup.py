@@ -18,6 +18,8 @@ from tm.memory import open_memory
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
 
+BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
+
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
 
@@ -53,7 +55,7 @@ def test_width_and_case_of_an_english_query_do_not_matter(seeded, query):
 
 def test_a_chinese_query_with_latin_letters_is_folded_for_width_and_case(db_path):
     with open_memory(db_path) as memory:
-        termbase = Termbase(memory.conn)
+        termbase = Termbase.of(memory)
         termbase.add(Entry("G20峰會", "G20 Summit"))
         for query in ("G20峰會", "ｇ２０峰会", "g20峰(fēng)會"):
             (kind, entry), *_ = lookup_term(termbase, memory, query).matches

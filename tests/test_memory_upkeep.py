@@ -12,6 +12,8 @@ from tm.memory.units import Unit
 
 from .conftest import SAMPLE_TMX
 
+BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def run(db_path):

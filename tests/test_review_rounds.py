@@ -13,6 +13,8 @@ from tm.memory import open_memory
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
 
+BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
+
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
 

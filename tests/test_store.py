@@ -9,6 +9,8 @@ from tm.memory.scoring import fuzzy_score
 from tm.memory.units import Unit, context_hash
 from tm.text.normalize import matching_key
 
+BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
+
 SRC = "外長們強調,要繼續加強安全合作。"
 TGT = "The foreign ministers stressed the need to further strengthen security cooperation."
 
@@ -150,6 +152,7 @@ def test_failed_import_leaves_the_memory_as_it_was(memory):
     assert memory.lookup("四是拓展全方位合作。") == []
 
 
+@pytest.mark.sqlite_only
 def test_wal_mode_and_schema_version(db_path):
     open_memory(db_path).close()
     conn = sqlite3.connect(db_path)

@@ -23,6 +23,8 @@ from tm.workflow.sheet_read import read_workbook
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
 
+BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
+
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
 

@@ -12,7 +12,7 @@ db_option = click.option(
     "--db",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Memory file (default: $TM_DB, else $XDG_DATA_HOME/tm/memory.db).",
+    help="Memory: a SQLite file or a postgresql:// URL (default: $TM_DB, else $XDG_DATA_HOME/tm/memory.db).",
 )
 encoding_option = click.option(
     "--encoding", default="utf-8", show_default=True, help="Input encoding: utf-8, gb18030, big5."
@@ -74,7 +74,7 @@ def print_json(data) -> None:
 def termbase_of(memory):
     from glossary.store import Termbase
 
-    return Termbase(memory.conn)
+    return Termbase.of(memory)
 
 
 def entry_data(entry) -> dict:

@@ -22,7 +22,13 @@ def default_db_path() -> Path:
 
 
 def open_memory(location: str | Path | None = None, user: str | None = None, create: bool = True) -> Memory:
-    """The memory at ``location`` (a SQLite file; default: $TM_DB, else the user's data dir)."""
+    """The memory at ``location``: a postgresql:// URL (a team's server), else a SQLite file
+    (default: $TM_DB, else the user's data dir)."""
+    location = location if location is not None else os.environ.get("TM_DB") or None
+    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+        from tm.memory.postgres import PostgresMemory
+
+        return PostgresMemory(location, user, create)
     from tm.memory.sqlite import SQLiteMemory
 
     return SQLiteMemory(location, user, create)

@@ -23,6 +23,7 @@ from tm.text.normalize import loose_key, matching_key
 
 BATCH = 20_000  # units per INSERT batch
 UNIT_SELECT = f"SELECT id, {', '.join(UNIT_COLUMNS)} FROM units"
+_HISTORY = "unit_id, old_target, new_target, changed_at, changed_by, reason, action, unit"
 
 
 class SQLMemory(Memory):
@@ -50,23 +51,32 @@ class SQLMemory(Memory):
     @abstractmethod
     def schema_version(self) -> int: ...
 
+    @abstractmethod
+    def next_unit_id(self) -> int:
+        """The id the next new unit will get (deleted ids included: they are never given again)."""
+
+    @abstractmethod
+    def reserve_unit_ids(self, next_id: int) -> None:
+        """New units get ids from ``next_id`` on, at the least."""
+
     # ------------------------------------------------------------ shared SQL
 
     def close(self) -> None:
         self.conn.close()
 
-    def add_units(self, units: Iterable[Unit]) -> ImportResult:
-        """Add or update units inside the caller's transaction."""
+    def add_units(self, units: Iterable[Unit], keep_ids: bool = False) -> ImportResult:
+        """Add or update units inside the caller's transaction; ``keep_ids`` stores each under the
+        id it has (a copy into an empty memory keeps the ids its history names)."""
         result = ImportResult()
         writer = PostingWriter(self.conn)
         batch: list[Unit] = []
         for unit in units:
             batch.append(unit)
             if len(batch) >= BATCH:
-                self._insert_batch(batch, writer, result)
+                self._insert_batch(batch, writer, result, keep_ids)
                 batch = []
         if batch:
-            self._insert_batch(batch, writer, result)
+            self._insert_batch(batch, writer, result, keep_ids)
         writer.finish()
         return result
 
@@ -192,9 +202,36 @@ class SQLMemory(Memory):
             (sheet, row, unit_id, target, int(added)),
         )
 
-    def _insert_batch(self, batch: list[Unit], writer: PostingWriter, result: ImportResult) -> None:
+    # ------------------------------------------------------------ copying a whole memory
+
+    def all_history(self) -> Iterator[tuple]:
+        return iter(self.conn.execute(f"SELECT {_HISTORY} FROM unit_history ORDER BY id"))
+
+    def add_history(self, rows: Iterable[tuple], unit_ids: dict[int, int] | None = None) -> int:
+        """History rows of another memory; with ``unit_ids`` (units renumbered by a merge) only
+        those of units that came along, under their new ids."""
+        if unit_ids is not None:
+            rows = [(unit_ids[r[0]], *r[1:]) for r in rows if r[0] in unit_ids]
+        rows = list(rows)
+        marks = ", ".join("?" * len(_HISTORY.split(",")))
+        self.conn.executemany(f"INSERT INTO unit_history ({_HISTORY}) VALUES ({marks})", rows)
+        return len(rows)
+
+    def all_reviewed_rows(self) -> Iterator[tuple]:
+        return iter(self.conn.execute("SELECT sheet, row, unit_id, target, added FROM reviewed_rows"))
+
+    def add_reviewed_rows(self, rows: Iterable[tuple], unit_ids: dict[int, int] | None = None) -> None:
+        for sheet, row, unit_id, target, added in rows:
+            if unit_ids is None or unit_id in unit_ids:
+                self.record_reviewed_row(
+                    sheet, row, unit_ids[unit_id] if unit_ids else unit_id, target, added
+                )
+
+    def _insert_batch(
+        self, batch: list[Unit], writer: PostingWriter, result: ImportResult, keep_ids: bool
+    ) -> None:
         stamp = now()
-        rows = [self._row(u, stamp) for u in batch]
+        rows = [self._row(u, stamp, keep_ids) for u in batch]
         fresh, updated = self._upsert(rows)
         result.added += len(fresh)
         result.updated += updated
@@ -212,7 +249,7 @@ class SQLMemory(Memory):
                 (np.asarray(ids, "<u4").tobytes(), np.minimum(lengths, 65535).astype("<u2").tobytes()),
             )
 
-    def _row(self, u: Unit, stamp: str) -> dict:
+    def _row(self, u: Unit, stamp: str, keep_id: bool = False) -> dict:
         if not u.source.strip() or not u.target.strip():
             raise UserError(f"empty source or target in unit {u.source[:40]!r} → {u.target[:40]!r}")
         if u.origin not in ORIGINS:
@@ -221,6 +258,7 @@ class SQLMemory(Memory):
         key = matching_key(u.source)
         row = {c: getattr(u, c) for c in UNIT_COLUMNS}
         row.update(
+            id=u.id if keep_id else None,
             source_lang=src_lang,
             target_lang=tgt_lang,
             source_key=key,

@@ -122,13 +122,22 @@ class SQLiteMemory(SQLMemory):
             if p.name in (self.path.name, self.path.name + "-wal")
         )
 
+    def next_unit_id(self) -> int:
+        found = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'units'").fetchone()
+        return (found[0] if found else 0) + 1
+
+    def reserve_unit_ids(self, next_id: int) -> None:
+        if next_id > self.next_unit_id():
+            self.conn.execute("DELETE FROM sqlite_sequence WHERE name = 'units'")
+            self.conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('units', ?)", (next_id - 1,))
+
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 _UPSERT = f"""
-INSERT INTO units ({", ".join(UNIT_COLUMNS)}, source_key, loose_hash, pair_hash)
-VALUES ({", ".join(":" + c for c in UNIT_COLUMNS)}, :source_key, :loose_hash, :pair_hash)
+INSERT INTO units (id, {", ".join(UNIT_COLUMNS)}, source_key, loose_hash, pair_hash)
+VALUES (:id, {", ".join(":" + c for c in UNIT_COLUMNS)}, :source_key, :loose_hash, :pair_hash)
 ON CONFLICT (pair_hash) DO UPDATE SET
     origin = CASE WHEN units.origin = 'reviewed' THEN units.origin ELSE excluded.origin END,
     document = coalesce(excluded.document, units.document),
