@@ -1,0 +1,59 @@
+"""`tm db …`: setting up a team's memory on a PostgreSQL server, and moving a memory between
+backends."""
+
+from __future__ import annotations
+
+import click
+
+from tm.cli.common import print_json
+from tm.errors import UserError
+
+
+@click.group()
+def db() -> None:
+    """A team's memory on PostgreSQL: create it, grant readers, copy memories between backends."""
+
+
+@db.command(name="init")
+@click.argument("url")
+@click.option("--reader", "readers", multiple=True, help="A role that may only read (repeatable).")
+def db_init(url: str, readers: tuple[str, ...]) -> None:
+    """Create (or upgrade) the memory's schema on the server of URL, owned by URL's role, and let
+    each --reader role read it (look-ups, concordance, glossary, stats, translate)."""
+    from tm.memory.postgres import init_server, is_url, redact
+
+    if not is_url(url):
+        raise UserError(f"{url}: give a postgresql:// URL (a SQLite memory needs no init)")
+    before, after = init_server(url, list(readers))
+    state = "created" if before == 0 else "up to date" if before == after else f"upgraded from {before}"
+    click.echo(f"{redact(url)}: schema {after} ({state})")
+    for role in readers:
+        click.echo(f"  {role} may read")
+
+
+@db.command(name="copy")
+@click.argument("source")
+@click.argument("destination")
+@click.option("--merge", is_flag=True, help="Add to a destination that already holds units or entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print data as JSON.")
+def db_copy(source: str, destination: str, merge: bool, as_json: bool) -> None:
+    """Copy a memory with its glossary, provenance and history from SOURCE to DESTINATION (a
+    SQLite file or a postgresql:// URL), in one transaction on the destination."""
+    from tm.memory import open_memory
+    from tm.memory.copy import copy_memory
+
+    with open_memory(source, create=False) as src, open_memory(destination, create=True) as dst:
+        if src.location == dst.location:
+            raise UserError("SOURCE and DESTINATION are the same memory")
+        report = copy_memory(src, dst, merge)
+        names = (src.location, dst.location)
+    if as_json:
+        print_json({"source": names[0], "destination": names[1], **report})
+        return
+    click.echo(
+        f"{names[0]} → {names[1]}: {report['units']} units, {report['terms']} glossary entries, "
+        f"{report['history']} history entries"
+    )
+
+
+COMMANDS = [db]
