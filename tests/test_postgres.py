@@ -231,10 +231,39 @@ print(sorted(seen))
 """
 
 
+def _review_sheet(url: str, tmp_path: Path, name: str, rows: range, corrected: int) -> Path:
+    """A sheet of the seed release with rows approved (targets of their own) and the memory's
+    100% proposal of one row corrected."""
+    sheet = tmp_path / f"{name}.xlsx"
+    result = tm(
+        "translate", SEED, "--no-mt", "-o", sheet, "--db", url, env={"ARGOS_PACKAGES_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(sheet)
+    segments = workbook["Segments"]
+    header = [c.value for c in segments[1]]
+    target, status, unit = (header.index(h) + 1 for h in ("Target", "Status", "Unit"))
+    exact = [r for r in range(2, segments.max_row + 1) if segments.cell(r, unit).value]
+    for r in rows:
+        if r not in exact:
+            segments.cell(r, target).value = f"{name} {r}."
+            segments.cell(r, status).value = "approved"
+    row = exact[corrected]
+    segments.cell(row, target).value = f"{segments.cell(row, target).value} ({name})"
+    segments.cell(row, status).value = "approved"
+    workbook.save(sheet)
+    return sheet
+
+
 def test_eight_writers_and_four_readers_at_once(pg_server, tmp_path):
     url = pg_server.new_database()
+    assert tm("import", SAMPLE_TMX, "--db", url).exit_code == 0
+    sheets = [
+        _review_sheet(url, tmp_path, "A", range(2, 40), 0),
+        _review_sheet(url, tmp_path, "B", range(25, 60), 1),
+    ]
     files = []
-    for w in range(8):  # neighbouring files share 1,000 units: the same pair must end up once
+    for w in range(6):  # neighbouring files share 1,000 units: the same pair must end up once
         rows = ["source\ttarget\tdocument"]
         rows += [f"第{n}句話。\tSentence {n}.\tbatch{w}" for n in range(w * 4000, w * 4000 + 5000)]
         files.append(tmp_path / f"batch{w}.tsv")
@@ -250,9 +279,32 @@ def test_eight_writers_and_four_readers_at_once(pg_server, tmp_path):
     ]
     time.sleep(1)
     writers = [_writer(url, f) for f in files]
+    writers += [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tm",
+                "review",
+                str(sheet),
+                "--db",
+                url,
+                "--reviewer",
+                sheet.stem,
+                "--json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        for sheet in sheets
+    ]
     outputs = [w.communicate(timeout=300)[0] for w in writers]
-    assert all(w.returncode == 0 for w in writers), outputs
-    assert not any("Error" in o for o in outputs)
+    assert all(w.returncode == 0 for w in writers[:6]), outputs
+    assert not any("Error" in o or "Traceback" in o for o in outputs), outputs
+    for sheet, output in zip(sheets, outputs[6:]):  # QA findings may set the exit status; nothing refused
+        report = json.loads(output[output.index("{") :])
+        assert report["corrected"] == 1 and not report["refused"], (sheet, report)
     for reader in readers:
         out, err = reader.communicate(timeout=120)
         assert reader.returncode == 0, err
@@ -260,6 +312,13 @@ def test_eight_writers_and_four_readers_at_once(pg_server, tmp_path):
         # neighbour imported after it (shared units take the later import's document)
         assert json.loads(out) and set(json.loads(out)) <= {3000, 4000, 5000}, out
     with open_memory(url) as memory:
-        assert memory.count() == 7 * 4000 + 5000
+        batches = memory.conn.execute("SELECT count(*) FROM units WHERE document LIKE 'batch%'").fetchone()[0]
+        assert batches == 5 * 4000 + 5000
         rows = memory.conn.execute("SELECT count(*), count(DISTINCT pair_hash) FROM units").fetchone()
         assert rows[0] == rows[1]
+        corrected = memory.conn.execute(
+            "SELECT changed_by FROM unit_history WHERE action = 'review' ORDER BY changed_by"
+        ).fetchall()
+        assert [r[0] for r in corrected] == ["A", "B"]  # every review's history entry is there
+        both = memory.conn.execute("SELECT count(*) FROM units WHERE target LIKE 'A %' OR target LIKE 'B %'")
+        assert both.fetchone()[0] > 30  # the overlapping rows: each reviewer's unit, once

@@ -28,7 +28,9 @@ CREATE TABLE units (
 );
 CREATE INDEX units_loose ON units(loose_hash);
 CREATE INDEX units_document ON units(document);
-CREATE INDEX units_target_words ON units USING gin (to_tsvector('simple', target));
+-- a large pending list: bulk imports add to it and it is merged into the index in big steps
+CREATE INDEX units_target_words ON units USING gin (to_tsvector('simple', target))
+    WITH (gin_pending_list_limit = 65536);
 CREATE TABLE grams (
     gram  BIGINT NOT NULL,
     chunk INTEGER NOT NULL,
@@ -115,6 +117,7 @@ TABLES = (
     "term_forms",
     "unit_history",
     "reviewed_rows",
+    "tm_schema",
 )
 
 

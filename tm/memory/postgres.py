@@ -72,6 +72,14 @@ class PGConnection:
             with self.raw.cursor() as cursor:
                 cursor.executemany(_translated(sql, rows[0])[0], rows)
 
+    def copy_rows(self, table: str, columns, rows) -> None:
+        with (
+            self.raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
     def transaction(self):
         return self.raw.transaction()
 
@@ -146,8 +154,8 @@ class PostgresMemory(SQLMemory):
             for row in pending:
                 (later if row["pair_hash"] in seen else now_rows).append(row)
                 seen.add(row["pair_hash"])
-            arrays = [[row[c] for row in now_rows] for c in _UPSERT_COLUMNS]
-            for uid, key, lang, target, inserted in self.conn.execute(_PG_UPSERT, arrays).fetchall():
+            self._stage(now_rows)
+            for uid, key, lang, target, inserted in self.conn.execute(_PG_UPSERT).fetchall():
                 if inserted:
                     fresh.append((uid, key, lang, target))
                 else:
@@ -155,6 +163,13 @@ class PostgresMemory(SQLMemory):
             pending = later
         fresh.sort()
         return fresh, updated
+
+    def _stage(self, rows: list[dict]) -> None:
+        """The batch into a temporary table by COPY (the fast way in; the upsert reads it there)."""
+        self.conn.execute(_STAGING)
+        self.conn.copy_rows(
+            "unit_staging", _UPSERT_COLUMNS, ([row[c] for c in _UPSERT_COLUMNS] for row in rows)
+        )
 
     def _target_index_add(self, pairs: list[tuple[int, str]]) -> None:
         pass  # the GIN expression index follows the units table
@@ -192,12 +207,16 @@ class PostgresMemory(SQLMemory):
         return pg_schema.current_version(self.conn) or 0
 
 
-_ARRAYS = ", ".join(f"?::{'bigint' if c in _INTEGERS else 'text'}[]" for c in _UPSERT_COLUMNS)
+_STAGING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS unit_staging ("
+    + ", ".join(f"{c} {'bigint' if c in _INTEGERS else 'text'}" for c in _UPSERT_COLUMNS)
+    + ") ON COMMIT DELETE ROWS; TRUNCATE unit_staging"
+)
 _VALUES = ", ".join("u." + c for c in _UPSERT_COLUMNS[1:])
 _PG_UPSERT = f"""
 INSERT INTO units ({", ".join(_UPSERT_COLUMNS)})
 SELECT coalesce(u.id, nextval(pg_get_serial_sequence('units', 'id'))), {_VALUES}
-FROM unnest({_ARRAYS}) AS u({", ".join(_UPSERT_COLUMNS)})
+FROM unit_staging u
 ON CONFLICT (pair_hash) DO UPDATE SET
     origin = CASE WHEN units.origin = 'reviewed' THEN units.origin ELSE excluded.origin END,
     document = coalesce(excluded.document, units.document),
