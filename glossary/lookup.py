@@ -116,6 +116,8 @@ def _fuzzy_ids(conn, key: str, limit: int) -> list[int]:
         ).fetchall()
     )
     best = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=60, limit=limit * 2)
+    if not best:
+        return []  # (an empty IN () is an error on PostgreSQL)
     term_of = dict(
         conn.execute(
             f"SELECT rowid, term_id FROM term_forms WHERE rowid IN ({','.join('?' * len(best))})",

@@ -181,6 +181,8 @@ class Termbase:
 
     def entries_by_id(self, ids: list[int]) -> list[Entry]:
         """The entries with these ids, in the order given."""
+        if not ids:
+            return []
         rows = self.conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
         order = {term_id: n for n, term_id in enumerate(ids)}
         return sorted((_entry(r) for r in rows), key=lambda e: order[e.id])

@@ -19,6 +19,7 @@ LAYERS = {
     "tm.align": 5,
     "tm.mt": 5,
     "tm.workflow": 6,
+    "tm.web": 6,  # the look-up page of `tm serve`
     "tm.cli": 7,
     "tm.__main__": 8,  # python -m tm
 }

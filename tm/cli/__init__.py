@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from tm.cli import align, glossary, memory, mt, text, translate
+from tm.cli import align, db, glossary, memory, mt, serve, text, translate
 from tm.cli.common import eval_group
 from tm.errors import UserError
 
@@ -24,6 +24,10 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from None
         except sqlite3.OperationalError as exc:
             raise click.ClickException(f"memory database: {exc}") from None
+        except Exception as exc:  # a server's error (psycopg's, not imported unless a URL is used)
+            if not type(exc).__module__.startswith("psycopg"):
+                raise
+            raise click.ClickException(f"memory server: {str(exc).strip() or type(exc).__name__}") from None
         except BrokenPipeError:
             sys.exit(0)
 
@@ -34,7 +38,7 @@ def cli() -> None:
     """Offline Chinese→English translation memory and glossary tool."""
 
 
-for command_module in (text, memory, glossary, align, mt, translate):
+for command_module in (text, memory, glossary, align, mt, translate, serve, db):
     for command in command_module.COMMANDS:
         cli.add_command(command)
 cli.add_command(eval_group)

@@ -40,7 +40,7 @@ def db_copy(source: str, destination: str, merge: bool, as_json: bool) -> None:
     """Copy a memory with its glossary, provenance and history from SOURCE to DESTINATION (a
     SQLite file or a postgresql:// URL), in one transaction on the destination."""
     from tm.memory import open_memory
-    from tm.memory.copy import copy_memory
+    from tm.workflow.dbcopy import copy_memory
 
     with open_memory(source, create=False) as src, open_memory(destination, create=True) as dst:
         if src.location == dst.location:
