@@ -7,7 +7,6 @@ import stat
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
 from tm.cli import cli
 from tm.memory import open_memory
@@ -15,6 +14,7 @@ from tm.memory.units import Unit
 from tm.text.segment import paragraphs, segment_text
 
 from .conftest import ROOT, SAMPLE_TMX
+from .sheet_cells import set_cells
 
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
@@ -31,22 +31,12 @@ def run(db_path, tmp_path, monkeypatch):
     return invoke
 
 
-def _set(path, changes):
-    workbook = load_workbook(path)
-    sheet = workbook["Segments"]
-    header = [c.value for c in sheet[1]]
-    for r in range(2, sheet.max_row + 1):
-        for name, value in changes.get(sheet.cell(r, 1).value, {}).items():
-            sheet.cell(r, header.index(name) + 1).value = value
-    workbook.save(path)
-
-
 def test_no_output_ever_replaces_a_memory_database(run, db_path, tmp_path):
     doc = tmp_path / "rel.txt"
     doc.write_text("謝謝大家。\n", encoding="utf-8")
     sheet = tmp_path / "rel.xlsx"
     assert run("translate", doc, "--no-mt", "-o", sheet).exit_code == 0
-    _set(sheet, {"rel:1:1": {"Target": "Thank you all.", "Status": "approved"}})
+    set_cells(sheet, {"rel:1:1": {"Target": "Thank you all.", "Status": "approved"}})
     before = db_path.read_bytes()
     result = run("export-doc", sheet, "-o", db_path, "--force")  # export-doc has no --db to compare with
     assert result.exit_code == 1 and "is a memory database" in result.output
@@ -74,9 +64,9 @@ def test_a_row_rejected_in_a_later_round_takes_back_what_the_first_stored(run, d
     doc.write_text("我們去湖邊散步。\n", encoding="utf-8")
     sheet = tmp_path / "rel.xlsx"
     assert run("translate", doc, "--no-mt", "-o", sheet).exit_code == 0
-    _set(sheet, {"rel:1:1": {"Target": "We walk by the lake.", "Status": "approved"}})
+    set_cells(sheet, {"rel:1:1": {"Target": "We walk by the lake.", "Status": "approved"}})
     assert json.loads(run("review", sheet, "--json").stdout)["added"] == 1
-    _set(sheet, {"rel:1:1": {"Status": "rejected"}})
+    set_cells(sheet, {"rel:1:1": {"Status": "rejected"}})
     report = json.loads(run("review", sheet, "--json").stdout)
     assert report["withdrawn"] == ["rel:1:1"]
     assert json.loads(run("lookup", "我們去湖邊散步。", "--json").output) == []
@@ -132,7 +122,7 @@ def test_history_shows_a_confirmation_by_review(run, tmp_path):
     doc.write_text("四是拓展全方位合作。\n", encoding="utf-8")
     sheet = tmp_path / "rel.xlsx"
     assert run("translate", doc, "--no-mt", "-o", sheet).exit_code == 0
-    _set(sheet, {"rel:1:1": {"Status": "approved"}})
+    set_cells(sheet, {"rel:1:1": {"Status": "approved"}})
     assert json.loads(run("review", sheet, "--json").stdout)["confirmed"] == 1
     (match,) = json.loads(run("lookup", "四是拓展全方位合作。", "--json").output)
     events = json.loads(run("history", match["unit"]["id"], "--json").output)["history"]

@@ -12,6 +12,7 @@ from tm.cli import cli
 from tm.memory import open_memory
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
+from .sheet_cells import set_cells
 
 BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
 
@@ -31,16 +32,6 @@ def run(db_path, tmp_path, monkeypatch):
     return invoke
 
 
-def _set(path, changes):
-    workbook = load_workbook(path)
-    sheet = workbook["Segments"]
-    header = [c.value for c in sheet[1]]
-    for r in range(2, sheet.max_row + 1):
-        for name, value in changes.get(sheet.cell(r, 1).value, {}).items():
-            sheet.cell(r, header.index(name) + 1).value = value
-    workbook.save(path)
-
-
 @pytest.fixture
 def sheet(run, tmp_path):
     doc = tmp_path / "rel.txt"
@@ -56,10 +47,10 @@ def _translations(db_path, source):
 
 
 def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
-    _set(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
+    set_cells(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
     first = json.loads(run("review", sheet, "--json").output)
     assert first["added"] == 1
-    _set(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})
+    set_cells(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})
     second = run("review", sheet, "--json", user="bob")
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout)["corrected"] == 1
@@ -72,12 +63,12 @@ def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
 
 
 def test_a_second_round_is_refused_for_a_unit_changed_in_the_meantime(run, sheet, db_path):
-    _set(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
+    set_cells(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
     assert run("review", sheet).exit_code == 0
     with open_memory(db_path) as memory:
         (unit,) = [u for u in memory.iter_units() if u.source == "謝謝大家。"]
     assert run("edit", unit.id, "--target", "Thanks to all of you.", user="cai").exit_code == 0
-    _set(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})
+    set_cells(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})
     result = run("review", sheet)
     assert result.exit_code == 1 and "changed since this sheet's last review" in result.output
     assert "cai" in result.output
@@ -85,7 +76,7 @@ def test_a_second_round_is_refused_for_a_unit_changed_in_the_meantime(run, sheet
 
 
 def test_reviewed_targets_get_qa_and_strict_refuses_the_flagged_rows(run, sheet, db_path):
-    _set(sheet, {"rel:1:1": {"Target": "The Shanghai Mentality is the soul.", "Status": "approved"}})
+    set_cells(sheet, {"rel:1:1": {"Target": "The Shanghai Mentality is the soul.", "Status": "approved"}})
     strict = run("review", sheet, "--strict")
     assert strict.exit_code == 1
     assert "QA row 2 (rel:1:1): missing-term: 上海精神" in strict.output
@@ -131,7 +122,7 @@ def test_a_version_1_sheet_still_exports(run, sheet, tmp_path):
     meta.append(["rel", "rel.txt", "\\n\\n", 2])
     old = tmp_path / "v1.xlsx"
     workbook.save(old)
-    _set(old, {"rel:1:1": {"Target": "The Shanghai Spirit is the soul.", "Status": "approved"}})
+    set_cells(old, {"rel:1:1": {"Target": "The Shanghai Spirit is the soul.", "Status": "approved"}})
     out = tmp_path / "v1.txt"
     assert run("export-doc", old, "-o", out, "--allow-missing").exit_code == 0
     assert out.read_text(encoding="utf-8") == "The Shanghai Spirit is the soul.\n\n謝謝大家。\n"
@@ -142,7 +133,7 @@ def test_seed_sheet_reviews_with_findings_listed(run, tmp_path):
     shutil.copy(SEED, doc)
     path = tmp_path / "seed.xlsx"
     assert run("translate", doc, "--no-mt", "-o", path).exit_code == 0
-    _set(path, {"seed:1:1": {"Target": "Xinhua, September 16.", "Status": "approved"}})
+    set_cells(path, {"seed:1:1": {"Target": "Xinhua, September 16.", "Status": "approved"}})
     result = run("review", path, "--json")
     findings = json.loads(result.stdout)["findings"]
     assert result.exit_code == 1 and findings and all(f[1] == "seed:1:1" for f in findings)

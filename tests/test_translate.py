@@ -131,7 +131,9 @@ def test_fuzzy_matches_show_the_memory_source_with_differences(run, tmp_path):
     fuzzy = [c.value for c in sheet_ws[2]]
     assert fuzzy[HEADER.index("Origin")].startswith("fuzzy ") and 75 <= fuzzy[HEADER.index("Match %")] < 99
     assert "[-二-]{+三+}" in fuzzy[HEADER.index("TM source")]
-    assert fuzzy[HEADER.index("Target")].startswith("Third")
+    # the match differs from the segment only in its number: repaired, the percent kept
+    assert fuzzy[HEADER.index("Target")] == "Second, promoting international cooperation against COVID-19."
+    assert fuzzy[HEADER.index("Origin")].endswith("% + 1 fix")
     assert sheet.rows[1].target == "" and not sheet.refused
 
 
@@ -458,7 +460,8 @@ def test_translate_with_the_tiny_model_end_to_end(tiny_model, db_path, tmp_path,
     result = run("translate", doc, "-o", sheet_path, "--compute-type", "float32", "--json")
     assert result.exit_code == 0, result.output
     total = json.loads(result.stdout)["total"]
-    assert total["100"]["segments"] == 1 and total["MT"]["segments"] == 4 and total["none"]["segments"] == 0
+    assert total["100"]["segments"] == 1 and total["MT"]["segments"] == 3 and total["none"]["segments"] == 0
+    assert total["repetitions"]["segments"] == 1  # the second 謝謝。
     assert calls == [["謝謝。", "合力打擊三股勢力。", "弘揚上海精神。"]]  # 謝謝。 twice, translated once
     sheet = read_workbook(sheet_path)
     targets = {r.id: r.target for r in sheet.rows}

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from tm.cli import align, db, glossary, memory, mt, serve, text, translate
+from tm.cli import align, db, glossary, memory, mt, qa, serve, text, translate
 from tm.cli.common import eval_group
 from tm.errors import UserError
 
@@ -38,7 +38,7 @@ def cli() -> None:
     """Offline Chinese→English translation memory and glossary tool."""
 
 
-for command_module in (text, memory, glossary, align, mt, translate, serve, db):
+for command_module in (text, memory, glossary, align, mt, translate, serve, db, qa):
     for command in command_module.COMMANDS:
         cli.add_command(command)
 cli.add_command(eval_group)

@@ -339,42 +339,10 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
     Give --source and --target, or two aligned files ZH_FILE EN_FILE (one segment per line),
     or --tsv FILE, or a review workbook FILE.xlsx written by `tm translate` (each row's Source
     against its Target, findings by row ID). Exits 1 when issues are found."""
-    from glossary.qa import Pair, check_document
-    from tm.text.files import read_text
+    from glossary.qa import check_document
+    from tm.workflow.qa_inputs import check_inputs
 
-    if source_text is not None or target_text is not None:
-        if source_text is None or target_text is None or files or tsv_file:
-            raise UserError("give both --source and --target, and nothing else")
-        documents = [[Pair("1", source_text, target_text)]]
-    elif tsv_file:
-        if files:
-            raise UserError("give --tsv FILE or files, not both")
-        rows = [line.split("\t") for line in read_text(tsv_file, encoding).splitlines() if line.strip()]
-        if rows and rows[0][:2] == ["source", "target"]:
-            rows = rows[1:]
-        bad = next((n for n, r in enumerate(rows, 1) if len(r) < 2), None)
-        if bad:
-            raise UserError(f"{tsv_file}: row {bad} has no tab-separated target")
-        documents = [[Pair(str(n), r[0], r[1]) for n, r in enumerate(rows, 1)]]
-    elif len(files) == 2:
-        zh = read_text(files[0], encoding).splitlines()
-        en = read_text(files[1], encoding).splitlines()
-        if len(zh) != len(en):
-            raise UserError(
-                f"{files[0]} has {len(zh)} lines, {files[1]} has {len(en)}: "
-                "aligned files need one segment per line on both sides"
-            )
-        documents = [[Pair(str(n), s, t) for n, (s, t) in enumerate(zip(zh, en), 1) if s.strip()]]
-    elif len(files) == 1:
-        from tm.workflow.sheet_read import read_workbook
-
-        by_document: dict[str, list[Pair]] = {}  # consistency is a matter of each document
-        for row in read_workbook(files[0]).rows:
-            pair = Pair(row.id or f"row {row.number}", row.source, row.target)
-            by_document.setdefault(row.document, []).append(pair)
-        documents = list(by_document.values())
-    else:
-        raise UserError("give --source and --target, two aligned files, --tsv FILE or a review workbook")
+    documents = check_inputs(files, source_text, target_text, tsv_file, encoding)
     with memory_at(db) as memory:
         recognizer = termbase_of(memory).recognizer(glossary_name)
     issues = [issue for pairs in documents for issue in check_document(pairs, recognizer)]
@@ -386,6 +354,39 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
         click.echo(f"{sum(map(len, documents))} segment(s), {len(issues)} issue(s)", err=True)
     if issues:
         sys.exit(1)
+
+
+@glossary.command(name="mine")
+@click.argument("output", type=click.Path(dir_okay=False))
+@click.option(
+    "--min-units", type=click.IntRange(2), default=3, show_default=True, help="Fewest units a term is in."
+)
+@click.option(
+    "--min-documents", type=click.IntRange(1), default=1, show_default=True, help="Fewest documents."
+)
+@click.option(
+    "--limit", type=click.IntRange(1), default=500, show_default=True, help="Most candidates written."
+)
+@force_option
+@db_option
+@json_option
+def glossary_mine(output, min_units, min_documents, limit, force, db, as_json) -> None:
+    """Propose entries from the memory into OUTPUT (CSV, TSV or XLSX in the glossary's columns, status
+    proposed; `tm glossary import` reads it): recurring terms with the rendering their aligned
+    targets share, best first; conflicts with entries go to OUTPUT's NAME.conflicts file."""
+    from glossary.mine import mine, mined_data, mined_lines, write_candidates
+    from tm.formats.outputs import check_outputs
+
+    with memory_at(db) as memory:
+        check_outputs([output], memory=memory.file, force=force)
+        mined = mine(memory, termbase_of(memory).effective(), min_units, min_documents)
+    written, conflicts = write_candidates(mined, output, limit)
+    if as_json:
+        print_json({**mined_data(mined, limit), "written": written, "conflicts_file": conflicts})
+        return
+    click.echo(f"{output}: {written} proposed entries from {mined.units} units")
+    for line in mined_lines(mined, conflicts):
+        click.echo(line)
 
 
 COMMANDS = [glossary]

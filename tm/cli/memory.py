@@ -16,6 +16,7 @@ from tm.cli.common import (
     json_option,
     memory_at,
     print_json,
+    termbase_of,
 )
 from tm.errors import UserError
 
@@ -96,19 +97,11 @@ def _require_query(text: str) -> None:
         raise UserError("empty query: give a sentence or a term to look up")
 
 
-def _match_data(m) -> dict:
-    from tm.memory.scoring import render_diff
+def _match_data(m, repaired=None) -> dict:
+    from tm.memory.units import match_data
 
-    return {
-        "score": m.score,
-        "kind": m.kind,
-        "source": m.unit.source,
-        "target": m.unit.target,
-        "diff": render_diff(m.diff) if m.diff else None,
-        "numbers_only_in_query": m.numbers_only_in_query,
-        "numbers_only_in_memory": m.numbers_only_in_memory,
-        "unit": asdict(m.unit),
-    }
+    fixed = {"target": repaired.target, "fixes": [asdict(f) for f in repaired.fixes]} if repaired else None
+    return match_data(m) | {"repaired": fixed}
 
 
 @click.command()
@@ -126,6 +119,9 @@ def _match_data(m) -> dict:
 @click.option("--lang", "source_lang", default="zh", show_default=True, help="Source language.")
 @click.option("--prev", default=None, help="Previous source segment (for 101% context matches).")
 @click.option("--next", "next_", default=None, help="Next source segment.")
+@click.option(
+    "--repair", is_flag=True, help="Repair fuzzy matches that differ only in numbers, dates, terms, names."
+)
 @json_option
 def lookup(
     text: str,
@@ -135,22 +131,37 @@ def lookup(
     source_lang: str,
     prev: str | None,
     next_: str | None,
+    repair: bool,
     as_json: bool,
 ) -> None:
-    """Memory matches for TEXT: 101 context, 100 exact, 99 near-exact, then fuzzy."""
+    """Memory matches for TEXT: 101 context, 100 exact, 99 near-exact, then fuzzy. With --repair, a
+    fuzzy match whose source differs only in placeables gets its target with the query's."""
+    from tm.workflow.repair import repair as repaired_target
+
     _require_query(text)
     with memory_at(db) as memory:
         matches = memory.lookup(text, source_lang, min_score, limit, prev, next_)
+        recognizer = termbase_of(memory).recognizer() if repair else None
+    fixed = [
+        repaired_target(text, m.unit.source, m.unit.target, recognizer)
+        if repair and m.kind == "fuzzy"
+        else None
+        for m in matches
+    ]
     if as_json:
-        print_json([_match_data(m) for m in matches])
+        print_json([_match_data(m, r) for m, r in zip(matches, fixed)])
         return
     if not matches:
         click.echo(f"no match ≥ {min_score}%", err=True)
         sys.exit(1)
-    for m in matches:
+    for m, r in zip(matches, fixed):
         data = _match_data(m)
         click.echo(f"{m.score:>3}  {m.kind:<10} {data['diff'] or m.unit.source}")
         click.echo(f"     → {m.unit.target}")
+        if r is not None:
+            click.echo(f"     repaired ({len(r.fixes)} fix{'es' if len(r.fixes) > 1 else ''}) → {r.target}")
+            for fix in r.fixes:
+                click.echo(f"       {fix}")
         where = " · ".join(
             x
             for x in (

@@ -118,7 +118,7 @@ def translate(
         if glossary_name and glossary_name not in {g[0] for g in termbase.glossaries()}:
             raise UserError(f"no glossary named {glossary_name!r} in {memory.location}")
         recognizer = termbase.recognizer(glossary_name)
-        leverage(batch, memory, min_fuzzy, _progress)
+        leverage(batch, memory, min_fuzzy, _progress, recognizer)
         memory_location = memory.location
     model_name = _machine_translate(
         batch, no_mt, recognizer, dict(device=device, threads=threads, compute_type=compute_type)
@@ -149,6 +149,11 @@ def translate(
         for doc in result["documents"]:
             click.echo(format_table(doc["bands"], doc["document"]))
     click.echo(format_table(result["total"], f"Total: {len(batch.documents)} document(s)"))
+    if result["repaired"]["segments"]:
+        repaired = result["repaired"]
+        click.echo(
+            f"fuzzy matches repaired: {repaired['segments']} ({repaired['fixes']} placeables substituted)"
+        )
     steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["timings"].items())
     click.echo(f"time: {steps}")
     for target in targets:

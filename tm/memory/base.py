@@ -68,6 +68,15 @@ class Memory(ABC):
     def iter_units(self) -> Iterator[Unit]: ...
 
     @abstractmethod
+    def iter_keyed_units(self) -> Iterator[tuple[Unit, str]]:
+        """Every unit with its source's matching key, in id order."""
+
+    @abstractmethod
+    def inconsistent_units(self, side: str) -> Iterator[list[Unit]]:
+        """Groups of units, in id order: sharing a source key with different targets (``side``
+        "source"), or sharing a target with different source keys ("target")."""
+
+    @abstractmethod
     def count(self) -> int: ...
 
     @abstractmethod

@@ -16,7 +16,7 @@ from tm.errors import UserError
 from tm.memory import pg_schema
 from tm.memory.base import login_name
 from tm.memory.index import GramIndex
-from tm.memory.sql import SQLMemory, unit_of
+from tm.memory.sql import ON_PAIR_CONFLICT, SQLMemory, unit_of
 from tm.memory.units import UNIT_COLUMNS, Unit
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -217,14 +217,7 @@ _PG_UPSERT = f"""
 INSERT INTO units ({", ".join(_UPSERT_COLUMNS)})
 SELECT coalesce(u.id, nextval(pg_get_serial_sequence('units', 'id'))), {_VALUES}
 FROM unit_staging u
-ON CONFLICT (pair_hash) DO UPDATE SET
-    origin = CASE WHEN units.origin = 'reviewed' THEN units.origin ELSE excluded.origin END,
-    document = coalesce(excluded.document, units.document),
-    context = coalesce(excluded.context, units.context),
-    note = coalesce(excluded.note, units.note),
-    changed_at = excluded.changed_at,
-    changed_by = coalesce(excluded.changed_by, units.changed_by)
-WHERE excluded.changed_at >= units.changed_at
+{ON_PAIR_CONFLICT}
 RETURNING id, source_key, source_lang, target, xmax = 0
 """
 

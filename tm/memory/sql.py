@@ -23,6 +23,16 @@ from tm.text.normalize import loose_key, matching_key
 
 BATCH = 20_000  # units per INSERT batch
 UNIT_SELECT = f"SELECT id, {', '.join(UNIT_COLUMNS)} FROM units"
+# What importing a pair again does to the stored unit (both backends' upserts end with this):
+# provenance filled in or brought up to date, never a reviewed unit made unreviewed.
+ON_PAIR_CONFLICT = """ON CONFLICT (pair_hash) DO UPDATE SET
+    origin = CASE WHEN units.origin = 'reviewed' THEN units.origin ELSE excluded.origin END,
+    document = coalesce(excluded.document, units.document),
+    context = coalesce(excluded.context, units.context),
+    note = coalesce(excluded.note, units.note),
+    changed_at = excluded.changed_at,
+    changed_by = coalesce(excluded.changed_by, units.changed_by)
+WHERE excluded.changed_at >= units.changed_at"""
 _HISTORY = "unit_id, old_target, new_target, changed_at, changed_by, reason, action, unit"
 
 
@@ -278,6 +288,29 @@ class SQLMemory(Memory):
         cursor = self.conn.execute(f"SELECT id, {', '.join(UNIT_COLUMNS)} FROM units ORDER BY id")
         for row in cursor:
             yield unit_of(row)
+
+    def iter_keyed_units(self) -> Iterator[tuple[Unit, str]]:
+        cursor = self.conn.execute(f"SELECT id, {', '.join(UNIT_COLUMNS)}, source_key FROM units ORDER BY id")
+        for row in cursor:
+            yield unit_of(row[:-1]), row[-1]
+
+    def inconsistent_units(self, side: str) -> Iterator[list[Unit]]:
+        # One GROUP BY over the table finds the groups; only their units are read back.
+        key, other = ("source_key", "target") if side == "source" else ("target", "source_key")
+        cursor = self.conn.execute(
+            f"SELECT {key}, id, {', '.join(UNIT_COLUMNS)} FROM units WHERE {key} IN "
+            f"(SELECT {key} FROM units GROUP BY {key} HAVING COUNT(DISTINCT {other}) > 1) ORDER BY {key}, id"
+        )
+        group: list[Unit] = []
+        last = None
+        for row in cursor:
+            if group and row[0] != last:
+                yield group
+                group = []
+            last = row[0]
+            group.append(unit_of(row[1:]))
+        if group:
+            yield group
 
     def units_by_id(self, ids: Iterable[int]) -> dict[int, tuple[Unit, str]]:
         """Units and their matching keys, by id."""

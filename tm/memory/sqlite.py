@@ -16,7 +16,7 @@ from tm.memory import default_db_path
 from tm.memory.base import login_name
 from tm.memory.index import GramIndex
 from tm.memory.schema import migrate
-from tm.memory.sql import SQLMemory, unit_of
+from tm.memory.sql import ON_PAIR_CONFLICT, SQLMemory, unit_of
 from tm.memory.units import UNIT_COLUMNS, Unit
 
 
@@ -138,14 +138,7 @@ class SQLiteMemory(SQLMemory):
 _UPSERT = f"""
 INSERT INTO units (id, {", ".join(UNIT_COLUMNS)}, source_key, loose_hash, pair_hash)
 VALUES (:id, {", ".join(":" + c for c in UNIT_COLUMNS)}, :source_key, :loose_hash, :pair_hash)
-ON CONFLICT (pair_hash) DO UPDATE SET
-    origin = CASE WHEN units.origin = 'reviewed' THEN units.origin ELSE excluded.origin END,
-    document = coalesce(excluded.document, units.document),
-    context = coalesce(excluded.context, units.context),
-    note = coalesce(excluded.note, units.note),
-    changed_at = excluded.changed_at,
-    changed_by = coalesce(excluded.changed_by, units.changed_by)
-WHERE excluded.changed_at >= units.changed_at
+{ON_PAIR_CONFLICT}
 """
 
 

@@ -4,10 +4,10 @@ the hashes that identify a pair and a segment's context (both sides must take th
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 
-from tm.memory.scoring import DiffOp
+from tm.memory.scoring import DiffOp, render_diff
 from tm.text.normalize import matching_key
 
 
@@ -81,3 +81,17 @@ class ConcordanceHit:
 class ImportResult:
     added: int = 0
     updated: int = 0
+
+
+def match_data(m: Match) -> dict:
+    """A match as data, the same for `tm lookup --json` and tm serve's API."""
+    return {
+        "score": m.score,
+        "kind": m.kind,
+        "source": m.unit.source,
+        "target": m.unit.target,
+        "diff": render_diff(m.diff) if m.diff else None,
+        "numbers_only_in_query": m.numbers_only_in_query,
+        "numbers_only_in_memory": m.numbers_only_in_memory,
+        "unit": asdict(m.unit),
+    }

@@ -15,8 +15,7 @@ from glossary.model import CONTENT_FIELDS, Entry
 from glossary.store import Termbase
 from tm.errors import UserError
 from tm.memory.base import Memory
-from tm.memory.scoring import render_diff
-from tm.memory.units import ConcordanceHit, Match, Unit
+from tm.memory.units import ConcordanceHit, Match, Unit, match_data
 from tm.text.normalize import has_han
 
 ENTRY_LIMIT = 10  # glossary entries a query names, on a search page
@@ -123,16 +122,7 @@ def unit_json(unit: Unit) -> dict:
 
 
 def match_json(m: Match) -> dict:
-    return {
-        "score": m.score,
-        "kind": m.kind,
-        "source": m.unit.source,
-        "target": m.unit.target,
-        "diff": render_diff(m.diff) if m.diff else None,
-        "numbers_only_in_query": m.numbers_only_in_query,
-        "numbers_only_in_memory": m.numbers_only_in_memory,
-        "unit": unit_json(m.unit),
-    }
+    return match_data(m) | {"unit": unit_json(m.unit)}
 
 
 def hit_json(h: ConcordanceHit) -> dict:

@@ -1,4 +1,10 @@
-"""The standard CAT analysis of a batch: segments, source characters and target words per band."""
+"""The standard CAT analysis of a batch: segments, source characters and target words per band.
+
+Repetitions as Trados and memoQ count them: a segment whose matching key already occurred
+earlier in the batch (in its own file or an earlier one) is counted once in its band, as new
+work, and every later occurrence as a repetition; a 101 (context) match stays a 101. Per file,
+a segment repeated from an earlier file is that file's repetition, so the files add up to the
+total."""
 
 from __future__ import annotations
 
@@ -8,13 +14,15 @@ from tm.workflow.pipeline import Batch, Document, Row
 
 # Fuzzy bands (inclusive lower bounds), as CAT tools report them.
 FUZZY_BANDS = (("95–98", 95), ("85–94", 85), ("75–84", 75), ("<75", 0))
-BANDS = ("101", "100", "99", *(name for name, _ in FUZZY_BANDS), "MT", "none")
+BANDS = ("101", "repetitions", "100", "99", *(name for name, _ in FUZZY_BANDS), "MT", "none")
 _HAN = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _HAN_OR_WORD_RE = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
-def band(row: Row) -> str:
+def band(row: Row, repeated: bool = False) -> str:
+    if repeated and row.origin != "context":
+        return "repetitions"
     if row.origin in ("context", "exact", "near-exact"):
         return str(row.score)
     if row.origin == "fuzzy":
@@ -32,12 +40,25 @@ def words(text: str) -> int:
     return len(_WORD_RE.findall(text))
 
 
-def analyse(documents: list[Document]) -> dict:
-    """{band: {segments, characters, words}} for the documents together."""
+def repetitions(documents: list[Document]) -> set[int]:
+    """id() of every row whose matching key occurred earlier among the documents, in order."""
+    seen: set[str] = set()
+    out = set()
+    for row in (row for doc in documents for row in doc.rows):
+        if row.segment.key in seen:
+            out.add(id(row))
+        seen.add(row.segment.key)
+    return out
+
+
+def analyse(documents: list[Document], repeated: set[int] | None = None) -> dict:
+    """{band: {segments, characters, words}} for the documents together; ``repeated``: the rows
+    that are repetitions (default: those of these documents alone)."""
+    repeated = repetitions(documents) if repeated is None else repeated
     table = {name: {"segments": 0, "characters": 0, "words": 0} for name in BANDS}
     for doc in documents:
         for row in doc.rows:
-            cell = table[band(row)]
+            cell = table[band(row, id(row) in repeated)]
             cell["segments"] += 1
             cell["characters"] += source_units(row.source)
             cell["words"] += words(row.target)
@@ -45,12 +66,17 @@ def analyse(documents: list[Document]) -> dict:
 
 
 def summary(batch: Batch) -> dict:
-    """The analysis per document and in total, with the time of each step."""
+    """The analysis per document and in total, with the time of each step and how many fuzzy
+    matches were repaired."""
+    repeated = repetitions(batch.documents)
+    fixed = [row for row in batch.rows if row.fixes]
     return {
         "documents": [
-            {"document": doc.name, "file": str(doc.path), "bands": analyse([doc])} for doc in batch.documents
+            {"document": doc.name, "file": str(doc.path), "bands": analyse([doc], repeated)}
+            for doc in batch.documents
         ],
-        "total": analyse(batch.documents),
+        "total": analyse(batch.documents, repeated),
+        "repaired": {"segments": len(fixed), "fixes": sum(len(row.fixes) for row in fixed)},
         "timings": {step: round(seconds, 3) for step, seconds in batch.timings.items()},
         "notes": batch.notes,
     }
@@ -59,14 +85,14 @@ def summary(batch: Batch) -> dict:
 def format_table(bands: dict, title: str) -> str:
     """A plain-text analysis table; the fuzzy band under 75 only when it has segments."""
     total = {k: sum(b[k] for b in bands.values()) for k in ("segments", "characters", "words")}
-    lines = [title, f"  {'band':<8}{'segments':>10}{'characters':>12}{'words':>10}{'%chars':>8}"]
+    lines = [title, f"  {'band':<12}{'segments':>10}{'characters':>12}{'words':>10}{'%chars':>8}"]
     for name in BANDS:
         cell = bands[name]
         if name == "<75" and not cell["segments"]:
             continue
         share = 100 * cell["characters"] / total["characters"] if total["characters"] else 0.0
         lines.append(
-            f"  {name:<8}{cell['segments']:>10}{cell['characters']:>12}{cell['words']:>10}{share:>7.1f}%"
+            f"  {name:<12}{cell['segments']:>10}{cell['characters']:>12}{cell['words']:>10}{share:>7.1f}%"
         )
-    lines.append(f"  {'total':<8}{total['segments']:>10}{total['characters']:>12}{total['words']:>10}")
+    lines.append(f"  {'total':<12}{total['segments']:>10}{total['characters']:>12}{total['words']:>10}")
     return "\n".join(lines)

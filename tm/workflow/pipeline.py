@@ -36,6 +36,7 @@ class Row:
     terms: list = field(default_factory=list)  # glossary.match.TermHit of the source
     issues: list[str] = field(default_factory=list)
     confidence: float | None = None  # MT
+    fixes: list = field(default_factory=list)  # tm.workflow.repair.Fix: placeables substituted
 
     @property
     def id(self) -> str:
@@ -45,6 +46,8 @@ class Row:
     def origin_label(self) -> str:
         if self.origin in ("context", "exact", "near-exact"):
             return f"TM {self.score}"
+        if self.origin == "fuzzy" and self.fixes:
+            return f"fuzzy {self.score}% + {len(self.fixes)} fix{'es' if len(self.fixes) > 1 else ''}"
         if self.origin == "fuzzy":
             return f"fuzzy {self.score}%"
         return self.origin
@@ -106,11 +109,14 @@ def read_documents(paths: list[Path], encoding: str = "utf-8", para_mode: str = 
     return batch
 
 
-def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progress) -> None:
+def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progress, recognizer=None) -> None:
     """Step 2: the best memory match of every segment (101 in context, 100, 99, fuzzy ≥ min_fuzzy).
-    A segment repeated with the same neighbours is looked up once."""
+    A segment repeated with the same neighbours is looked up once. A fuzzy match that differs
+    only in placeables (numbers, dates, glossary terms with ``recognizer``, Latin-script names)
+    is repaired (tm.workflow.repair); its match percent stays the memory's."""
     from tm.memory.scoring import render_diff
     from tm.memory.units import context_hash, neighbours
+    from tm.workflow.repair import repair
 
     jobs = []
     for doc in batch.documents:
@@ -131,6 +137,9 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
             row.unit_id = match.unit.id
             if match.kind == "fuzzy":
                 row.tm_source = render_diff(match.diff)
+                repaired = repair(row.source, match.unit.source, match.unit.target, recognizer)
+                if repaired is not None:
+                    row.target, row.fixes = repaired.target, repaired.fixes
 
 
 def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress = no_progress) -> None:
