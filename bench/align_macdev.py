@@ -7,6 +7,10 @@ lax P/R/F1 with tm.align.score (counts summed over files), separately for the ch
 while choosing the aligner's constants (001–004) and the held-out ones (005–006), and prints
 run time (model load included) and peak memory next to the published figures.
 
+`--large N` aligns all chapters concatenated N times, and `--long 6000x5000` a pair of that
+shape built from them (long_pair), each in a child process: time (model load included), peak
+RSS and strict F1.
+
 `--one-to-one` also aligns each chapter with every gold link joined into one line per side, so
 that every true link is 1-1: a check that the aligner does not merge or split where a more
 literal translation (most news releases) has nothing to merge.
@@ -49,6 +53,12 @@ def main() -> None:
         default=0,
         help="also align all chapters concatenated this many times (4: 5,852 × 7,804)",
     )
+    parser.add_argument(
+        "--long",
+        metavar="ZHxEN",
+        default=None,
+        help="also align a pair of about this shape (6000x5000) built from the chapters: see long_pair()",
+    )
     parser.add_argument("--one-to-one", action="store_true", help="also align chapters joined by gold link")
     args = parser.parse_args()
     print(
@@ -86,6 +96,9 @@ def main() -> None:
         one_to_one(args.data)
     if args.large:
         large(args.data, args.large)
+    if args.long:
+        zh_size, en_size = (int(x) for x in args.long.lower().split("x"))
+        large(args.data, 0, (zh_size, en_size))
 
 
 def one_to_one(data: Path) -> None:
@@ -110,20 +123,21 @@ def one_to_one(data: Path) -> None:
     )
 
 
-def large(data: Path, times: int) -> None:
-    """Time one long pair: every chapter concatenated, `times` over, in a child process so that
-    its peak memory is its own."""
+def large(data: Path, times: int, shape: tuple[int, int] | None = None) -> None:
+    """Time one long pair — every chapter concatenated, ``times`` over, or one of about ``shape``
+    (long_pair) — in a child process so that its peak memory is its own."""
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        n, m, seconds, peak, strict_f1 = pool.apply(_align_large, (data, times))
+        n, m, seconds, peak, strict_f1 = pool.apply(_align_large, (data, times, shape))
     print(
         f"large pair {n:,} × {m:,} sentences: {seconds:.1f} s (model load included), "
         f"peak RSS {peak:.0f} MiB, strict F1 {strict_f1:.3f}"
     )
 
 
-def _align_large(data: Path, times: int) -> tuple[int, int, float, float, float]:
+def _chapters(data: Path, times: int):
+    """Every chapter's sentences and gold links, concatenated ``times`` over."""
     zh, en, gold = [], [], []
     for _ in range(times):
         for name in TUNING + HELD_OUT:
@@ -133,6 +147,42 @@ def _align_large(data: Path, times: int) -> tuple[int, int, float, float, float]
                 gold.append((tuple(i + len(zh) for i in zs), tuple(j + len(en) for j in es)))
             zh += z
             en += e
+    return zh, en, gold
+
+
+def long_pair(data: Path, zh_size: int, en_size: int):
+    """A pair of ``zh_size`` Chinese sentences (to the link) and ``en_size`` English lines, made of
+    the chapters repeated: each gold link's English joined into one line (the fiction's English
+    has more sentences than its Chinese; a release's has fewer), then the English lines of
+    evenly spaced neighbouring links joined until ``en_size`` remain; the gold follows."""
+    zh, en, gold = _chapters(data, -(-zh_size // 1463) + 1)
+    links = []  # (zh ids, English line or None)
+    for zs, es in gold:
+        if zs and zs[-1] >= zh_size:
+            break
+        links.append((list(zs), " ".join(en[j] for j in es) if es else None))
+    lines = sum(1 for _, line in links if line is not None)
+    merges = max(0, lines - en_size)
+    step = len(links) / max(merges, 1)
+    out, k, done = [], 0, 0
+    while k < len(links):
+        zs, line = links[k]
+        if done < merges and k >= done * step and k + 1 < len(links) and line and links[k + 1][1]:
+            zs, line = zs + links[k + 1][0], f"{line} {links[k + 1][1]}"
+            done, k = done + 1, k + 1
+        out.append((zs, line))
+        k += 1
+    pair_zh = [zh[i] for zs, _ in out for i in zs]
+    pair_en = [line for _, line in out if line is not None]
+    pair_gold, i, j = [], 0, 0
+    for zs, line in out:
+        pair_gold.append((tuple(range(i, i + len(zs))), (j,) if line is not None else ()))
+        i, j = i + len(zs), j + (line is not None)
+    return pair_zh, pair_en, pair_gold
+
+
+def _align_large(data: Path, times: int, shape) -> tuple[int, int, float, float, float]:
+    zh, en, gold = long_pair(data, *shape) if shape else _chapters(data, times)
     started = time.perf_counter()
     links = [(link.zh, link.en) for link in align(zh, en)]
     seconds = time.perf_counter() - started

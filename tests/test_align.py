@@ -172,29 +172,29 @@ def test_eval_align_cli(tmp_path):
 def test_paragraphs_and_glossary_terms_are_used():
     from glossary.match import Recognizer
     from glossary.model import Entry
-    from tm.align.aligner import _gloss_view, _mark_terms, _Side
+    from tm.align.features import Side, gloss_view, mark_terms
 
     recognizer = Recognizer([Entry("三股勢力", "three evil forces")])
     zh = ["打擊三股勢力。", "謝謝。"]
-    zh_side = _Side(zh, "", lambda s: set())
-    en_side = _Side(["Thank you.", "Fight the three evil forces."], " ", lambda s: set())
+    zh_side = Side(zh, "", lambda s: set())
+    en_side = Side(["Thank you.", "Fight the three evil forces."], " ", lambda s: set())
     hits = [recognizer.find(s) for s in zh]
-    _mark_terms(zh_side, en_side, hits)
+    mark_terms(zh_side, en_side, hits)
     assert zh_side.terms[0] and zh_side.terms[0] == en_side.terms[1] and not en_side.terms[0]
-    glossed = _gloss_view(zh, hits)[0]
+    glossed = gloss_view(zh, hits)[0]
     assert "three evil forces" in glossed and glossed.endswith(".")  # the approved rendering
     links = align(ZH, EN, paragraphs=([0, 0, 1, 1, 2], [0, 0, 1, 1, 1, 2]), recognizer=recognizer)
     assert [(k.zh, k.en) for k in links][2] == ((2,), (2, 3))
 
 
 def test_anchors_pair_repeated_text_with_the_copy_at_its_own_place():
-    from tm.align.aligner import _anchors
+    from tm.align.features import anchors
 
     rng = np.random.default_rng(0)
     once = rng.normal(size=(5, 16)).astype(np.float32)
     once /= np.linalg.norm(once, axis=1, keepdims=True)
     twice = np.concatenate([once, once])  # a document pasted twice, on both sides
-    assert _anchors(twice, twice) == [(i, i) for i in range(10)]
+    assert anchors(twice, twice) == [(i, i) for i in range(10)]
 
 
 @pytest.mark.parametrize("marks", ["“”", '""'])
@@ -230,7 +230,7 @@ def test_presplit_lines_lose_their_interlinear_pinyin_as_segmented_text_does(tmp
 
 
 def test_numbers_and_latin_names_are_shared_tokens_inside_chinese_text():
-    from tm.align.aligner import _SHARED_TOKEN_RE
+    from tm.align.features import _SHARED_TOKEN_RE
 
     zh = set(_SHARED_TOKEN_RE.findall("上海合作组织(SCO)与G20就COVID-19疫情达成2项共识，增长3.5%。"))
     en = set(_SHARED_TOKEN_RE.findall("The SCO and the G20 reached 2 agreements on COVID-19; growth 3.5%."))

