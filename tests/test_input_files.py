@@ -138,12 +138,12 @@ def _bytes(data: bytes):
 
 
 KINDS = [
-    ("release.docx", _docx, "is a Word document (.docx)"),
+    ("release-docx.txt", _docx, "is a Word document (.docx)"),  # a .docx is read (tests/test_documents.py)
     ("sheet.xlsx", _xlsx, "is an Excel workbook (.xlsx)"),
     ("sheet.ods", _opendocument("spreadsheet"), "is an OpenDocument spreadsheet (.ods)"),
     ("release.odt", _opendocument("text"), "is an OpenDocument text document (.odt)"),
     (
-        "release.html",
+        "release-html.txt",
         _bytes("\ufeff\n  <!DOCTYPE HTML>\n<html><body><p>今天天氣很好。</p></body></html>\n".encode()),
         "is an HTML page",
     ),

@@ -18,6 +18,13 @@ encoding_option = click.option(
     "--encoding", default="utf-8", show_default=True, help="Input encoding: utf-8, gb18030, big5."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print data as JSON.")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "docx", "html", "xliff"]),
+    default=None,
+    help="Read FILE as this format (default: by its extension, checked against its content).",
+)
 force_option = click.option("--force", is_flag=True, help="Replace an existing output file.")
 paragraphs_option = click.option(
     "--paragraphs",

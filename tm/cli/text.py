@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tm.cli.common import encoding_option, json_option, paragraphs_option, print_json
+from tm.cli.common import encoding_option, format_option, json_option, paragraphs_option, print_json
 
 
 @click.command()
@@ -31,15 +31,25 @@ def normalize(file: str, encoding: str, key: bool) -> None:
 @paragraphs_option
 @click.option("--raw", is_flag=True, help="Keep interlinear pinyin in the printed text.")
 @encoding_option
+@format_option
 @json_option
-def segment(file: str, lang: str | None, para_mode: str, raw: bool, encoding: str, as_json: bool) -> None:
-    """Split FILE into sentences: one per line as ID<TAB>TEXT (ID = document:paragraph:sentence)."""
+def segment(
+    file: str, lang: str | None, para_mode: str, raw: bool, encoding: str, fmt: str | None, as_json: bool
+) -> None:
+    """Split FILE into sentences: one per line as ID<TAB>TEXT (ID = document:paragraph:sentence).
+    A Word, HTML or XLIFF file is segmented block by block, inline formatting as {1}…{/1}."""
     from pathlib import Path
 
+    from tm.formats.documents import format_of
     from tm.text.files import read_text
     from tm.text.segment import segment_text
+    from tm.workflow.documents import document_segments
 
-    segments = segment_text(read_text(file, encoding), Path(file).stem, lang, para_mode)
+    kind = format_of(file, fmt)
+    if kind == "txt":
+        segments = segment_text(read_text(file, encoding), Path(file).stem, lang, para_mode)
+    else:
+        segments = document_segments(Path(file), Path(file).stem, kind)[0]
     if as_json:
         print_json(
             [

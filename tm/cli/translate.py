@@ -13,6 +13,7 @@ from tm.cli.common import (
     encoding_option,
     engine_options,
     force_option,
+    format_option,
     glossary_option,
     json_option,
     memory_at,
@@ -81,6 +82,7 @@ def _glossary_entries(documents) -> list:
 @click.option("--no-mt", is_flag=True, help="Memory and glossary only, no machine translation.")
 @glossary_option
 @click.option("--force", is_flag=True, help="Replace review sheets written earlier.")
+@format_option
 @paragraphs_option
 @engine_options
 @db_option
@@ -101,18 +103,20 @@ def translate(
     db,
     encoding,
     as_json,
+    fmt,
 ) -> None:
     """Pre-translate Chinese releases into review sheets: memory matches first (101, 100, 99,
     fuzzy ≥ --min-fuzzy), machine translation for the rest with the glossary enforced, QA of
     terms and numbers, and the CAT analysis of the batch."""
     from tm import __version__
     from tm.workflow.analysis import format_table, summary
+    from tm.workflow.documents import check_placeholders, keep_proposals
     from tm.workflow.pipeline import Batch, leverage, quality_check, read_documents
     from tm.workflow.sheet_write import now_text, write_workbook
 
     paths = [Path(f) for f in files]
     targets = _outputs(paths, output, out_dir, force)
-    batch = read_documents(paths, encoding, para_mode)
+    batch = read_documents(paths, encoding, para_mode, fmt)
     with memory_at(db) as memory:
         termbase = termbase_of(memory)
         if glossary_name and glossary_name not in {g[0] for g in termbase.glossaries()}:
@@ -125,7 +129,9 @@ def translate(
     )
     for note in batch.notes:
         click.echo(note, err=True)
+    keep_proposals(batch)
     quality_check(batch, recognizer)
+    check_placeholders(batch)
     info = {
         "created": now_text(),
         "tm": __version__,
@@ -233,7 +239,9 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
 @click.command(name="export-doc")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", default=None, help="The English document (one document in the sheet).")
-@click.option("--out-dir", default=None, help="One NAME.en.txt per document of the sheet here.")
+@click.option(
+    "--out-dir", default=None, help="One NAME.en.EXT per document of the sheet here, in its source's format."
+)
 @click.option("--document", default=None, help="Only this document of a sheet holding several.")
 @click.option("--allow-draft", is_flag=True, help="Use draft targets too, not only approved ones.")
 @click.option(
@@ -242,9 +250,11 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
 @force_option
 def export_doc(file, output, out_dir, document, allow_draft, allow_missing, force) -> None:
     """Reassemble the translated document(s) from a review sheet: approved targets, paragraphs and
-    blank lines as in the source."""
+    blank lines as in the source. A Word, HTML or XLIFF source is written in its own format (its
+    original file, unchanged since, with the text replaced), or flattened with -o OUT.txt."""
     from tm.formats.atomic import atomic_write
     from tm.formats.outputs import check_outputs
+    from tm.workflow.documents import SUFFIXES, export_document, output_format
     from tm.workflow.exportdoc import SHOWN, assemble
     from tm.workflow.sheet_read import read_workbook
 
@@ -259,15 +269,25 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
         raise UserError("give -o FILE (one document) or --out-dir DIR")
     if output and len(layouts) > 1:
         raise UserError(f"{file} holds {len(layouts)} documents: use --out-dir DIR or --document NAME")
-    targets = [Path(output)] if output else [Path(out_dir) / f"{d.name}.en.txt" for d in layouts]
+    if output:
+        targets = [Path(output)]
+    else:
+        targets = [Path(out_dir) / f"{d.name}.en{SUFFIXES[d.format]}" for d in layouts]
     sources = [d.source_path for d in sheet.documents if d.source_path]
     check_outputs(targets, [file, *sources], force=force)
-    texts = [assemble(sheet, layout, allow_draft, allow_missing) for layout in layouts]  # all, then write
+    flat = [output_format(t, layout) == "txt" for t, layout in zip(targets, layouts)]
+    texts = [  # all assembled (and checked) before anything is written
+        assemble(sheet, layout, allow_draft, allow_missing) if f else None for f, layout in zip(flat, layouts)
+    ]
     if out_dir:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-    for target, (text, missing) in zip(targets, texts):
-        with atomic_write(target) as out:
-            out.write(text)
+    for target, layout, assembled in zip(targets, layouts, texts):
+        if assembled is None:
+            missing = export_document(sheet, layout, target, allow_draft, allow_missing)
+        else:
+            text, missing = assembled
+            with atomic_write(target) as out:
+                out.write(text)
         click.echo(f"wrote {target}")
         if missing:
             shown = ", ".join(m.id for m in missing[:SHOWN])

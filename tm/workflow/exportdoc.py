@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tm.errors import UserError
+from tm.formats.inline import plain
 from tm.workflow.sheet import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow
 
 SHOWN = 10  # missing segments named in a message
@@ -25,31 +26,43 @@ def assemble(
 ) -> tuple[str, list[Missing]]:
     """The document's English text and the segments that had no usable target. A missing
     segment is an error unless ``allow_missing``; then its Chinese stands in its place."""
-    rows = {r.id: r for r in sheet.usable if r.document == layout.name}
-    refused = {row.id: why for row, why in sheet.refused}
-    segments = layout.segments or _from_rows(sheet, layout)
-    missing: list[Missing] = []
+    texts, missing = segment_targets(sheet, layout, allow_draft, allow_missing)
     paragraphs: list[tuple[int, list[str]]] = []  # (line breaks before, sentences)
-    for segment in segments:
-        row = rows.get(segment.id)
-        text = _usable_target(row, allow_draft) if row else None
-        if text is None:
-            missing.append(_missing(segment.id, row, refused.get(segment.id)))
-            text = segment.source
+    for segment in layout.segments or _from_rows(sheet, layout):
         if segment.gap is not None or not paragraphs:
             paragraphs.append((segment.gap or 0, []))
-        paragraphs[-1][1].append(" ".join(text.split()))  # a line break typed in a cell
-    deleted = layout.count - len(segments)  # a version 1 sheet cannot say which
-    if deleted > 0:
-        missing.append(Missing(f"{deleted} of {layout.name}", "deleted from the sheet", True))
-    if missing and not allow_missing:
-        raise UserError(_message(layout.name, missing))
+        paragraphs[-1][1].append(" ".join(plain(texts[segment.id]).split()))  # a line break typed in a cell
     first = True
     out = []
     for gap, sentences in paragraphs:
         out.append(("" if first else "\n" * max(gap, 1)) + " ".join(sentences))
         first = False
     return "".join(out) + "\n", missing
+
+
+def segment_targets(
+    sheet: ReviewSheet, layout: DocumentLayout, allow_draft: bool = False, allow_missing: bool = False
+) -> tuple[dict[str, str], list[Missing]]:
+    """Each segment's text to export, by id, in document order, and the segments without a usable
+    target (an error unless ``allow_missing``; then the Chinese stands in)."""
+    rows = {r.id: r for r in sheet.usable if r.document == layout.name}
+    refused = {row.id: why for row, why in sheet.refused}
+    segments = layout.segments or _from_rows(sheet, layout)
+    missing: list[Missing] = []
+    texts: dict[str, str] = {}
+    for segment in segments:
+        row = rows.get(segment.id)
+        text = _usable_target(row, allow_draft) if row else None
+        if text is None:
+            missing.append(_missing(segment.id, row, refused.get(segment.id)))
+            text = segment.source
+        texts[segment.id] = text
+    deleted = layout.count - len(segments)  # a version 1 sheet cannot say which
+    if deleted > 0:
+        missing.append(Missing(f"{deleted} of {layout.name}", "deleted from the sheet", True))
+    if missing and not allow_missing:
+        raise UserError(_message(layout.name, missing))
+    return texts, missing
 
 
 def _from_rows(sheet: ReviewSheet, layout: DocumentLayout) -> list[LayoutSegment]:

@@ -59,6 +59,9 @@ class Document:
     path: Path
     rows: list[Row]
     gaps: list[int]  # line breaks before each paragraph: the translation is laid out alike
+    format: str = "txt"  # txt | docx | html | xliff (tm.workflow.documents)
+    sha256: str = ""  # of the file read: export-doc refuses to rebuild from a changed original
+    proposals: dict[str, str] = field(default_factory=dict)  # id -> target an XLIFF file held
 
 
 @dataclass
@@ -91,21 +94,34 @@ def unique_names(paths: list[Path]) -> list[str]:
     return names
 
 
-def read_documents(paths: list[Path], encoding: str = "utf-8", para_mode: str = "line") -> Batch:
-    """Step 1: read, normalize and segment every document (all read before anything is written)."""
+def read_documents(
+    paths: list[Path], encoding: str = "utf-8", para_mode: str = "line", fmt: str | None = None
+) -> Batch:
+    """Step 1: read, normalize and segment every document (all read before anything is written):
+    plain text, or a Word, HTML or XLIFF file by its content and name (``fmt``: --format)."""
+    from tm.formats.documents import format_of, sha256_of
     from tm.text.files import read_text
+    from tm.workflow.documents import document_segments
 
     batch = Batch([])
     with batch.timed("read and segment"):
         for path, name in zip(paths, unique_names(paths)):
-            text = read_text(path, encoding)
-            segments = segment_text(text, name, "zh", para_mode)
+            kind = format_of(path, fmt)
+            proposals: dict[str, str] = {}
+            if kind == "txt":
+                text = read_text(path, encoding)
+                segments = segment_text(text, name, "zh", para_mode)
+                gaps = paragraph_gaps(text, para_mode)
+            else:
+                segments, proposals = document_segments(path, name, kind)
+                text = "".join(s.text for s in segments)
+                gaps = [0] + [1] * (segments[-1].para - 1 if segments else 0)
             rows = [Row(s, s.clean) for s in segments]
             if not rows:
                 batch.notes.append(f"{path}: no text to translate")
             elif not has_han(text):
                 batch.notes.append(f"{path}: no Chinese characters; is this the Chinese release?")
-            batch.documents.append(Document(name, path, rows, paragraph_gaps(text, para_mode)))
+            batch.documents.append(Document(name, path, rows, gaps, kind, sha256_of(path), proposals))
     return batch
 
 
@@ -114,6 +130,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
     A segment repeated with the same neighbours is looked up once. A fuzzy match that differs
     only in placeables (numbers, dates, glossary terms with ``recognizer``, Latin-script names)
     is repaired (tm.workflow.repair); its match percent stays the memory's."""
+    from tm.formats.inline import plain
     from tm.memory.scoring import render_diff
     from tm.memory.units import context_hash, neighbours
     from tm.workflow.repair import repair
@@ -128,7 +145,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
         for row, prev, nxt in progress(jobs, "memory", len(jobs)):
             key = (row.segment.key, row.context)
             if key not in cache:
-                found = memory.lookup(row.source, "zh", min_fuzzy, 1, prev, nxt)
+                found = memory.lookup(plain(row.source), "zh", min_fuzzy, 1, prev, nxt)  # placeholders out
                 cache[key] = found[0] if found else None
             match = cache[key]
             if match is None:

@@ -102,6 +102,8 @@ class DocumentLayout:
     segments: list[LayoutSegment] = field(default_factory=list)  # empty in version 1 sheets
     gap: int = 1  # version 1: line breaks between any two paragraphs
     source_path: str = ""  # where the source release was read (version 2)
+    sha256: str = ""  # of that file: export-doc rebuilds a .docx/.html/.xlf from it, unchanged
+    format: str = "txt"  # txt | docx | html | xliff
 
 
 @dataclass

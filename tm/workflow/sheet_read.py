@@ -88,7 +88,12 @@ def _layouts(path: Path, meta: list[list]) -> list[DocumentLayout]:
             ]
         return [
             DocumentLayout(
-                _text(r[0]), _text(r[1]), int(r[2]), source_path=_text(r[3] if len(r) > 3 else None)
+                _text(r[0]),
+                _text(r[1]),
+                int(r[2]),
+                source_path=_text(r[3] if len(r) > 3 else None),
+                sha256=_text(r[4] if len(r) > 4 else None),
+                format=_text(r[5] if len(r) > 5 else None) or "txt",
             )
             for r in meta[2:]
             if r and r[0] is not None

@@ -1,0 +1,136 @@
+"""Release documents other than plain text: which format a file is (its content must agree with
+its name), the checks every container passes before a library opens it, and one reader
+interface: ``open_document(path, fmt)`` gives the translatable blocks (paragraphs, cells,
+attributes, XLIFF sources) in document order, each written back with ``write`` and saved whole."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tm.errors import UserError
+
+EXTENSIONS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
+EXTENSIONS |= {".xlf": "xliff", ".xliff": "xliff"}
+NAMES = {
+    "txt": "plain text",
+    "docx": "a Word document (.docx)",
+    "html": "an HTML page",
+    "xliff": "an XLIFF file",
+    "zip": "a zip archive",
+    "encrypted": "a password-protected Office document",
+    "pdf": "a PDF document",
+}
+FORMATS = ("txt", "docx", "html", "xliff")
+UNPACKED_LIMIT = 256 << 20  # a release is a few MB; more than this unpacked is a zip bomb
+_HTML_RE = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+_XLIFF_RE = re.compile(rb"^\s*(<\?xml[^>]*\?>)?[\s\S]{0,2000}?<xliff[\s>]")
+
+
+@dataclass
+class Block:
+    """One translatable piece: its text with placeholders, what they stand for, and where it is."""
+
+    text: str
+    tags: dict = field(default_factory=dict)
+    node: object = None
+    extra: dict = field(default_factory=dict)  # format-specific (a proposal, the run properties)
+
+
+def sniff(data: bytes) -> str:
+    """The format a file's bytes are, whatever its name says."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: Word 97, or an encrypted OOXML file
+        return "encrypted" if "EncryptedPackage".encode("utf-16-le") in data else "ole"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/document.xml" in data else "zip"
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    if _XLIFF_RE.match(head):
+        return "xliff"
+    if _HTML_RE.match(head):
+        return "html"
+    return "txt"
+
+
+def format_of(path: str | Path, given: str | None = None) -> str:
+    """The format to read ``path`` as: ``given`` (--format), else its extension, checked against
+    its content; a name that lies, and formats tm cannot read, get a message saying what to do."""
+    path = Path(path)
+    if given:
+        return given
+    named = EXTENSIONS.get(path.suffix.lower())
+    if named == "txt":
+        return "txt"  # tm.text.files names the other file types a .txt can turn out to be
+    try:
+        with open(path, "rb") as handle:
+            content = sniff(handle.read())
+    except OSError:
+        return named or "txt"  # the reader says what is wrong with the file
+    if content == "ole":
+        raise UserError(  # worded as tm.text.files names the other file types
+            f"{path}: is an old-style Office file (.doc or .xls), not a text file; tm reads plain text, "
+            ".docx, HTML and XLIFF, not Word 97-2003 files: save it as .docx "
+            "(or: soffice --headless --convert-to docx FILE)"
+        )
+    if content == "encrypted":
+        raise UserError(
+            f"{path}: is {NAMES['encrypted']}; remove the password (Word: File › Info › Protect "
+            "Document) and save it again"
+        )
+    if named is None:
+        return content if content in FORMATS else "txt"
+    if content != named:
+        hint = f"; rename it or pass --format {content}" if content in FORMATS else ""
+        raise UserError(f"{path}: the name says {NAMES[named]} but the file is {NAMES[content]}{hint}")
+    return named
+
+
+def check_zip(path: Path) -> None:
+    """Refuse an archive that unpacks to far more than any release, or names a member outside
+    itself, before a library opens it."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UserError(f"{path}: is not a readable zip container ({exc})") from None
+    with archive:
+        total = 0
+        for info in archive.infolist():
+            parts = re.split(r"[/\\]", info.filename)
+            if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+                raise UserError(f"{path}: has a member with an unsafe path ({info.filename!r}); refused")
+            total += info.file_size
+            if total > UNPACKED_LIMIT:
+                raise UserError(
+                    f"{path}: would unpack to more than {UNPACKED_LIMIT >> 20} MB (a zip bomb?); refused"
+                )
+
+
+def open_document(path: str | Path, fmt: str):
+    """The document's reader: ``.blocks``, ``.write(block, text)``, ``.save(out)``."""
+    path = Path(path)
+    if fmt == "docx":
+        from tm.formats.docx import DocxDocument
+
+        return DocxDocument(path)
+    if fmt == "html":
+        from tm.formats.html import HtmlDocument
+
+        return HtmlDocument(path)
+    if fmt == "xliff":
+        from tm.formats.xliff import XliffDocument
+
+        return XliffDocument(path)
+    raise UserError(f"{path}: no reader for format {fmt!r}")
+
+
+def sha256_of(path: str | Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,157 @@
+"""Inline formatting inside a sentence as numbered placeholders: ``{1}`` … ``{/1}`` around a bold
+run, a link or an italic phrase, ``{2/}`` for a line break, an image or a footnote reference.
+A segment's text carries them so the translator can place them in the target; matching keys and
+MT never see them (``plain``), and the document writers turn them back into runs and tags.
+
+The element-tree half (``extract``/``rebuild``) serves HTML and XLIFF, whose inline markup is
+nested elements; Word's flat runs are handled in tm.formats.docx with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from copy import deepcopy
+from dataclasses import dataclass, field
+
+TAG_RE = re.compile(r"\{(/?)(\d+)(/?)\}")
+
+
+@dataclass
+class Tag:
+    """What a placeholder stands for: the element(s) it was made from."""
+
+    paired: bool
+    element: object = None  # an lxml element (for a paired tag: only its name and attributes count)
+    extra: dict = field(default_factory=dict)  # format-specific (Word: the run properties, the link)
+
+
+def plain(text: str) -> str:
+    """The text without placeholders: what matching keys, the glossary and MT see."""
+    return TAG_RE.sub("", text)
+
+
+def tags_of(text: str) -> Counter:
+    """The multiset of placeholders in a text (``{1}``, ``{/1}``, ``{2/}``)."""
+    return Counter(m.group(0) for m in TAG_RE.finditer(text))
+
+
+def placeholder_issue(source: str, target: str) -> str | None:
+    """A QA finding when a non-empty target's placeholders differ from the source's."""
+    if not target.strip():
+        return None
+    want, have = tags_of(source), tags_of(target)
+    if want == have:
+        return None
+    missing = sorted((want - have).elements())
+    extra = sorted((have - want).elements())
+    parts = [f"missing {' '.join(missing)}"] if missing else []
+    parts += [f"extra {' '.join(extra)}"] if extra else []
+    return "placeholders: " + ", ".join(parts)
+
+
+def tokens(text: str):
+    """("text", str) | ("open", n) | ("close", n) | ("empty", n), in order."""
+    pos = 0
+    for m in TAG_RE.finditer(text):
+        if m.start() > pos:
+            yield "text", text[pos : m.start()]
+        n = int(m.group(2))
+        yield ("close" if m.group(1) else "empty" if m.group(3) else "open"), n
+        pos = m.end()
+    if pos < len(text):
+        yield "text", text[pos:]
+
+
+def balance(sentences: list[str]) -> list[str]:
+    """Sentences of one paragraph made self-contained: a pair that spans a boundary is closed at
+    the end of one sentence and opened again at the start of the next; closing tags that the
+    splitter left at the start of a sentence go back to the one before."""
+    out: list[str] = []
+    carried: list[int] = []  # open at the end of the previous sentence
+    raw = list(sentences)
+    for i in range(1, len(raw)):
+        lead = re.match(r"(?:\{/\d+\})+", raw[i])
+        if lead:
+            raw[i - 1] += lead.group(0)
+            raw[i] = raw[i][lead.end() :]
+    for sentence in raw:
+        text = "".join(f"{{{n}}}" for n in carried) + sentence
+        stack: list[int] = []
+        for kind, n in tokens(text):
+            if kind == "open":
+                stack.append(n)
+            elif kind == "close" and n in stack:
+                stack.remove(n)
+        carried = stack
+        text += "".join(f"{{/{n}}}" for n in reversed(stack))
+        if plain(text).strip():
+            out.append(text)
+        elif out:
+            out[-1] += text  # placeholders alone: they belong with the sentence before
+    return out
+
+
+def extract(element, kind) -> tuple[str, dict[int, Tag]]:
+    """The tagged text of an lxml element's content. ``kind(child)`` says what a child element is:
+    "paired" (its content is text, it becomes {n}…{/n}) or "empty" (kept whole, {n/})."""
+    tags: dict[int, Tag] = {}
+
+    def walk(node) -> str:
+        out = node.text or ""
+        for child in node:
+            n = len(tags) + 1
+            if isinstance(child.tag, str) and kind(child) == "paired":
+                tags[n] = Tag(True, child)
+                out += f"{{{n}}}" + walk(child) + f"{{/{n}}}"
+            else:
+                tags[n] = Tag(False, child)
+                out += f"{{{n}/}}"
+            out += child.tail or ""
+        return out
+
+    return walk(element), tags
+
+
+def rebuild(element, text: str, tags: dict[int, Tag]) -> None:
+    """Replace an element's content with ``text``, its placeholders made elements again. Unknown
+    or unbalanced placeholders are dropped; an empty element (an image) that the text left out is
+    appended, so nothing but text is ever lost."""
+    from lxml import etree
+
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    stack = [element]
+    used: set[int] = set()
+
+    def add_text(value: str) -> None:
+        parent = stack[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + value
+        else:
+            parent.text = (parent.text or "") + value
+
+    def add_copy(n: int) -> None:
+        copy = deepcopy(tags[n].element)
+        copy.tail = None
+        stack[-1].append(copy)
+        used.add(n)
+
+    for kind, value in tokens(text):
+        tag = tags.get(value) if kind != "text" else None
+        if kind == "text":
+            add_text(value)
+        elif tag is None:
+            continue
+        elif kind == "open" and tag.paired:
+            original = tag.element
+            stack.append(etree.SubElement(stack[-1], original.tag, dict(original.attrib)))
+            used.add(value)
+        elif kind == "close" and tag.paired and len(stack) > 1 and stack[-1].tag == tag.element.tag:
+            stack.pop()
+        elif kind == "empty" and not tag.paired:
+            add_copy(value)
+    del stack[1:]
+    for n, tag in tags.items():
+        if not tag.paired and n not in used:
+            add_copy(n)

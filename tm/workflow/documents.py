@@ -1,0 +1,110 @@
+"""Release documents in the pipeline (Word, HTML, XLIFF; tm.formats.documents reads them): their
+blocks segmented as plain-text paragraphs are, proposals an XLIFF file already held, the
+placeholder check, and `tm export-doc` writing the translated document in the source's format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tm.errors import UserError
+from tm.formats.inline import balance, placeholder_issue, plain
+from tm.text.normalize import normalize_space
+from tm.text.segment import Segment, split_zh
+
+SUFFIXES = {"txt": ".txt", "docx": ".docx", "html": ".html", "xliff": ".xlf"}
+
+
+def segmentable(fmt: str, blocks: list) -> list[tuple[object, str]]:
+    """(block, its text as segmented) of the blocks that hold text: paragraph n of the segment
+    ids is the n-th of these, on reading and on export alike."""
+    out = []
+    for block in blocks:
+        text = block.text.strip() if fmt == "docx" else normalize_space(block.text)
+        if plain(text).strip():
+            out.append((block, text))
+    return out
+
+
+def document_segments(path: Path, name: str, fmt: str) -> tuple[list[Segment], dict[str, str]]:
+    """The segments of a document and the targets its file already proposes (XLIFF), by id."""
+    from tm.formats.documents import open_document
+
+    document = open_document(path, fmt)
+    segments: list[Segment] = []
+    proposals: dict[str, str] = {}
+    for para, (block, text) in enumerate(segmentable(fmt, document.blocks), start=1):
+        sentences = [text] if fmt == "xliff" else balance(split_zh(text))  # a unit is one segment
+        for index, sentence in enumerate(sentences, start=1):
+            segments.append(Segment(name, para, index, sentence))
+        if block.extra.get("proposal", "").strip():
+            proposals[f"{name}:{para}:1"] = normalize_space(block.extra["proposal"])
+    return segments, proposals
+
+
+def keep_proposals(batch) -> None:
+    """A target the XLIFF file held stands where the memory had no 100% match (it is a person's
+    translation more often than MT is); it is named in the row's QA column for the reviewer."""
+    for doc in batch.documents:
+        for row in doc.rows:
+            proposal = doc.proposals.get(row.id)
+            if proposal and row.origin in ("none", "MT", "fuzzy"):
+                row.target, row.origin, row.score, row.unit_id = proposal, "none", None, None
+                row.issues.append(f"target from {doc.path.name} (kept as a proposal)")
+
+
+def check_placeholders(batch) -> None:
+    """QA: a target whose placeholders differ from its source's."""
+    for row in batch.rows:
+        issue = placeholder_issue(row.source, row.target)
+        if issue:
+            row.issues.append(issue)
+
+
+def output_format(target: Path, layout) -> str:
+    """What export-doc writes to ``target``: .txt flattens any source; otherwise the source's own
+    format, which the name must agree with."""
+    from tm.formats.documents import EXTENSIONS
+
+    named = EXTENSIONS.get(target.suffix.lower())
+    if named == "txt":
+        return "txt"
+    if named != layout.format:
+        want = SUFFIXES[layout.format]
+        raise UserError(
+            f"{target}: {layout.name} was read from {layout.file}; write it as {want}"
+            + (" or .txt (flattened)" if want != ".txt" else "")
+        )
+    return named
+
+
+def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: bool) -> list:
+    """Write the translated document in its source's format: the original file (which must be
+    the one translated: same checksum) with each block's text replaced. Returns what is missing."""
+    from tm.formats.atomic import atomic_write
+    from tm.formats.documents import open_document, sha256_of
+    from tm.workflow.exportdoc import segment_targets
+
+    original = Path(layout.source_path)
+    if not layout.source_path or not original.is_file():
+        raise UserError(
+            f"{layout.name}: the original {layout.file} is needed to write {out.name} and is not at "
+            f"{layout.source_path or '(no path recorded)'}; put it back there, or export .txt"
+        )
+    if layout.sha256 and sha256_of(original) != layout.sha256:
+        raise UserError(
+            f"{original}: changed since the review sheet was made (its checksum differs); restore the "
+            "file that was translated, or translate the new one, or export .txt"
+        )
+    texts, missing = segment_targets(sheet, layout, allow_draft, allow_missing)
+    document = open_document(original, layout.format)
+    paragraphs: dict[int, list[str]] = {}
+    for segment_id, text in texts.items():
+        paragraphs.setdefault(int(segment_id.rsplit(":", 2)[1]), []).append(text)
+    blocks = segmentable(layout.format, document.blocks)
+    # last first: a block inside another (a text box, an image's alt) is written before its holder copies it
+    for para in sorted(paragraphs, reverse=True):
+        if para <= len(blocks):
+            document.write(blocks[para - 1][0], " ".join(" ".join(t.split()) for t in paragraphs[para]))
+    with atomic_write(out, "wb") as handle:
+        document.save(handle)
+    return missing
