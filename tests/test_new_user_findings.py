@@ -162,3 +162,24 @@ def test_full_width_full_stop_ends_a_sentence_and_blank_paragraphs_join_chinese_
         "內容如下:第一。",
         "English line next line",
     ]
+
+
+def test_an_unchanged_second_import_still_lets_a_later_rejection_take_the_unit_back(run, tmp_path):
+    doc = tmp_path / "rel.txt"
+    doc.write_text("我們去湖邊散步。\n", encoding="utf-8")
+    sheet = tmp_path / "rel.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", sheet).exit_code == 0
+    set_cells(sheet, {"rel:1:1": {"Target": "We walk by the lake.", "Status": "approved"}})
+    assert json.loads(run("review", sheet, "--json").stdout)["added"] == 1
+    assert json.loads(run("review", sheet, "--json").stdout)["unchanged"] == 1
+    set_cells(sheet, {"rel:1:1": {"Status": "rejected"}})
+    assert json.loads(run("review", sheet, "--json").stdout)["withdrawn"] == ["rel:1:1"]
+
+
+def test_a_nul_character_and_a_missing_output_folder_get_one_message(run, tmp_path):
+    tsv = tmp_path / "nul.tsv"
+    tsv.write_text("source\ttarget\n甲\x00乙。\tA.\n", encoding="utf-8")
+    result = run("import", tsv)
+    assert result.exit_code == 1 and "NUL" in result.output and "Traceback" not in result.output
+    result = run("export", tmp_path / "no" / "such" / "x.tmx")
+    assert result.exit_code == 1 and "does not exist" in result.output and "Traceback" not in result.output

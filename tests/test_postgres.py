@@ -322,3 +322,36 @@ def test_eight_writers_and_four_readers_at_once(pg_server, tmp_path):
         assert [r[0] for r in corrected] == ["A", "B"]  # every review's history entry is there
         both = memory.conn.execute("SELECT count(*) FROM units WHERE target LIKE 'A %' OR target LIKE 'B %'")
         assert both.fetchone()[0] > 30  # the overlapping rows: each reviewer's unit, once
+
+
+def test_a_malformed_url_never_shows_its_password():
+    for url in (f"postgresql://u:pa%ss{PASSWORD}@127.0.0.1:1/tm", f"postgresql://u:{PASSWORD}@[::1/tm"):
+        for command in (["stats"], ["db", "init"]):
+            args = [*command, url] if command[0] == "db" else [*command, "--db", url]
+            result = tm(*args)
+            assert result.exit_code != 0 and "Traceback" not in result.output
+            assert PASSWORD not in result.output and "pa%ss" not in result.output, result.output
+
+
+def test_a_merge_copy_keeps_what_the_destination_glossary_holds(pg_server, tmp_path):
+    server = pg_server.new_database()
+    assert tm("glossary", "add", "外交部", "Ministry of Foreign Affairs", "--note", "use MFA", "--domain",
+              "diplomacy", "--case-sensitive", "--db", server).exit_code == 0  # fmt: skip
+    lite = tmp_path / "a.db"
+    assert (
+        tm("glossary", "add", "外交部", "Ministry of Foreign Affairs", "--alt", "MFA", "--db", lite).exit_code
+        == 0
+    )
+    assert tm("db", "copy", lite, server, "--merge").exit_code == 0
+    (entry,) = json.loads(tm("glossary", "list", "--json", "--db", server).output)["entries"]
+    assert (entry["note"], entry["domain"], entry["case_sensitive"]) == ("use MFA", "diplomacy", True)
+    assert entry["alternatives"] == ["MFA"]
+
+
+def test_a_reader_may_copy_the_team_memory_to_a_laptop(team, tmp_path):
+    url, reader = team
+    assert tm("import", SAMPLE_TMX, "--db", url).exit_code == 0
+    laptop = tmp_path / "laptop.db"
+    result = tm("db", "copy", reader, laptop)
+    assert result.exit_code == 0, result.output
+    assert json.loads(tm("stats", "--json", "--db", laptop).output)["units"] == 9

@@ -175,7 +175,11 @@ def prepare_outputs(
     memory, pairs_file = guarded
     table = out_dir / "pairs.tsv"
     check_outputs(
-        [*outputs, table], inputs=inputs + [pairs_file] * bool(pairs_file), memory=memory, force=force
+        [*outputs, table],
+        inputs=inputs + [pairs_file] * bool(pairs_file),
+        memory=memory,
+        force=force,
+        creates_folders=True,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     with atomic_write(table) as out:

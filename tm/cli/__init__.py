@@ -22,14 +22,14 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except UserError as exc:
             raise click.ClickException(str(exc)) from None
-        except sqlite3.OperationalError as exc:
+        except BrokenPipeError:  # `tm … | head`
+            sys.exit(0)
+        except sqlite3.Error as exc:
             raise click.ClickException(f"memory database: {exc}") from None
         except Exception as exc:  # a server's error (psycopg's, not imported unless a URL is used)
             if not type(exc).__module__.startswith("psycopg"):
                 raise
             raise click.ClickException(f"memory server: {str(exc).strip() or type(exc).__name__}") from None
-        except BrokenPipeError:
-            sys.exit(0)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

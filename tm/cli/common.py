@@ -65,9 +65,12 @@ def optional_recognizer(db: str | None, glossary_name: str | None = None, create
     """The glossary's recognizer for commands that work without a memory (mt, align): none when
     no memory was named and the default one does not exist; a named memory must exist, unless
     the command will add to it."""
-    from tm.memory import default_db_path
+    import os
 
-    if db is None and not create and not default_db_path().exists():
+    from tm.memory import default_db_path
+    from tm.memory.postgres import is_url
+
+    if db is None and not create and not is_url(os.environ.get("TM_DB")) and not default_db_path().exists():
         return None
     with memory_at(db, create=create) as memory:
         termbase = termbase_of(memory)

@@ -43,7 +43,8 @@ def db_copy(source: str, destination: str, merge: bool, as_json: bool) -> None:
     from tm.workflow.dbcopy import copy_memory
 
     with open_memory(source, create=False) as src, open_memory(destination, create=True) as dst:
-        if src.location == dst.location:
+        same_file = src.file and dst.file and src.file.resolve() == dst.file.resolve()
+        if same_file or src.location == dst.location:
             raise UserError("SOURCE and DESTINATION are the same memory")
         report = copy_memory(src, dst, merge)
         names = (src.location, dst.location)

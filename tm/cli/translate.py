@@ -55,7 +55,7 @@ def _outputs(files: list[Path], output: str | None, out_dir: str | None, force: 
     for target in targets:
         if target.suffix.lower() != ".xlsx":
             raise UserError(f"{target}: the review sheet must be an .xlsx file")
-    return check_outputs(targets, files, force=force, what="review sheet")
+    return check_outputs(targets, files, force=force, what="review sheet", creates_folders=True)
 
 
 def _glossary_entries(documents) -> list:
@@ -274,7 +274,7 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
     else:
         targets = [Path(out_dir) / f"{d.name}.en{SUFFIXES[d.format]}" for d in layouts]
     sources = [d.source_path for d in sheet.documents if d.source_path]
-    check_outputs(targets, [file, *sources], force=force)
+    check_outputs(targets, [file, *sources], force=force, creates_folders=bool(out_dir))
     flat = [output_format(t, layout) == "txt" for t, layout in zip(targets, layouts)]
     texts = [  # all assembled (and checked) before anything is written
         assemble(sheet, layout, allow_draft, allow_missing) if f else None for f, layout in zip(flat, layouts)

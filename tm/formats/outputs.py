@@ -31,6 +31,7 @@ def check_outputs(
     memory: str | Path | None = None,
     force: bool = False,
     what: str = "output",
+    creates_folders: bool = False,
 ) -> list[Path]:
     """The targets as paths, after refusing any that would destroy something: an input, the
     memory database (or its -wal/-shm companions), a directory, or an existing file without
@@ -44,6 +45,8 @@ def check_outputs(
     for target in targets:
         if target.is_dir():
             raise UserError(f"{target}: is a directory; the {what} must be a file")
+        if not creates_folders and not target.parent.is_dir():
+            raise UserError(f"{target}: the directory {target.parent} does not exist")
         if any(_same_file(target, i) for i in inputs):
             raise UserError(f"{target}: is one of the inputs; choose another {what}")
         if any(_same_file(target, g) for g in guarded) or _is_database(target):

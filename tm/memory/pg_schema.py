@@ -139,8 +139,10 @@ def migrate(conn) -> int:
         )
     if before is None:
         with conn.transaction():
-            conn.execute("CREATE TABLE tm_schema (version INTEGER NOT NULL)")
-            conn.execute("INSERT INTO tm_schema VALUES (0)")
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))  # two tm db init at once
+            if current_version(conn) is None:
+                conn.execute("CREATE TABLE tm_schema (version INTEGER NOT NULL)")
+                conn.execute("INSERT INTO tm_schema VALUES (0)")
     for step, script in MIGRATIONS:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))  # two tm db init at once

@@ -33,12 +33,17 @@ def is_url(location: object) -> bool:
 
 def redact(url: str) -> str:
     """The URL without its password (messages, stats, sheets and JSON never show one)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not even a URL: show none of it
+        return "postgresql://(a malformed URL)"
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, host = netloc.rsplit("@", 1)
         netloc = f"{userinfo.split(':', 1)[0]}@{host}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "password"])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in ("password", "sslpassword")]
+    )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
@@ -94,9 +99,13 @@ def connect(url: str) -> PGConnection:
 
     try:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
-    except psycopg.OperationalError as exc:
+    except psycopg.OperationalError as exc:  # libpq's words name the server, never the password
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise UserError(f"{redact(url)}: cannot connect ({reason})") from None
+    except psycopg.Error:  # a URL libpq cannot parse: its message may quote the password
+        raise UserError(
+            f"{redact(url)}: not a URL libpq can read (check its quoting: a % in a password is %25)"
+        ) from None
     return PGConnection(raw)
 
 
@@ -240,6 +249,7 @@ def init_server(url: str, readers: list[str]) -> tuple[int, int]:
             for statement in (
                 "GRANT USAGE ON SCHEMA {schema} TO {role}",
                 "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+                "GRANT SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",  # (tm db copy reads ids)
             ):
                 conn.raw.execute(
                     sql.SQL(statement).format(schema=sql.Identifier(schema), role=sql.Identifier(role))

@@ -137,6 +137,9 @@ class SQLMemory(Memory):
         if not target.strip():
             raise UserError(f"empty target for unit {unit.id}")
         stamp, by = now(), by or self.user
+        current = self.conn.execute("SELECT target FROM units WHERE id = ?", (unit.id,)).fetchone()
+        if current is None or current[0] != unit.target:  # read before the transaction, changed since
+            raise UserError(f"unit {unit.id} was changed or deleted meanwhile; look it up again")
         new_hash = pair_hash(unit.source_lang, unit.target_lang, unit.source, target)
         other = self.conn.execute("SELECT id FROM units WHERE pair_hash = ?", (new_hash,)).fetchone()
         if other is not None and other[0] != unit.id:
@@ -262,6 +265,8 @@ class SQLMemory(Memory):
     def _row(self, u: Unit, stamp: str, keep_id: bool = False) -> dict:
         if not u.source.strip() or not u.target.strip():
             raise UserError(f"empty source or target in unit {u.source[:40]!r} → {u.target[:40]!r}")
+        if "\x00" in u.source or "\x00" in u.target:  # PostgreSQL cannot hold it: no memory may
+            raise UserError(f"a NUL character in unit {u.source[:40]!r} → {u.target[:40]!r}")
         if u.origin not in ORIGINS:
             raise UserError(f"unknown origin {u.origin!r}; one of {', '.join(ORIGINS)}")
         src_lang, tgt_lang = normalize_lang(u.source_lang), normalize_lang(u.target_lang)

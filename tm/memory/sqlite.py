@@ -28,7 +28,8 @@ def write_transaction(conn: sqlite3.Connection, commit: bool = True) -> Iterator
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # (SQLite may have rolled back itself: disk full, I/O error)
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT" if commit else "ROLLBACK")
 

@@ -5,6 +5,7 @@ reviewed sheets name them); --merge adds to a memory that holds some, as an impo
 
 from __future__ import annotations
 
+from glossary.model import CONTENT_FIELDS
 from glossary.store import Termbase
 from tm.errors import UserError
 from tm.memory.sql import SQLMemory
@@ -13,14 +14,14 @@ from tm.memory.sql import SQLMemory
 def copy_memory(source: SQLMemory, destination: SQLMemory, merge: bool = False) -> dict:
     """Copy everything; the counts copied."""
     termbase, target_terms = Termbase.of(source), Termbase.of(destination)
-    held_units, held_terms = destination.count(), target_terms.count()
-    if (held_units or held_terms) and not merge:
-        raise UserError(
-            f"{destination.location} holds {held_units} units and {held_terms} glossary entries; "
-            "--merge adds to it, nothing is copied otherwise"
-        )
     report = {"units": 0, "terms": 0, "history": 0}
-    with destination.transaction():
+    with destination.transaction():  # (counted inside: an import landing meanwhile is seen)
+        held_units, held_terms = destination.count(), target_terms.count()
+        if (held_units or held_terms) and not merge:
+            raise UserError(
+                f"{destination.location} holds {held_units} units and {held_terms} glossary entries; "
+                "--merge adds to it, nothing is copied otherwise"
+            )
         keep_ids = not held_units
         result = destination.add_units(source.iter_units(), keep_ids=keep_ids)
         report["units"] = result.added + result.updated
@@ -30,7 +31,7 @@ def copy_memory(source: SQLMemory, destination: SQLMemory, merge: bool = False) 
         report["history"] = destination.add_history(source.all_history(), ids)
         destination.add_reviewed_rows(source.all_reviewed_rows(), ids)
         for name, priority, _ in termbase.glossaries():
-            rows = [(None, entry) for entry in termbase.entries(name)]
+            rows = [(None, _as_stated(entry)) for entry in termbase.entries(name)]
             added = target_terms.import_entries(rows, name, priority, "fail", transaction=False)
             report["terms"] += added.added + added.updated + added.unchanged
     return report
@@ -45,3 +46,11 @@ def _renumbered(source: SQLMemory, destination: SQLMemory) -> dict[int, int]:
         if stored is not None:
             out[uid] = stored.id
     return out
+
+
+def _as_stated(entry):
+    """An entry that states only its filled fields: merged into a stored entry it adds what it
+    has and never clears a note, domain or flag the destination holds."""
+    filled = {name for name in CONTENT_FIELDS if getattr(entry, name) not in (None, "", [], False)}
+    entry.given = frozenset(filled - ({"status"} if entry.status == "approved" else set()))
+    return entry

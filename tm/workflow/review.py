@@ -83,11 +83,14 @@ def import_review(
                 setattr(report, outcome, getattr(report, outcome) + 1)
         if new_rows:
             units = [_unit(rows[0], reviewer) for rows in new_rows.values()]
+            held = {id(u) for u in units if memory.find_pair(u) is not None}  # (an earlier row made it)
             report.added = memory.add_units(units).added
             for unit, rows in zip(units, new_rows.values()):
                 stored = memory.find_pair(unit)
                 for row in rows:
-                    memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target, added=True)
+                    memory.record_reviewed_row(
+                        sheet.sheet_id, row.id, stored.id, row.target, id(unit) not in held
+                    )
     report.refused.sort()
     return report
 
@@ -162,7 +165,9 @@ def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewShe
         same = proposing.target == row.target
         stored = proposing if same else memory.find_pair(replace(proposing, target=row.target))
     if stored is not None:  # the reviewed pair is stored already
-        memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target)
+        earlier = memory.reviewed_row(sheet.sheet_id, row.id)  # a round of this sheet created it?
+        created = bool(earlier and earlier[0] == stored.id and earlier[2])
+        memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target, created)
         if stored.origin == "reviewed":
             return "unchanged"
         memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None, reason)
