@@ -53,8 +53,10 @@ def _outputs(files: list[Path], output: str | None, out_dir: str | None, force: 
         if clashes:
             raise UserError(f"two inputs would write {clashes[0]}; use -o OUT.xlsx for one workbook")
     for target in targets:
-        if target.suffix.lower() != ".xlsx":
-            raise UserError(f"{target}: the review sheet must be an .xlsx file")
+        if target.suffix.lower() not in (".xlsx", ".xlf", ".xliff"):
+            raise UserError(
+                f"{target}: the review sheet must be an .xlsx file (or .xlf/.xliff for a CAT tool)"
+            )
     return check_outputs(targets, files, force=force, what="review sheet", creates_folders=True)
 
 
@@ -70,7 +72,16 @@ def _glossary_entries(documents) -> list:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", default=None, help="One workbook for all FILES.")
+@click.option(
+    "-o", "--output", default=None, help="One workbook (or XLIFF file: .xlf, .xliff) for all FILES."
+)
+@click.option(
+    "--xliff-version",
+    type=click.Choice(["2.0", "1.2"]),
+    default="2.0",
+    show_default=True,
+    help="The XLIFF version of -o FILE.xlf.",
+)
 @click.option("--out-dir", default=None, help="One workbook per file here (default: beside each file).")
 @click.option(
     "--min-fuzzy",
@@ -91,6 +102,7 @@ def _glossary_entries(documents) -> list:
 def translate(
     files,
     output,
+    xliff_version,
     out_dir,
     min_fuzzy,
     no_mt,
@@ -107,12 +119,14 @@ def translate(
 ) -> None:
     """Pre-translate Chinese releases into review sheets: memory matches first (101, 100, 99,
     fuzzy ≥ --min-fuzzy), machine translation for the rest with the glossary enforced, QA of
-    terms and numbers, and the CAT analysis of the batch."""
+    terms and numbers, and the CAT analysis of the batch. With -o FILE.xlf (or .xliff) the batch
+    is written as XLIFF (--xliff-version) for a CAT tool instead, and read back by `tm review`."""
     from tm import __version__
     from tm.workflow.analysis import format_table, summary
     from tm.workflow.documents import check_placeholders, keep_proposals
     from tm.workflow.pipeline import Batch, leverage, quality_check, read_documents
     from tm.workflow.sheet_write import now_text, write_workbook
+    from tm.workflow.xliff_batch import is_xliff, write_xliff
 
     paths = [Path(f) for f in files]
     targets = _outputs(paths, output, out_dir, force)
@@ -145,6 +159,9 @@ def translate(
         for target, documents in zip(targets, groups):
             part = Batch(documents, batch.timings, batch.notes)
             target.parent.mkdir(parents=True, exist_ok=True)
+            if is_xliff(target):
+                write_xliff(part, target, xliff_version)
+                continue
             write_workbook(part, target, summary(part), _glossary_entries(documents), info)
     result = summary(batch)
     result["outputs"] = [str(t) for t in targets]
@@ -200,13 +217,16 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
     checked against the glossary and for numbers, and findings listed per row (--strict refuses
     those rows). Rows whose ID or source no longer match their check are refused and listed. The
     exit status is 1 when a row was refused or QA found something. Importing the same sheet
-    again changes nothing; a later round of the same sheet corrects what the earlier one stored."""
+    again changes nothing; a later round of the same sheet corrects what the earlier one stored.
+    FILE may be the XLIFF file of `tm translate -o FILE.xlf`: the units a CAT tool marked done
+    (translated, reviewed, signed-off, final) are the approved rows, the rest drafts."""
     from dataclasses import asdict
 
     from tm.workflow.review import import_review
     from tm.workflow.sheet_read import read_workbook
+    from tm.workflow.xliff_batch import is_xliff, read_xliff
 
-    sheet = read_workbook(file)
+    sheet = read_xliff(file) if is_xliff(file) else read_workbook(file)
     with memory_at(db, create=not dry_run) as memory:
         recognizer = termbase_of(memory).recognizer()
         report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict)

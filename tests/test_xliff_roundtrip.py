@@ -1,0 +1,204 @@
+"""XLIFF for CAT-tool users: `tm translate -o batch.xlf` (2.0, or 1.2) read back by
+translate-toolkit, targets edited and marked done as a CAT tool would, `tm review batch.xlf` into
+the memory once; tampered units refused and listed, bad files refused with one message."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lxml import etree
+
+from tm.formats.xliff_review import MTC, NS12, NS20, TM
+from tm.workflow.sheet import check_hash
+from tm.workflow.xliff_batch import read_xliff
+
+from . import test_translate
+
+run, seeded = test_translate.run, test_translate.seeded  # a CLI runner; the seeded memory and document
+units = test_translate.units
+VERSIONS = ["2.0", "1.2"]
+
+
+def _translate(run, doc, out, version):
+    result = run("translate", doc, "-o", out, "--xliff-version", version)
+    assert result.exit_code == 0, result.output
+    return etree.parse(str(out))
+
+
+def _units(tree, version):
+    """(tm:id → unit element) in document order."""
+    ns = NS20 if version == "2.0" else NS12
+    name = "unit" if version == "2.0" else "trans-unit"
+    return {u.get(f"{{{TM}}}id"): u for u in tree.iter(f"{{{ns}}}{name}")}
+
+
+def _set(unit, version, target: str, state: str | None = None, approved: bool = False):
+    """What a CAT tool does: type the target, set the segment's state."""
+    ns = NS20 if version == "2.0" else NS12
+    holder = unit.find(f"{{{ns}}}segment") if version == "2.0" else unit
+    element = holder.find(f"{{{ns}}}target")
+    if element is None:
+        element = etree.SubElement(holder, f"{{{ns}}}target")
+        holder.find(f"{{{ns}}}source").addnext(element)
+    element.text = target
+    if state and version == "2.0":
+        holder.set("state", state)
+    elif state:
+        element.set("state", state)
+    if approved:
+        unit.set("approved", "yes")
+
+
+def _lookup(run, text: str) -> list[str]:
+    result = run("lookup", "--json", "--min", "100", text)
+    assert result.exit_code == 0, result.output
+    return [m["target"] for m in json.loads(result.stdout) if m["score"] >= 100]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_translated_batch_is_xliff_that_translate_toolkit_reads(run, seeded, tmp_path, version):
+    out = tmp_path / "batch.xlf"
+    tree = _translate(run, seeded, out, version)
+    root = tree.getroot()
+    assert root.get("version") == version and root.get(f"{{{TM}}}sheet")
+    if version == "2.0":
+        from translate.storage.xliff2 import Xliff2File
+
+        store = Xliff2File.parsefile(str(out))
+        assert root.get("srcLang") == "zh" and root.get("trgLang") == "en"
+    else:
+        from translate.storage.xliff import xlifffile
+
+        store = xlifffile.parsefile(str(out))
+        assert root.find(f"{{{NS12}}}file").get("target-language") == "en"
+    read = [u for u in store.units if u.source]
+    assert len(read) == 68  # the seed's 68 sentences, one unit each
+    found = _units(tree, version)
+    assert [u.source for u in read] == [r.source for r in read_xliff(out).rows]
+    exact = [u for u in read if u.target]
+    assert len(exact) == 8 and exact[0].target.startswith("Third, promoting international cooperation")
+    states = [u.get("state") for u in root.iter(f"{{{NS20 if version == '2.0' else NS12}}}*")]
+    if version == "2.0":
+        assert {s for s in states if s} == {"initial"}  # nothing counts as done until the translator says
+    else:
+        assert {s for s in states if s} == {"needs-translation", "needs-review-translation"}
+    first = found["release:1:1"]
+    assert first.get(f"{{{TM}}}check") == check_hash(
+        "release:1:1",
+        read[0].source,
+        first.get(f"{{{TM}}}proposed"),
+        first.get(f"{{{TM}}}unit"),
+        first.get(f"{{{TM}}}context"),
+    )
+    notes = [n.text for n in first.iter(f"{{{NS20 if version == '2.0' else NS12}}}note")]
+    assert "王毅 → Wang Yi" in notes  # glossary hits as notes
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_fuzzy_proposals_carry_their_score_and_placeholders_are_inline_elements(
+    run, seeded, tmp_path, version
+):
+    doc = tmp_path / "page.html"
+    doc.write_text(
+        "<html><body><p>二是推動國際抗疫合作。</p><p>我們弘揚<b>上海精神</b>。<br>謝謝大家。</p></body></html>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "page.xlf"
+    tree = _translate(run, doc, out, version)
+    found = _units(tree, version)
+    fuzzy = found["page:1:1"]
+    if version == "2.0":
+        match = fuzzy.find(f"{{{MTC}}}matches/{{{MTC}}}match")
+        assert match.get("matchQuality") == "90" and match.get("type") == "tm"
+        assert fuzzy.find(f"{{{NS20}}}segment").get("state") == "initial"
+        source = found["page:2:1"].find(f"{{{NS20}}}segment/{{{NS20}}}source")
+        assert [e.tag for e in source] == [f"{{{NS20}}}pc"] and source[0].text == "上海精神"
+        assert found["page:2:2"].find(f".//{{{NS20}}}ph").get("id") == "2"
+    else:
+        alt = fuzzy.find(f"{{{NS12}}}alt-trans")
+        assert alt.get("match-quality") == "90"
+        assert alt.find(f"{{{NS12}}}source").text == "三是推動國際抗疫合作。"  # the memory's source
+        assert fuzzy.find(f"{{{NS12}}}target").get("state") == "needs-review-translation"
+        source = found["page:2:1"].find(f"{{{NS12}}}source")
+        assert [e.tag for e in source] == [f"{{{NS12}}}g"] and source[0].text == "上海精神"
+        assert found["page:2:2"].find(f".//{{{NS12}}}x").get("id") == "2"
+    rows = {r.id: r for r in read_xliff(out).rows}
+    assert rows["page:2:1"].source == "我們弘揚{1}上海精神{/1}。" and rows["page:2:1"].intact
+    assert rows["page:2:2"].source == "{2/}謝謝大家。"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_cat_tool_edits_are_reviewed_into_the_memory_once(run, seeded, tmp_path, db_path, version):
+    out = tmp_path / "batch.xlf"
+    tree = _translate(run, seeded, out, version)
+    found = _units(tree, version)
+    empty = [u for u in found.values() if not u.get(f"{{{TM}}}proposed")]
+    done, signed, draft = empty[0], empty[1], empty[2]
+    final = "final" if version == "2.0" else "signed-off"
+    _set(done, version, "Xinhua News Agency, Beijing, 16 September.", "translated")
+    _set(signed, version, "The details follow:", final, approved=version == "1.2")
+    _set(draft, version, "Not ready yet.", "initial" if version == "2.0" else "needs-review-translation")
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    before = len(units(db_path))
+
+    result = run("review", out, "--json")
+    assert result.exit_code in (0, 1), result.output  # 1: QA findings in the typed targets
+    report = json.loads(result.stdout)
+    assert report["added"] == 2 and report["refused"] == []
+    assert report["confirmed"] == 0  # exact matches left untouched are not taken as reviewed
+    assert draft.get(f"{{{TM}}}id") in report["drafts"]
+    assert len(units(db_path)) == before + 2
+    source = read_xliff(out).rows[1].source
+    assert _lookup(run, source) == ["The details follow:"]
+
+    again = json.loads(run("review", out, "--json").stdout)
+    assert again["stored"] == 0 and again["unchanged"] == 2
+    assert len(units(db_path)) == before + 2
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_tampered_source_is_refused_and_listed(run, seeded, tmp_path, db_path, version):
+    out = tmp_path / "batch.xlf"
+    tree = _translate(run, seeded, out, version)
+    found = _units(tree, version)
+    empty = [u for u in found.values() if not u.get(f"{{{TM}}}proposed")]
+    tampered, fine = empty[0], empty[1]
+    ns = NS20 if version == "2.0" else NS12
+    tampered.find(f".//{{{ns}}}source").text = "篡改的原文。"
+    _set(tampered, version, "Tampered.", "final" if version == "2.0" else "translated")
+    _set(fine, version, "The details follow:", "reviewed" if version == "2.0" else "final")
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+
+    result = run("review", out)
+    assert result.exit_code == 1
+    assert f"({tampered.get(f'{{{TM}}}id')}): ID, source or the tm attributes" in result.stderr
+    assert "stored 1 (new 1" in result.stdout
+    assert _lookup(run, "篡改的原文。") == []
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("ID,Source\nnot xml\n", "bad XML"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+            f'<xliff xmlns="{NS20}" version="2.0"><file id="f"/></xliff>',
+            "entities are not allowed",
+        ),
+        (f'<xliff xmlns="{NS20}" version="2.0" srcLang="zh"><file id="f"/></xliff>', "not written by"),
+        ('<html xmlns="http://www.w3.org/1999/xhtml"/>', "not an XLIFF"),
+    ],
+    ids=["not-xml", "entities", "foreign-xliff", "other-xml"],
+)
+def test_bad_xliff_files_get_one_message_and_leave_the_memory_alone(
+    run, seeded, tmp_path, db_path, content, message
+):
+    before = units(db_path)
+    bad = tmp_path / "bad.xlf"
+    bad.write_text(content, encoding="utf-8")
+    result = run("review", bad)
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert units(db_path) == before

@@ -1,0 +1,236 @@
+"""XLIFF 1.2 and 2.0 batches for CAT tools (`tm translate -o batch.xlf`, `tm review batch.xlf`):
+one <file> per document, one unit per segment. A segment's placeholders are XLIFF inline elements
+(2.0: <pc id>…</pc> and <ph id/>; 1.2: <g id> and <x id/>), the pre-translation its target with a
+state, its origin and score a match proposal (2.0: the Matches module's <mtc:match>; 1.2:
+<alt-trans>), glossary hits notes; what the import needs (the segment id, the proposal, the memory
+unit, the context, the check hash) are attributes in the ``tm`` namespace. Read back: each unit's
+source and target as placeholder text, its state, and those attributes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tm.errors import UserError
+from tm.formats.inline import Tag, plain, rebuild
+
+NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+MTC = "urn:oasis:names:tc:xliff:matches:2.0"
+TM = "urn:tm:review:1"
+# What a CAT tool's "done" looks like: these states (or 1.2's approved="yes") import as approved.
+FINAL_STATES = {"2.0": {"translated", "reviewed", "final"}, "1.2": {"translated", "signed-off", "final"}}
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text as XML can hold it (control characters dropped)."""
+    return _INVALID_XML.sub("", text)
+
+
+@dataclass
+class XUnit:
+    """One segment in the file, as written or as read back."""
+
+    id: str  # the segment id (document:paragraph:sentence)
+    source: str  # with placeholders
+    target: str = ""
+    state: str = ""  # written: draft | translated; read: the file's state
+    origin: str = ""  # context | exact | near-exact | fuzzy | MT | none
+    score: int | None = None
+    match_source: str = ""  # the memory's source of a match (plain text)
+    notes: list[str] = field(default_factory=list)  # glossary hits
+    proposed: str = ""
+    unit: str = ""
+    context: str = ""
+    check: str = ""
+    approved: bool = False  # read: the CAT tool marked it done
+
+
+@dataclass
+class XFile:
+    name: str  # the document's name in the batch
+    original: str  # its file name
+    units: list[XUnit] = field(default_factory=list)
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def _inline(ns: str, version: str, text: str) -> dict[int, Tag]:
+    """Tags for the placeholders of ``text``: XLIFF inline elements with the placeholder's number."""
+    from lxml import etree
+
+    from tm.formats.inline import tokens
+
+    paired, empty = ("pc", "ph") if version == "2.0" else ("g", "x")
+    tags: dict[int, Tag] = {}
+    for kind, n in tokens(text):
+        if kind in ("open", "empty") and n not in tags:
+            name = paired if kind == "open" else empty
+            tags[n] = Tag(kind == "open", etree.Element(_q(ns, name), id=str(n)))
+    return tags
+
+
+def _content(parent, ns: str, name: str, text: str, tags: dict[int, Tag]):
+    from lxml import etree
+
+    element = etree.SubElement(parent, _q(ns, name))
+    rebuild(element, text, tags)
+    return element
+
+
+def write_batch(out, files: list[XFile], version: str, sheet_id: str) -> None:
+    """Write the batch to the binary stream ``out`` as XLIFF ``version`` (1.2 or 2.0)."""
+    from lxml import etree
+
+    ns = NS20 if version == "2.0" else NS12
+    nsmap = {None: ns, "tm": TM} | ({"mtc": MTC} if version == "2.0" else {})
+    root = etree.Element(_q(ns, "xliff"), nsmap=nsmap, version=version)
+    if version == "2.0":
+        root.set("srcLang", "zh")
+        root.set("trgLang", "en")
+    root.set(_q(TM, "sheet"), sheet_id)
+    for number, xfile in enumerate(files, start=1):
+        if version == "2.0":
+            holder = etree.SubElement(root, _q(ns, "file"), id=f"f{number}", original=xfile.original)
+        else:
+            attrs = {"original": xfile.original, "datatype": "plaintext"}
+            attrs |= {"source-language": "zh", "target-language": "en"}
+            holder = etree.SubElement(etree.SubElement(root, _q(ns, "file"), attrs), _q(ns, "body"))
+            holder.getparent().set(_q(TM, "name"), xfile.name)
+        if version == "2.0":
+            holder.set(_q(TM, "name"), xfile.name)
+        for index, unit in enumerate(xfile.units, start=1):
+            (_unit20 if version == "2.0" else _unit12)(holder, unit, index)
+    etree.ElementTree(root).write(out, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _tm_attributes(element, unit: XUnit) -> None:
+    for name in ("id", "check", "proposed", "unit", "context", "origin"):
+        element.set(_q(TM, name), getattr(unit, name))
+    if unit.score is not None:
+        element.set(_q(TM, "score"), str(unit.score))
+
+
+def _unit20(holder, unit: XUnit, index: int) -> None:
+    from lxml import etree
+
+    ns, tags = NS20, _inline(NS20, "2.0", unit.source)
+    element = etree.SubElement(holder, _q(ns, "unit"), id=f"u{index}")
+    _tm_attributes(element, unit)
+    if unit.target and unit.origin != "none":
+        matches = etree.SubElement(element, _q(MTC, "matches"))
+        attrs = {"ref": f"#s{index}", "origin": "tm" if unit.origin != "MT" else "mt"}
+        attrs["type"] = "mt" if unit.origin == "MT" else "tm"
+        if unit.score is not None:
+            attrs["matchQuality"] = str(unit.score)
+        match = etree.SubElement(matches, _q(MTC, "match"), attrs)
+        etree.SubElement(match, _q(ns, "source")).text = unit.match_source or plain(unit.source)
+        etree.SubElement(match, _q(ns, "target")).text = plain(unit.target)
+    if unit.notes:
+        notes = etree.SubElement(element, _q(ns, "notes"))
+        for text in unit.notes:
+            etree.SubElement(notes, _q(ns, "note"), category="glossary").text = text
+    state = "translated" if unit.state == "translated" else "initial"
+    segment = etree.SubElement(element, _q(ns, "segment"), id=f"s{index}", state=state)
+    _content(segment, ns, "source", unit.source, tags)
+    if unit.target:
+        _content(segment, ns, "target", unit.target, tags)
+
+
+def _unit12(holder, unit: XUnit, index: int) -> None:
+    from lxml import etree
+
+    ns, tags = NS12, _inline(NS12, "1.2", unit.source)
+    element = etree.SubElement(holder, _q(ns, "trans-unit"), id=unit.id)
+    _tm_attributes(element, unit)
+    _content(element, ns, "source", unit.source, tags)
+    target = _content(element, ns, "target", unit.target, tags if unit.target else {})
+    if unit.state == "translated":
+        target.set("state", "translated")
+    else:
+        target.set("state", "needs-review-translation" if unit.target else "needs-translation")
+    if unit.target and unit.origin in ("fuzzy", "MT"):
+        attrs = {"origin": "machine translation" if unit.origin == "MT" else "translation memory"}
+        if unit.score is not None:
+            attrs["match-quality"] = str(unit.score)
+        alt = etree.SubElement(element, _q(ns, "alt-trans"), attrs)
+        etree.SubElement(alt, _q(ns, "source")).text = unit.match_source or plain(unit.source)
+        etree.SubElement(alt, _q(ns, "target")).text = plain(unit.target)
+    for text in unit.notes:
+        etree.SubElement(element, _q(ns, "note"), **{"from": "glossary"}).text = text
+
+
+def _text_of(element) -> str:
+    """An element's content as placeholder text: inline elements by their id (pc/g → {n}…{/n},
+    ph/x/… → {n/}); markup a CAT tool added (<mrk>, a tag without our id) keeps only its text."""
+    if element is None:
+        return ""
+
+    def walk(node) -> str:
+        out = node.text or ""
+        for child in node:
+            if not isinstance(child.tag, str):  # a comment or processing instruction
+                out += child.tail or ""
+                continue
+            local, ident = child.tag.split("}")[-1], child.get("id", "")
+            if local in ("pc", "g") and ident.isdigit():
+                out += f"{{{ident}}}" + walk(child) + f"{{/{ident}}}"
+            elif local in ("ph", "x") and ident.isdigit():
+                out += f"{{{ident}/}}"
+            else:
+                out += walk(child)
+            out += child.tail or ""
+        return out
+
+    return walk(element)
+
+
+def read_batch(path: Path) -> tuple[str, str, list[XFile]]:
+    """(version, sheet id, files) of a batch written by write_batch, after whatever a CAT tool
+    did to it; one message when the file is not one."""
+    from tm.formats.xliff import parse_safely
+
+    root = parse_safely(path).getroot()
+    ns = root.nsmap.get(None) or ""
+    if not isinstance(root.tag, str) or root.tag != _q(ns, "xliff") or ns not in (NS12, NS20):
+        raise UserError(f"{path}: not an XLIFF 1.2 or 2.0 file (root {root.tag!r})")
+    version = "2.0" if ns == NS20 else "1.2"
+    sheet_id = root.get(_q(TM, "sheet"))
+    if not sheet_id:
+        raise UserError(
+            f"{path}: an XLIFF file not written by `tm translate -o FILE.xlf` (no tm:sheet); "
+            "translate it with `tm translate` first"
+        )
+    files = []
+    for element in root.iterfind(_q(ns, "file")):
+        xfile = XFile(element.get(_q(TM, "name")) or "", element.get("original") or "")
+        name = "unit" if version == "2.0" else "trans-unit"
+        for unit in element.iter(_q(ns, name)):
+            xfile.units.append(_read_unit(unit, ns, version))
+        files.append(xfile)
+    return version, sheet_id, files
+
+
+def _read_unit(unit, ns: str, version: str) -> XUnit:
+    attrs = {name: unit.get(_q(TM, name)) or "" for name in ("id", "check", "proposed", "unit", "context")}
+    holder = unit.find(_q(ns, "segment")) if version == "2.0" else unit
+    holder = unit if holder is None else holder
+    target = holder.find(_q(ns, "target"))
+    if version == "2.0":
+        state = holder.get("state") or "initial"
+        approved = state in FINAL_STATES["2.0"]
+    else:
+        state = (target.get("state") if target is not None else None) or ""
+        approved = state in FINAL_STATES["1.2"] or unit.get("approved") == "yes"
+    return XUnit(
+        source=_text_of(holder.find(_q(ns, "source"))),
+        target=_text_of(target),
+        state=state,
+        approved=approved,
+        origin=unit.get(_q(TM, "origin")) or "",
+        **attrs,
+    )

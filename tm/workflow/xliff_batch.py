@@ -1,0 +1,101 @@
+"""The review loop through a CAT tool: `tm translate -o batch.xlf` writes the batch as XLIFF
+(tm.formats.xliff_review) with the same check hash as a review sheet's rows, and `tm review
+batch.xlf` reads it back as the ReviewSheet that tm.workflow.review imports. A unit the CAT tool
+marked done (2.0 state translated, reviewed or final; 1.2 translated, signed-off or final, or
+approved="yes") is an approved row, any other a draft."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from tm.errors import UserError
+from tm.formats.atomic import atomic_write
+from tm.formats.xliff_review import XFile, XUnit, read_batch, write_batch, xml_text
+from tm.workflow.pipeline import Batch, Row
+from tm.workflow.sheet import DocumentLayout, ReviewSheet, SheetRow, check_hash
+
+XLIFF_SUFFIXES = (".xlf", ".xliff")
+
+
+def is_xliff(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in XLIFF_SUFFIXES
+
+
+def _memory_source(tm_source: str) -> str:
+    """The memory's side of a fuzzy match's marked source (``[-yours-]{+memory's+}``)."""
+    return re.sub(r"\{\+(.*?)\+\}", r"\1", re.sub(r"\[-.*?-\]", "", tm_source))
+
+
+def _unit(row: Row) -> XUnit:
+    source, target = xml_text(row.source), xml_text(row.target)
+    unit = str(row.unit_id) if row.unit_id is not None else ""
+    context = xml_text(row.context)
+    return XUnit(
+        id=row.id,
+        source=source,
+        target=target,
+        state="draft",  # every unit starts as a sheet's row does: only what the translator marks is stored
+        origin=row.origin,
+        score=row.score,
+        match_source=xml_text(_memory_source(row.tm_source)) if row.origin == "fuzzy" else "",
+        notes=[xml_text(n) for n in dict.fromkeys(f"{h.text} → {h.entry.target}" for h in row.terms)],
+        proposed=target,
+        unit=unit,
+        context=context,
+        check=check_hash(row.id, source, target, unit, context),
+    )
+
+
+def write_xliff(batch: Batch, path: Path, version: str) -> None:
+    """The batch as one XLIFF file, a <file> per document, written atomically."""
+    files = [XFile(doc.name, doc.path.name, [_unit(row) for row in doc.rows]) for doc in batch.documents]
+    with atomic_write(path, "wb") as out:
+        write_batch(out, files, version, uuid.uuid4().hex)
+
+
+def read_xliff(path: str | Path) -> ReviewSheet:
+    """The units of a batch file as review rows; those that fail their check are refused."""
+    path = Path(path)
+    _version, sheet_id, files = read_batch(path)
+    if not any(xfile.units for xfile in files):
+        raise UserError(f"{path}: holds no units written by `tm translate`")
+    rows: list[SheetRow] = []
+    documents = []
+    for xfile in files:
+        documents.append(DocumentLayout(xfile.name, xfile.original, len(xfile.units), format="xliff"))
+        for unit in xfile.units:
+            intact = unit.check == check_hash(unit.id, unit.source, unit.proposed, unit.unit, unit.context)
+            rows.append(
+                SheetRow(
+                    number=len(rows) + 1,
+                    id=unit.id,
+                    source=unit.source,
+                    target=unit.target.strip(),
+                    status="approved" if unit.approved else "draft",
+                    comment="",
+                    proposed=unit.proposed,
+                    unit_id=int(unit.unit) if unit.unit.isdigit() else None,
+                    context=unit.context,
+                    intact=intact,
+                )
+            )
+    sheet = ReviewSheet(path, rows, documents, sheet_id)
+    sheet.refused = _refusals(sheet)
+    return sheet
+
+
+def _refusals(sheet: ReviewSheet) -> list[tuple[SheetRow, str]]:
+    refused, seen = [], set()
+    known = {doc.name for doc in sheet.documents}
+    for row in sheet.rows:
+        if not row.intact:
+            refused.append((row, "ID, source or the tm attributes no longer match the check (edited)"))
+        elif row.id in seen:
+            refused.append((row, "the same ID appears twice"))
+        elif row.document not in known:
+            refused.append((row, f"unknown document {row.document!r}"))
+        if row.intact:
+            seen.add(row.id)
+    return refused
