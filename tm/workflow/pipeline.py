@@ -160,9 +160,14 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
 
 
 def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress = no_progress) -> None:
-    """Step 3: one MT batch for every segment the memory left empty; a repeated segment once."""
+    """Step 3: one MT batch for every segment the memory left empty; a repeated segment once. The
+    engine sees the text without placeholders (it can neither drop nor invent one); those with a
+    certain place in its output are put back (tm.workflow.placeholders), QA names the rest."""
+    from tm.formats.inline import plain
+    from tm.workflow.placeholders import restore
+
     todo = [row for row in batch.rows if row.origin == "none" and row.source.strip()]
-    unique = list(dict.fromkeys(row.source for row in todo))
+    unique = list(dict.fromkeys(plain(row.source) for row in todo))
     done = {}
     with batch.timed("MT"):
         chunk = 256  # progress moves per chunk; each chunk is still batched by tokens
@@ -171,8 +176,12 @@ def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress 
             part = unique[start : start + chunk]
             done.update(zip(part, engine.translate(part, recognizer=recognizer)))
     for row in todo:
-        result = done[row.source]
-        row.target, row.origin, row.confidence = result.text, "MT", result.confidence
+        result = done[plain(row.source)]
+        row.target, row.origin, row.confidence = (
+            restore(row.source, result.text, recognizer),
+            "MT",
+            result.confidence,
+        )
 
 
 def quality_check(batch: Batch, recognizer) -> None:
