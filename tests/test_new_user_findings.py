@@ -183,3 +183,78 @@ def test_a_nul_character_and_a_missing_output_folder_get_one_message(run, tmp_pa
     assert result.exit_code == 1 and "NUL" in result.output and "Traceback" not in result.output
     result = run("export", tmp_path / "no" / "such" / "x.tmx")
     assert result.exit_code == 1 and "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_formatting_stays_in_the_document_and_out_of_the_memory(run, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>各方表示,將繼續弘揚<b>上海精神</b>。</p></body></html>", encoding="utf-8")
+    sheet = tmp_path / "page.xlsx"
+    assert run("translate", page, "--no-mt", "-o", sheet).exit_code == 0
+    set_cells(sheet, {"page:1:1": {"Target": "All sides will carry forward the {1}Shanghai Spirit{/1}.",
+                                    "Status": "approved"}})  # fmt: skip
+    assert json.loads(run("review", sheet, "--json").stdout)["added"] == 1
+    (hit,) = json.loads(run("lookup", "各方表示,將繼續弘揚上海精神。", "--json").output)
+    assert hit["score"] == 100 and "{1}" not in hit["unit"]["source"] + hit["unit"]["target"]
+    again = tmp_path / "again.xlsx"
+    result = run("translate", page, "--no-mt", "-o", again, "--json")
+    assert (
+        json.loads(result.stdout)["total"]["101"]["segments"] == 1
+    )  # the same page matches again, in context
+    # a target without the source's placeholders: the export says the formatting is left out
+    set_cells(again, {"page:1:1": {"Status": "approved"}})
+    out = tmp_path / "page.en.html"
+    exported = run("export-doc", again, "-o", out)
+    assert (
+        exported.exit_code == 0 and "formatting left out" in exported.output and "page:1:1" in exported.output
+    )
+
+
+def test_a_libpq_keyword_string_is_a_server_never_a_file_named_after_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    location = "host=127.0.0.1 port=9 user=tm password=s3cret-kw dbname=team"
+    result = CliRunner().invoke(cli, ["import", str(SAMPLE_TMX), "--db", location])
+    assert result.exit_code == 1 and "cannot connect" in result.output
+    assert "s3cret-kw" not in result.output and list(tmp_path.iterdir()) == []
+
+
+def test_an_archive_is_never_aligned_into_one_of_its_own_folders(run, tmp_path):
+    zh, en = tmp_path / "zh", tmp_path / "en"
+    zh.mkdir()
+    en.mkdir()
+    (zh / "a.txt").write_text("今天天氣很好。\n", encoding="utf-8")
+    (en / "a.txt").write_text("The weather is fine today.\n", encoding="utf-8")
+    result = run("align", zh, en, "-o", zh)
+    assert result.exit_code == 1 and "is one of the folders being aligned" in result.output
+    assert sorted(p.name for p in zh.iterdir()) == ["a.txt"]
+
+
+def test_two_unrelated_releases_are_not_paired_by_content(run, tmp_path):
+    zh, en, out = tmp_path / "zh", tmp_path / "en", tmp_path / "out"
+    zh.mkdir()
+    en.mkdir()
+    (zh / "panda.txt").write_text(
+        "大熊貓是中國的國寶。\n它們喜歡吃竹子。\n動物園裡有兩隻熊貓。\n", encoding="utf-8"
+    )
+    (en / "trade.txt").write_text(
+        "Exports of steel rose by ten percent.\nThe central bank kept interest rates unchanged.\n"
+        "Oil prices fell on Monday.\n",
+        encoding="utf-8",
+    )
+    result = run("align", zh, en, "-o", out, "--json")
+    assert (
+        json.loads(result.stdout)["pairs"] == [] or "panda.txt" not in result.stdout.split('"pairs"')[1][:200]
+    )
+
+
+def test_merging_the_same_memory_twice_adds_no_history_twice(run, db_path, tmp_path):
+    assert run("edit", "3", "--target", "Fourth, broadening all-round cooperation.").exit_code == 0
+    laptop = tmp_path / "laptop.db"
+    assert run("import", SAMPLE_TMX, db=laptop).exit_code == 0
+    for _ in range(2):
+        assert run("db", "copy", db_path, laptop, "--merge").exit_code == 0
+    hits = json.loads(run("lookup", "四是拓展全方位合作。", "--json", db=laptop).output)
+    (edited,) = [
+        h["unit"]["id"] for h in hits if "broadening" in h["target"]
+    ]  # merged in as a unit of its own
+    history = json.loads(run("history", edited, "--json", db=laptop).output)["history"]
+    assert [e["action"] for e in history] == ["edit"]

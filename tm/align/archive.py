@@ -170,6 +170,8 @@ def prepare_outputs(
         return outputs
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: not a directory; -o takes a folder when aligning folders")
+    if any(out_dir.resolve() == Path(d).resolve() for d in dirs):  # its files would be read as releases
+        raise UserError(f"{out_dir}: is one of the folders being aligned; choose another -o folder")
     inputs = [p.zh for p in pairing.pairs] + [p.en for p in pairing.pairs]
     inputs += [doc for doc, _ in pairing.zh_alone + pairing.en_alone]
     memory, pairs_file = guarded

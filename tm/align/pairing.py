@@ -41,6 +41,9 @@ _MONTHS |= {name[:3]: str(n) for n, name in enumerate(_MONTH_NAMES, 1)} | {"Sept
 _MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?")
 TOKEN_WEIGHT = 0.5  # weight of the shared tokens beside the embedding cosine
 MIN_STANDOUT = 0.1  # how far a pair's score must rise above its documents' other scores
+# …and the least score a pair needs at all: with one document left on each side there are no
+# other scores to stand out from (unrelated releases score about 0.1, translations far higher).
+MIN_SCORE = 0.3
 CONFIDENCE_SCALE = 0.02  # a loss (score units) worth odds of e ≈ 2.7 : 1 that the pair is right
 
 
@@ -155,7 +158,7 @@ def by_content(
     accepted = []
     for i, j in zip(*(a.tolist() for a in linear_sum_assignment(score, maximize=True))):
         others = np.concatenate((np.delete(score[i], j), np.delete(score[:, j], i)))
-        if not len(others) or score[i, j] - others.mean() >= MIN_STANDOUT:
+        if score[i, j] >= MIN_SCORE and (not len(others) or score[i, j] - others.mean() >= MIN_STANDOUT):
             accepted.append((i, j))
     regret = _regret(score, accepted)
     pairs = []

@@ -274,7 +274,7 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
     original file, unchanged since, with the text replaced), or flattened with -o OUT.txt."""
     from tm.formats.atomic import atomic_write
     from tm.formats.outputs import check_outputs
-    from tm.workflow.documents import SUFFIXES, export_document, output_format
+    from tm.workflow.documents import SUFFIXES, export_document, formatting_left_out, output_format
     from tm.workflow.exportdoc import SHOWN, assemble
     from tm.workflow.sheet_read import read_workbook
 
@@ -313,6 +313,15 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
             shown = ", ".join(m.id for m in missing[:SHOWN])
             more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
             click.echo(f"  left in Chinese ({len(missing)}): {shown}{more}", err=True)
+        unformatted = [] if assembled is not None else formatting_left_out(sheet, layout)
+        if unformatted:  # a link or bold run whose placeholders the target lacks is not silently gone
+            shown = ", ".join(unformatted[:SHOWN])
+            more = f" and {len(unformatted) - SHOWN} more" if len(unformatted) > SHOWN else ""
+            click.echo(
+                f"  formatting left out where the target lacks its placeholders ({len(unformatted)}): "
+                f"{shown}{more}",
+                err=True,
+            )
 
 
 COMMANDS = [translate, review, export_doc]

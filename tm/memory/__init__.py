@@ -25,7 +25,9 @@ def open_memory(location: str | Path | None = None, user: str | None = None, cre
     """The memory at ``location``: a postgresql:// URL (a team's server), else a SQLite file
     (default: $TM_DB, else the user's data dir)."""
     location = location if location is not None else os.environ.get("TM_DB") or None
-    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+    from tm.memory.postgres import is_url
+
+    if is_url(location):
         from tm.memory.postgres import PostgresMemory
 
         return PostgresMemory(location, user, create)

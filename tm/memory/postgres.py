@@ -27,12 +27,37 @@ _UPSERT_COLUMNS = ["id", *UNIT_COLUMNS, "source_key", "loose_hash", "pair_hash"]
 _INTEGERS = ("id", "loose_hash", "pair_hash")
 
 
+# libpq's other form, "host=… dbname=… user=…": known keywords only, so a file named a=b.db stays a file
+_CONNINFO_RE = re.compile(r"^(?:\w+\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S+)\s*)+$")
+_CONNINFO_KEYS = {"host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "options"}
+_CONNINFO_KEYS |= {
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "connect_timeout",
+    "application_name",
+}
+_SECRET_RE = re.compile(r"\b(?:ssl)?password\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S+)\s*", re.IGNORECASE)
+
+
 def is_url(location: object) -> bool:
-    return isinstance(location, str) and location.startswith(SCHEMES)
+    """A postgresql:// URL or a libpq keyword string (what psycopg.connect takes)."""
+    if not isinstance(location, str):
+        return False
+    text = location.strip()
+    if text.startswith(SCHEMES):
+        return True
+    keys = {k.lower() for k in re.findall(r"(\w+)\s*=", text)} if _CONNINFO_RE.match(text) else set()
+    return bool(keys) and keys <= _CONNINFO_KEYS
 
 
 def redact(url: str) -> str:
-    """The URL without its password (messages, stats, sheets and JSON never show one)."""
+    """The location without its password (messages, stats, sheets and JSON never show one)."""
+    url = url.strip()
+    if not url.startswith(SCHEMES):
+        return _SECRET_RE.sub("", url).strip()
     try:
         parts = urlsplit(url)
     except ValueError:  # not even a URL: show none of it
@@ -113,6 +138,7 @@ class PostgresMemory(SQLMemory):
     """A translation memory in a PostgreSQL database."""
 
     def __init__(self, url: str, user: str | None = None, create: bool = True):
+        url = url.strip()
         self.location, self.file = redact(url), None
         self.user = user or login_name()
         self.conn = connect(url)

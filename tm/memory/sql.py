@@ -225,10 +225,21 @@ class SQLMemory(Memory):
         those of units that came along, under their new ids."""
         if unit_ids is not None:
             rows = [(unit_ids[r[0]], *r[1:]) for r in rows if r[0] in unit_ids]
+            rows = [r for r in rows if not self._has_history(r)]  # a second merge adds nothing
         rows = list(rows)
         marks = ", ".join("?" * len(_HISTORY.split(",")))
         self.conn.executemany(f"INSERT INTO unit_history ({_HISTORY}) VALUES ({marks})", rows)
         return len(rows)
+
+    def _has_history(self, row: tuple) -> bool:
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM unit_history WHERE unit_id = ? AND action = ? AND changed_at = ? "
+                "AND old_target = ? AND new_target = ?",
+                (row[0], row[6], row[3], row[1], row[2]),
+            ).fetchone()
+            is not None
+        )
 
     def all_reviewed_rows(self) -> Iterator[tuple]:
         return iter(self.conn.execute("SELECT sheet, row, unit_id, target, added FROM reviewed_rows"))

@@ -187,6 +187,7 @@ def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress 
 def quality_check(batch: Batch, recognizer) -> None:
     """Step 4: glossary terms and QA issues of every segment (consistency within a document)."""
     from glossary.qa import Pair, check_document
+    from tm.formats.inline import plain
 
     with batch.timed("QA"):
         for doc in batch.documents:
@@ -195,7 +196,9 @@ def quality_check(batch: Batch, recognizer) -> None:
                 row.terms = recognizer.find(row.source)
                 if row.target.strip() and _same_text(row.source, row.target):
                     row.issues.append("identical: the target is the source")
-            pairs = [Pair(row.id, row.source, row.target) for row in doc.rows]
+            pairs = [
+                Pair(row.id, plain(row.source), plain(row.target)) for row in doc.rows
+            ]  # (no {1} "numbers")
             for issue in check_document(pairs, recognizer):
                 for segment_id in issue.segment.split(", "):
                     if segment_id in by_id:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from tm.formats.inline import placeholder_issue, plain
 from tm.memory.base import Memory
 from tm.memory.units import Unit
 from tm.text.normalize import surface
@@ -67,6 +68,10 @@ def import_review(
             approved.append(row)
     if recognizer is not None:
         approved = _quality_check(approved, recognizer, strict, report)
+    # The memory holds plain text: formatting belongs to the document, and a placeholder in a
+    # stored source would keep the same sentence from ever matching again.
+    approved = [_plain_row(row) for row in approved]
+    rejected = [_plain_row(row) for row in rejected]
     with memory.transaction(commit=not dry_run):
         for row in rejected:
             _withdraw(memory, row, reviewer, sheet, report)
@@ -114,15 +119,24 @@ def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: Review
         report.kept.append((row.id, unit_id))
 
 
+def _plain_row(row: SheetRow) -> SheetRow:
+    return replace(row, source=plain(row.source), target=plain(row.target), proposed=plain(row.proposed))
+
+
 def _quality_check(rows: list[SheetRow], recognizer, strict: bool, report: ReviewReport) -> list[SheetRow]:
-    """The rows to store: all of them, or with ``strict`` those without findings."""
+    """The rows to store: all of them, or with ``strict`` those without findings (terms and
+    numbers on the plain text; placeholders the target lacks or adds)."""
     from glossary.qa import Pair, check_document
 
     by_id = {row.id: row for row in rows}
     flagged: set[str] = set()
     documents: dict[str, list[Pair]] = {}
     for row in rows:
-        documents.setdefault(row.document, []).append(Pair(row.id, row.source, row.target))
+        documents.setdefault(row.document, []).append(Pair(row.id, plain(row.source), plain(row.target)))
+        issue = placeholder_issue(row.source, row.target)
+        if issue:
+            report.findings.append((row.number, row.id, issue))
+            flagged.add(row.id)
     for pairs in documents.values():
         for issue in check_document(pairs, recognizer):
             for segment_id in issue.segment.split(", "):
