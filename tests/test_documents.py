@@ -333,3 +333,33 @@ def test_bad_documents_are_refused_with_one_message(run, seeded, tmp_path, db_pa
         assert line.startswith(f"Error: {path}: ") and said in line, line
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before  # nothing written
     assert (db_path.read_bytes() if db_path.exists() else None) == memory
+
+
+def test_align_reads_a_word_release_against_its_english_web_page(tmp_path):
+    import docx
+    from click.testing import CliRunner
+
+    from tm.cli import cli
+
+    zh = tmp_path / "release.docx"
+    document = docx.Document()
+    document.add_heading("王毅談合作", level=1)
+    paragraph = document.add_paragraph("我們要弘揚")
+    paragraph.add_run("上海精神").bold = True
+    paragraph.add_run("。今天天氣很好。")
+    document.save(zh)
+    en = tmp_path / "release.html"
+    en.write_text(
+        "<html><body><h1>Wang Yi on cooperation</h1><p>We must carry forward the <b>Shanghai Spirit</b>. "
+        "The weather is fine today.</p></body></html>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "links.tsv"
+    result = CliRunner().invoke(
+        cli, ["align", str(zh), str(en), "-o", str(out)], env={"TM_DB": str(tmp_path / "none.db")}
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    pairs = {(r[-2], r[-1]) for r in rows if len(r) >= 2}
+    assert ("我們要弘揚上海精神。", "We must carry forward the Shanghai Spirit.") in pairs
+    assert ("王毅談合作", "Wang Yi on cooperation") in pairs

@@ -9,6 +9,8 @@ from pathlib import Path
 from tm.align.aligner import align
 from tm.align.io import Aligned
 from tm.errors import UserError
+from tm.formats.documents import format_of, open_document
+from tm.formats.inline import plain
 from tm.text.files import read_text
 from tm.text.normalize import has_han, strip_ruby
 from tm.text.segment import segment_text
@@ -16,8 +18,14 @@ from tm.text.segment import segment_text
 
 def read_sentences(path: str | Path, lang: str, presplit: bool, encoding: str) -> tuple[list[str], list[int]]:
     """The sentences of one side (segmented, or one per line with ``presplit``) and the paragraph
-    of each."""
-    text = read_text(path, encoding, "--zh-encoding" if lang == "zh" else "--en-encoding")
+    of each. A Word, HTML or XLIFF release is read as its paragraphs (formatting left out)."""
+    fmt = format_of(path)
+    if fmt != "txt":
+        text = "\n".join(
+            plain(block.text) for block in open_document(path, fmt).blocks if plain(block.text).strip()
+        )
+    else:
+        text = read_text(path, encoding, "--zh-encoding" if lang == "zh" else "--en-encoding")
     if presplit:
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if lang == "zh":
