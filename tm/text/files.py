@@ -21,7 +21,11 @@ _SAVE_AS_TEXT = "save it as plain text (UTF-8) and try again"
 _SAVE_AS_CSV = "save the sheet as CSV or plain text (UTF-8) and try again"
 # Folders that tell apart the Office zip containers people mistake for text files.
 _OFFICE_FOLDERS = (
-    ("word/", "a Word document (.docx)", _SAVE_AS_TEXT),
+    (
+        "word/",
+        "a Word document (.docx)",
+        "give it the .docx extension (or pass --format docx): tm reads Word files",
+    ),
     ("xl/", "an Excel workbook (.xlsx)", _SAVE_AS_CSV),
     ("ppt/", "a PowerPoint presentation (.pptx)", _SAVE_AS_TEXT),
 )
@@ -121,7 +125,7 @@ def _file_kind(data: bytes) -> tuple[str, str] | None:
     if data.startswith(b"{\\rtf"):
         return "an RTF document (.rtf)", _SAVE_AS_TEXT
     if _HTML.match(data.removeprefix(codecs.BOM_UTF8)):
-        return "an HTML page", "save the page as plain text (UTF-8) and try again"
+        return "an HTML page", "give it the .html extension (or pass --format html): tm reads web pages"
     return None
 
 
@@ -138,7 +142,7 @@ def read_text(path: str | Path, encoding: str = "utf-8", option: str = "--encodi
         raise UserError(f"{path}: cannot read ({exc.strerror})") from None
     kind = _file_kind(data)
     if kind:
-        raise UserError(f"{path}: is {kind[0]}, not a text file; tm reads plain text for now: {kind[1]}")
+        raise UserError(f"{path}: is {kind[0]}, not a text file; {kind[1]}")
     return decode(data, encoding, str(path), option)
 
 
