@@ -202,3 +202,31 @@ def test_bad_xliff_files_get_one_message_and_leave_the_memory_alone(
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert units(db_path) == before
+
+
+def test_a_word_release_goes_to_a_cat_tool_and_back_into_the_memory(run, seeded, tmp_path):
+    import docx
+
+    release = tmp_path / "release.docx"
+    document = docx.Document()
+    paragraph = document.add_paragraph("我們要弘揚")
+    paragraph.add_run("上海精神").bold = True
+    paragraph.add_run("。")
+    document.save(release)
+    out = tmp_path / "release.xlf"
+    tree = _translate(run, release, out, "2.0")
+    (unit,) = _units(tree, "2.0").values()
+    ns = NS20
+    assert unit.find(f".//{{{ns}}}source/{{{ns}}}pc") is not None  # the bold run, as an inline element
+    _set(unit, "2.0", "We must carry forward the Shanghai Spirit.", "final")
+    source = unit.find(f".//{{{ns}}}source")
+    target = unit.find(f".//{{{ns}}}target")
+    pc = etree.SubElement(target, f"{{{ns}}}pc", id=source.find(f"{{{ns}}}pc").get("id"))
+    target.text, pc.text, pc.tail = "We must carry forward the ", "Shanghai Spirit", "."
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    result = run("review", out, "--json")
+    report = json.loads(result.stdout)
+    assert report["added"] == 1 and report["refused"] == [], result.output
+    assert _lookup(run, "我們要弘揚上海精神。") == [
+        "We must carry forward the Shanghai Spirit."
+    ]  # plain in the memory
