@@ -186,7 +186,7 @@ def test_stored_markup_shows_as_text_and_runs_nothing(page, served):
     typed, loaded, term, unit = shown
     for text in (typed, loaded):
         assert HOSTILE_TARGET in text and "<b>x</b>" in text and "<i>doc</i>{{ 1 + 1 }}" in text
-        assert HOSTILE_NOTE in text and "49" not in text
+        assert HOSTILE_NOTE in text and not re.search(r"(?<!\d)49(?!\d)", text)  # {{ 7 * 7 }} never evaluated
     assert HOSTILE_TARGET in term and HOSTILE_NOTE in term
     assert f"{HOSTILE_TARGET} We oppose it." in unit and "<i>doc</i>{{ 1 + 1 }}" in unit
 
