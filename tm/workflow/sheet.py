@@ -118,3 +118,23 @@ class ReviewSheet:
     def usable(self) -> list[SheetRow]:
         refused = {id(r) for r, _ in self.refused}
         return [r for r in self.rows if id(r) not in refused]
+
+
+def refusals(sheet: ReviewSheet, tampered: str) -> list[tuple[SheetRow, str]]:
+    """The rows a review must refuse, each with why: its check no longer matches (``tampered``
+    says what the reader checked), its ID repeats an earlier row's, its document is unknown, or
+    its status is none of STATUSES. The same rules for a workbook and an XLIFF batch."""
+    refused, seen = [], set()
+    known = {doc.name for doc in sheet.documents}
+    for row in sheet.rows:
+        if not row.intact:
+            refused.append((row, tampered))
+        elif row.id in seen:
+            refused.append((row, "the same ID appears twice"))
+        elif row.document not in known:
+            refused.append((row, f"unknown document {row.document!r}"))
+        elif row.status not in STATUSES:
+            refused.append((row, f"status {row.status!r} is not one of {', '.join(STATUSES)}"))
+        if row.intact:
+            seen.add(row.id)
+    return refused

@@ -11,12 +11,12 @@ from tm.workflow.sheet import (
     FORMAT_VERSION,
     HEADER,
     REQUIRED,
-    STATUSES,
     DocumentLayout,
     LayoutSegment,
     ReviewSheet,
     SheetRow,
     check_hash,
+    refusals,
 )
 
 
@@ -50,7 +50,7 @@ def read_workbook(path: str | Path) -> ReviewSheet:
         col = {name: header.index(name) for name in HEADER if name in header}
         out = [_sheet_row(number, values, col) for number, values in rows]
     sheet = ReviewSheet(path, [r for r in out if r is not None], documents, sheet_id)
-    sheet.refused = _refusals(sheet)
+    sheet.refused = refusals(sheet, "ID or source no longer match the check column (edited or moved)")
     return sheet
 
 
@@ -150,20 +150,3 @@ def _sheet_row(number: int, values: tuple, col: dict[str, int]) -> SheetRow | No
         context=context,
         intact=intact,
     )
-
-
-def _refusals(sheet: ReviewSheet) -> list[tuple[SheetRow, str]]:
-    refused, seen = [], set()
-    known = {doc.name for doc in sheet.documents}
-    for row in sheet.rows:
-        if not row.intact:
-            refused.append((row, "ID or source no longer match the check column (edited or moved)"))
-        elif row.id in seen:
-            refused.append((row, "the same ID appears twice"))
-        elif row.document not in known:
-            refused.append((row, f"unknown document {row.document!r}"))
-        elif row.status not in STATUSES:
-            refused.append((row, f"status {row.status!r} is not one of {', '.join(STATUSES)}"))
-        if row.intact:
-            seen.add(row.id)
-    return refused

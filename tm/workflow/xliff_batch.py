@@ -14,7 +14,7 @@ from tm.errors import UserError
 from tm.formats.atomic import atomic_write
 from tm.formats.xliff_review import XFile, XUnit, read_batch, write_batch, xml_text
 from tm.workflow.pipeline import Batch, Row
-from tm.workflow.sheet import DocumentLayout, ReviewSheet, SheetRow, check_hash
+from tm.workflow.sheet import DocumentLayout, ReviewSheet, SheetRow, check_hash, refusals
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
 
@@ -82,20 +82,5 @@ def read_xliff(path: str | Path) -> ReviewSheet:
                 )
             )
     sheet = ReviewSheet(path, rows, documents, sheet_id)
-    sheet.refused = _refusals(sheet)
+    sheet.refused = refusals(sheet, "ID, source or the tm attributes no longer match the check (edited)")
     return sheet
-
-
-def _refusals(sheet: ReviewSheet) -> list[tuple[SheetRow, str]]:
-    refused, seen = [], set()
-    known = {doc.name for doc in sheet.documents}
-    for row in sheet.rows:
-        if not row.intact:
-            refused.append((row, "ID, source or the tm attributes no longer match the check (edited)"))
-        elif row.id in seen:
-            refused.append((row, "the same ID appears twice"))
-        elif row.document not in known:
-            refused.append((row, f"unknown document {row.document!r}"))
-        if row.intact:
-            seen.add(row.id)
-    return refused
