@@ -169,9 +169,10 @@ def _unit(row: SheetRow, reviewer: str | None) -> Unit:
 def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewSheet) -> str | None:
     """What one approved row does to stored units; None when it needs a new unit."""
     reason = f"tm review {sheet.path.name} {row.id}"
-    earlier = _earlier_round(memory, row, sheet, reviewer, reason)
-    if earlier is not None:
-        return earlier
+    earlier = memory.reviewed_row(sheet.sheet_id, row.id)  # what a round of this sheet stored
+    corrected = _earlier_round(memory, row, sheet, reviewer, reason, earlier)
+    if corrected is not None:
+        return corrected
     stored = memory.find_pair(_unit(row, reviewer))
     proposing = _proposing_unit(memory, row)
     if stored is None and proposing is not None:
@@ -179,8 +180,7 @@ def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewShe
         same = proposing.target == row.target
         stored = proposing if same else memory.find_pair(replace(proposing, target=row.target))
     if stored is not None:  # the reviewed pair is stored already
-        earlier = memory.reviewed_row(sheet.sheet_id, row.id)  # a round of this sheet created it?
-        created = bool(earlier and earlier[0] == stored.id and earlier[2])
+        created = bool(earlier and earlier[0] == stored.id and earlier[2])  # a round of this sheet made it
         memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target, created)
         if stored.origin == "reviewed":
             return "unchanged"
@@ -193,10 +193,12 @@ def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewShe
     return None
 
 
-def _earlier_round(memory: Memory, row: SheetRow, sheet: ReviewSheet, reviewer, reason: str) -> str | None:
-    """A row an earlier review of this sheet stored, now approved with another target: the unit
-    that review stored is corrected (if nobody changed it since), never left beside a new one."""
-    earlier = memory.reviewed_row(sheet.sheet_id, row.id)
+def _earlier_round(
+    memory: Memory, row: SheetRow, sheet: ReviewSheet, reviewer, reason: str, earlier: tuple | None
+) -> str | None:
+    """A row an earlier review of this sheet stored (``earlier``), now approved with another
+    target: the unit that review stored is corrected (if nobody changed it since), never left
+    beside a new one."""
     if earlier is None or earlier[1] == row.target:
         return None
     unit_id, stored_target, added = earlier
