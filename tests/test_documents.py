@@ -16,7 +16,7 @@ from tm.workflow.sheet_read import read_workbook
 
 from . import test_translate
 from .conftest import SEED
-from .test_translate import SOFFICE, edit
+from .test_translate import SOFFICE, edit, soffice
 
 run, seeded = test_translate.run, test_translate.seeded  # the same fixtures: a CLI runner, the seeded memory
 
@@ -148,19 +148,7 @@ WRITER = SOFFICE is not None and any(Path(SOFFICE).resolve().parent.glob("libswl
 
 def writer(tmp_path: Path, target: str, source: Path, out_dir: Path, infilter: str | None = None) -> Path:
     """LibreOffice Writer converting a file (HTML read as a Writer document, not Writer/Web)."""
-    import subprocess
-
-    profile = (tmp_path / "lo-profile").as_uri()
-    extra = [f"--infilter={infilter}"] if infilter else []
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", *extra, "--convert-to", target]
-        + ["--outdir", str(out_dir), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    (found,) = out_dir.glob(source.stem + ".*")
-    return found
+    return soffice(tmp_path, target, source, out_dir, infilter)
 
 
 @pytest.mark.skipif(  # in CI (TM_REQUIRE_LIBREOFFICE) it runs, and a missing Writer fails it

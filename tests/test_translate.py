@@ -379,12 +379,14 @@ SOFFICE = shutil.which("soffice")
 NEED_SOFFICE = bool(os.environ.get("TM_REQUIRE_LIBREOFFICE"))  # set by .ci/run
 
 
-def soffice(tmp_path: Path, target: str, source: Path, out_dir: Path) -> Path:
+def soffice(tmp_path: Path, target: str, source: Path, out_dir: Path, infilter: str | None = None) -> Path:
+    """LibreOffice converting a file, as `soffice --convert-to` (``infilter``: read it with this filter)."""
     import subprocess
 
     profile = (tmp_path / "lo-profile").as_uri()  # its own profile: no clash with a running office
+    extra = [f"--infilter={infilter}"] if infilter else []
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target]
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", *extra, "--convert-to", target]
         + ["--outdir", str(out_dir), str(source)],
         check=True,
         capture_output=True,
