@@ -1,6 +1,6 @@
 """Benchmark: the aligner's constants chosen by leave-one-chapter-out cross-validation on MAC-Dev.
 
-    python bench/align_cv.py [--data ../shared/bench/align/mac-dev] [--samples 300]
+    python bench/align_cv.py [--data ../shared/bench/align/mac-dev] [--samples 300] [--seed N]
 
 The features of every link the second pass may take (tm.align.aligner.features_of: embeddings,
 hubness, gloss view, lengths, shared tokens, coverage, quotation balances) do not depend on the
@@ -117,16 +117,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "bench" / "align" / "mac-dev")
     parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=20261201, help="of the candidates drawn")
     args = parser.parse_args()
     print(
-        f"# align_cv | data={args.data} samples={args.samples} cores={os.cpu_count()} "
+        f"# align_cv | data={args.data} samples={args.samples} seed={args.seed} cores={os.cpu_count()} "
         f"python={platform.python_version()} machine={platform.machine()}"
     )
     started = time.perf_counter()
     with one_thread():
         scorer = Scorer(chapter_features(args.data))
     print(f"features of six chapters: {time.perf_counter() - started:.1f} s")
-    pool = candidates(args.samples)
+    pool = candidates(args.samples, args.seed)
     for params in pool:
         scorer.counts(params)
     held_out, chosen = AlignScore(), {}
