@@ -17,6 +17,22 @@ SEED = ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt"
 SAMPLE_TMX = ROOT / "seeds" / "sample-memory.tmx"
 
 
+def cli_invoker(db, user: str | None = None):
+    """`tm` run in-process on the memory ``db`` (TM_DB, so no default memory of the user's is ever
+    read), as ``user`` (TM_USER) when one is given; each call may name another ``user`` or ``db``."""
+    from click.testing import CliRunner
+
+    from tm.cli import cli
+
+    runner = CliRunner()
+
+    def invoke(*args, user: str | None = user, db=db):
+        env = {"TM_DB": str(db), **({"TM_USER": user} if user is not None else {})}
+        return runner.invoke(cli, [str(a) for a in args], env=env)
+
+    return invoke
+
+
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -4,11 +4,11 @@ the import says which), and `tm align -o` never replaces it, or an input, unaske
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.cli import cli
 from tm.memory import open_memory
+
+from .conftest import cli_invoker
 
 ZH = ["今天天氣很好。", "我們去湖邊散步。", "孩子們在岸上餵鴨子。", "傍晚下起了小雨。", "我們一起回家。"]
 EN = [
@@ -22,12 +22,7 @@ EN = [
 
 @pytest.fixture
 def run(tmp_path):
-    runner = CliRunner()
-
-    def invoke(*args):  # no default memory of the user's is ever read
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(tmp_path / "none.db")})
-
-    return invoke
+    return cli_invoker(tmp_path / "none.db")
 
 
 @pytest.fixture

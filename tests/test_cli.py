@@ -3,21 +3,13 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
-from tm.cli import cli
-
-from .conftest import SAMPLE_TMX, SEED
+from .conftest import SAMPLE_TMX, SEED, cli_invoker
 
 
 @pytest.fixture
 def run(db_path):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path)})
-
-    return invoke
+    return cli_invoker(db_path)
 
 
 def test_import_lookup_concordance_stats_export(run, tmp_path):

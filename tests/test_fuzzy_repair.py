@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.cli import cli
 from tm.memory import open_memory
 
-from .conftest import ROOT, SAMPLE_TMX
+from .conftest import ROOT, SAMPLE_TMX, cli_invoker
 
 BOTH_BACKENDS = True
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
@@ -22,11 +20,7 @@ GLOSSARY = ROOT / "seeds" / "glossary.csv"
 def run(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
     open_memory(db_path).close()
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path), "TM_USER": "tester"})
-
+    invoke = cli_invoker(db_path, user="tester")
     assert invoke("import", SAMPLE_TMX).exit_code == 0
     assert invoke("glossary", "import", GLOSSARY).exit_code == 0
     for zh, en in (("北京", "Beijing"), ("莫斯科", "Moscow")):

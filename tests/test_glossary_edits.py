@@ -4,11 +4,8 @@ fewer columns, or an alternative given again; removals are explicit and said."""
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from tm.cli import cli
-
-from .conftest import ROOT
+from .conftest import ROOT, cli_invoker
 
 BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
 
@@ -17,11 +14,7 @@ SEED_GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
 @pytest.fixture
 def run(db_path):
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path)})
-
+    invoke = cli_invoker(db_path)
     assert invoke("glossary", "import", SEED_GLOSSARY).exit_code == 0
     return invoke
 

@@ -10,12 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from tm.cli import cli
 from tm.mt import packages as models
 
-from .conftest import SAMPLE_TMX
+from .conftest import SAMPLE_TMX, cli_invoker
 
 ZH = ["今天天氣很好。", "我們去湖邊的咖啡館。", "孩子們在岸上餵鴨子。", "傍晚我們一起回家。"]
 EN = [
@@ -28,12 +26,7 @@ EN = [
 
 @pytest.fixture
 def run(tmp_path):
-    runner = CliRunner()
-
-    def invoke(*args):  # no default memory of the user's is ever read
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(tmp_path / "none.db")})
-
-    return invoke
+    return cli_invoker(tmp_path / "none.db")
 
 
 def _lines(path: Path, text: list[str], encoding: str) -> Path:

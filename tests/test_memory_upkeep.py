@@ -4,24 +4,18 @@ deleted unit never comes back from a lookup or the concordance, and its id is ne
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from tm.cli import cli
 from tm.memory import open_memory
 from tm.memory.units import Unit
 
-from .conftest import SAMPLE_TMX
+from .conftest import SAMPLE_TMX, cli_invoker
 
 BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
 
 
 @pytest.fixture
 def run(db_path):
-    runner = CliRunner()
-
-    def invoke(*args, user="ann"):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path), "TM_USER": user})
-
+    invoke = cli_invoker(db_path, user="ann")
     assert invoke("import", SAMPLE_TMX).exit_code == 0
     return invoke
 

@@ -13,7 +13,7 @@ from tm.memory import open_memory
 from tm.memory.units import Unit
 from tm.text.segment import paragraphs, segment_text
 
-from .conftest import ROOT, SAMPLE_TMX
+from .conftest import ROOT, SAMPLE_TMX, cli_invoker
 from .sheet_cells import set_cells
 
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
@@ -22,11 +22,7 @@ GLOSSARY = ROOT / "seeds" / "glossary.csv"
 @pytest.fixture
 def run(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    runner = CliRunner()
-
-    def invoke(*args, db=db_path):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db), "TM_USER": "ann"})
-
+    invoke = cli_invoker(db_path, user="ann")
     assert invoke("import", SAMPLE_TMX).exit_code == 0
     return invoke
 

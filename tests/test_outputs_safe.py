@@ -5,13 +5,11 @@ import os
 import stat
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.cli import cli
 from tm.workflow.sheet_read import read_workbook
 
-from .conftest import ROOT, SAMPLE_TMX
+from .conftest import ROOT, SAMPLE_TMX, cli_invoker
 
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
 
@@ -19,11 +17,7 @@ GLOSSARY = ROOT / "seeds" / "glossary.csv"
 @pytest.fixture
 def run(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path), "TM_USER": "tester"})
-
+    invoke = cli_invoker(db_path, user="tester")
     assert invoke("import", SAMPLE_TMX).exit_code == 0
     return invoke
 

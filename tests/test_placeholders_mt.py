@@ -1,13 +1,13 @@
 """Placeholders through machine translation: the engine sees plain text, and the placeholders
 with a certain place in its output are put back; the rest QA names for the reviewer."""
 
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from glossary.match import Recognizer
 from glossary.model import Entry
-from tm.cli import cli
 from tm.workflow.placeholders import restore
+
+from .conftest import cli_invoker
 
 
 def test_restore_places_what_is_certain_and_nothing_else():
@@ -28,9 +28,7 @@ def test_restore_places_what_is_certain_and_nothing_else():
 
 
 def test_a_bold_term_comes_back_bold_from_the_engine(tiny_model, db_path, tmp_path):
-    def run(*args):
-        return CliRunner().invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path)})
-
+    run = cli_invoker(db_path)
     assert run("glossary", "add", "上海精神", "Shanghai Spirit").exit_code == 0
     page = tmp_path / "page.html"
     page.write_text("<html><body><p>弘扬<b>上海精神</b>。</p></body></html>", encoding="utf-8")

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.cli import cli
 from tm.memory import open_memory
 
-from .conftest import ROOT, SAMPLE_TMX
+from .conftest import ROOT, SAMPLE_TMX, cli_invoker
 
 BOTH_BACKENDS = True
 GLOSSARY = ROOT / "seeds" / "glossary.csv"
@@ -31,12 +29,7 @@ FLAWED = [  # (source, target, document): each unit after the first two has one 
 @pytest.fixture
 def run(db_path, tmp_path):
     open_memory(db_path).close()
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path), "TM_USER": "tester"})
-
-    return invoke
+    return cli_invoker(db_path, user="tester")
 
 
 def _import(run, tmp_path, rows):

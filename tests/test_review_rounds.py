@@ -5,13 +5,11 @@ import json
 import shutil
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.cli import cli
 from tm.memory import open_memory
 
-from .conftest import ROOT, SAMPLE_TMX, SEED
+from .conftest import ROOT, SAMPLE_TMX, SEED, cli_invoker
 from .sheet_cells import set_cells
 
 BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
@@ -22,11 +20,7 @@ GLOSSARY = ROOT / "seeds" / "glossary.csv"
 @pytest.fixture
 def run(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    runner = CliRunner()
-
-    def invoke(*args, user="ann"):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path), "TM_USER": user})
-
+    invoke = cli_invoker(db_path, user="ann")
     assert invoke("import", SAMPLE_TMX).exit_code == 0
     assert invoke("glossary", "import", GLOSSARY).exit_code == 0
     return invoke

@@ -8,10 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tm.cli import cli
 from tm.formats.xlsxio import set_text
 from tm.memory import open_memory
 from tm.memory.units import Unit
@@ -21,7 +19,7 @@ from tm.workflow.pipeline import Row, unique_names
 from tm.workflow.sheet import HEADER, HIDDEN
 from tm.workflow.sheet_read import read_workbook
 
-from .conftest import ROOT, SAMPLE_TMX, SEED
+from .conftest import ROOT, SAMPLE_TMX, SEED, cli_invoker
 
 BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
 
@@ -32,12 +30,7 @@ GLOSSARY = ROOT / "seeds" / "glossary.csv"
 def run(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))  # memory + glossary only
     open_memory(db_path).close()  # an empty memory: translate only reads one, and refuses a missing one
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path), "TM_USER": "tester"})
-
-    return invoke
+    return cli_invoker(db_path, user="tester")
 
 
 @pytest.fixture
@@ -447,11 +440,7 @@ def test_translate_with_the_tiny_model_end_to_end(tiny_model, db_path, tmp_path,
         return real(self, segments, *args, **kwargs)
 
     monkeypatch.setattr(Engine, "translate", counting)
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(cli, [str(a) for a in args], env={"TM_DB": str(db_path)})
-
+    run = cli_invoker(db_path)
     assert run("import", SAMPLE_TMX).exit_code == 0
     assert (
         run("glossary", "add", "三股勢力", "three evil forces", "--forbidden", "three forces").exit_code == 0
