@@ -90,7 +90,10 @@ def scaled(params: Params, name: str, factor: float) -> Params:
     return dataclasses.replace(params, **{name: getattr(params, name) * factor})
 
 
-def candidates(samples: int, seed: int = 20261201) -> list[Params]:
+SEED = 20261201  # of the candidates drawn, unless --seed says otherwise
+
+
+def candidates(samples: int, seed: int = SEED) -> list[Params]:
     rng = random.Random(seed)
     out = [Params()]
     for _ in range(samples):
@@ -117,7 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "bench" / "align" / "mac-dev")
     parser.add_argument("--samples", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=20261201, help="of the candidates drawn")
+    parser.add_argument("--seed", type=int, default=SEED, help="of the candidates drawn")
     args = parser.parse_args()
     print(
         f"# align_cv | data={args.data} samples={args.samples} seed={args.seed} cores={os.cpu_count()} "
