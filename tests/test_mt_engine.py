@@ -98,10 +98,71 @@ def test_glossary_enforcement(engine):
     assert enforced.missing_terms == [] and enforced.enforced
 
 
-def test_missing_terms_are_flagged(engine):
-    recognizer = Recognizer([Entry("謝謝", "many thanks")])
-    (result,) = engine.translate(["謝謝。"], recognizer=recognizer)
-    assert result.missing_terms == ["many thanks"]
+# Renderings the tiny model never produces: it learned "weather", "Thank you", "cooperation",
+# "foreign ministers", "stressed", "the Shanghai Spirit".
+UNLEARNED = [
+    Entry("天氣", "climate"),
+    Entry("謝謝", "many thanks"),
+    Entry("合作", "collaboration"),
+    Entry("外長", "foreign affairs ministers"),
+    Entry("強調", "underlined"),
+    Entry("上海精神", "spirit of Shanghai", case_sensitive=True),
+]
+
+
+def _enforced(tiny_model, beam, sources, entries, lexicon=True):
+    from tm.workflow.pipeline import dictionary_lexicon
+
+    engine = Engine(tiny_model, beam_size=beam, **F32)
+    return engine.translate(
+        sources, recognizer=Recognizer(entries), lexicon=dictionary_lexicon() if lexicon else None
+    )
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_a_rendering_the_model_would_not_produce_replaces_its_own(tiny_model, beam):
+    sources = ["今天天氣很好。", "謝謝。", "弘揚上海精神。", "外長們期待峰會。"]
+    climate, thanks, spirit, ministers = _enforced(tiny_model, beam, sources, UNLEARNED)
+    assert climate.text == "The climate is nice today."  # middle: in place of "weather"
+    assert thanks.text.startswith("Many thanks") and "Thank" not in thanks.text  # start: capitalised
+    assert spirit.text == "Carry forward the spirit of Shanghai."  # end, the entry's case kept
+    assert ministers.text == "The foreign affairs ministers look forward to the summit."
+    assert all(r.enforced and r.missing_terms == [] for r in (climate, thanks, spirit, ministers))
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_several_terms_in_one_segment_each_in_place(tiny_model, beam):
+    (result,) = _enforced(tiny_model, beam, ["外長們強調合作。"], UNLEARNED)
+    assert result.text == "The foreign affairs ministers underlined collaboration."
+    assert result.missing_terms == [] and result.enforced
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_a_forbidden_rendering_the_model_prefers_never_appears(tiny_model, beam):
+    (result,) = _enforced(tiny_model, beam, ["合力打擊三股勢力。"], GLOSSARY)
+    assert result.text == "Jointly fight the three evil forces."
+    twice = Entry("三股勢力", "three evil forces", forbidden=["three forces", "evil forces"])
+    (result,) = _enforced(tiny_model, beam, ["合力打擊三股勢力。"], [twice])
+    assert result.text == "Jointly fight the three evil forces."
+
+
+def test_an_accepted_alternative_the_model_produces_stays(tiny_model):
+    (result,) = _enforced(
+        tiny_model, 4, ["今天天氣很好。"], [Entry("天氣", "climate", alternatives=["weather"])]
+    )
+    assert result.text == "The weather is nice today." and not result.enforced
+
+
+def test_without_a_dictionary_the_rendering_is_still_placed(tiny_model):
+    """Nothing locates the model's own rendering: the model's score chooses where it goes."""
+    results = _enforced(tiny_model, 1, ["今天天氣很好。", "外長們期待峰會。"], UNLEARNED, lexicon=False)
+    assert all(r.missing_terms == [] and r.enforced for r in results)
+    assert "climate" in results[0].text and "foreign affairs ministers" in results[1].text
+
+
+def test_no_glossary_keeps_the_models_own(engine):
+    (result,) = engine.translate(["今天天氣很好。"])
+    assert result.text == "The weather is nice today." and not result.enforced
 
 
 def test_long_segments_are_split_at_clauses(engine, monkeypatch):
@@ -110,13 +171,14 @@ def test_long_segments_are_split_at_clauses(engine, monkeypatch):
     text = "謝謝，你好，今天天氣很好。"
     prepared = engine.prepare(text)
     monkeypatch.setattr(tm.mt.engine, "MAX_SOURCE_TOKENS", 6)
-    chunks = engine._pieces(prepared)
-    assert len(chunks) > 1 and all(len(c) <= 6 for c in chunks)
+    chunks = engine._chunks(prepared)
+    pieces = [engine.sp.encode(c, out_type=str) for c in chunks]
+    assert len(chunks) > 1 and all(len(p) <= 6 for p in pieces)
     whole = engine.sp.decode(engine.sp.encode(prepared, out_type=str))  # SentencePiece folds width
-    assert "".join(engine.sp.decode(c) for c in chunks) == whole
+    assert "".join(engine.sp.decode(p) for p in pieces) == whole
     (result,) = engine.translate([text])
     parts = engine.translator.translate_batch(
-        chunks, beam_size=1, max_decoding_length=2 * max(len(c) for c in chunks) + 16
+        pieces, beam_size=1, max_decoding_length=2 * max(len(p) for p in pieces) + 16
     )
     assert result.text == " ".join(engine.sp.decode(p.hypotheses[0]) for p in parts)
 

@@ -44,3 +44,19 @@ def test_a_bold_term_comes_back_bold_from_the_engine(tiny_model, db_path, tmp_pa
     out = tmp_path / "page.en.html"
     assert run("export-doc", sheet, "-o", out, "--allow-draft").exit_code == 0
     assert "<b>Shanghai Spirit</b>" in out.read_text(encoding="utf-8")
+
+
+def test_an_enforced_term_keeps_its_placeholders(tiny_model, db_path, tmp_path):
+    """The model says "weather"; the glossary's "climate" is forced in its place, and the bold
+    pair around the term goes around the forced rendering."""
+    run = cli_invoker(db_path)
+    assert run("glossary", "add", "天氣", "climate").exit_code == 0
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>今天<b>天氣</b>很好。</p></body></html>", encoding="utf-8")
+    sheet = tmp_path / "page.xlsx"
+    result = run("translate", page, "-o", sheet, "--compute-type", "float32")
+    assert result.exit_code == 0, result.output
+    segments = load_workbook(sheet)["Segments"]
+    header = [c.value for c in segments[1]]
+    row = [c.value for c in segments[2]]
+    assert row[header.index("Target")] == "The {1}climate{/1} is nice today."

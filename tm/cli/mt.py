@@ -111,6 +111,7 @@ def mt(
     """Machine-translate TEXT (or -f FILE), one line per sentence with its confidence and flags."""
     from tm.mt.engine import Engine
     from tm.text.files import read_text
+    from tm.workflow.pipeline import dictionary_lexicon
     from tm.text.segment import segment_text
 
     if bool(text) == bool(file):
@@ -119,7 +120,9 @@ def mt(
     segments = segment_text(source, "mt", "zh")
     recognizer = None if no_glossary else optional_recognizer(db, glossary_name)
     engine = Engine(device=device, threads=threads, beam_size=beam, compute_type=compute_type)
-    results = engine.translate([s.text for s in segments], n_best=n_best, recognizer=recognizer)
+    results = engine.translate(
+        [s.text for s in segments], n_best=n_best, recognizer=recognizer, lexicon=dictionary_lexicon()
+    )
     if as_json:
         print_json(
             [

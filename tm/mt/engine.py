@@ -18,16 +18,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
+from glossary.match import find_accepted, find_forbidden
 from tm.errors import UserError
+from tm.mt.enforce import Lexicon, enforce
 from tm.mt.packages import Model, find, missing_model_help
 from tm.text.normalize import strip_ruby, to_simplified
 
 MAX_SOURCE_TOKENS = 200  # longer segments are split at clause punctuation
 MAX_DECODING_TOKENS = 256  # an output never runs longer (nor past twice the input + 16)
-ENFORCE_NBEST = 4  # hypotheses considered when a segment holds glossary terms
 LENGTH_PENALTY = 0.2  # argos-translate's setting: the same outputs as its own path
 _CLAUSE_RE = re.compile(r"(?<=[，,；;：:、])")
 
@@ -103,11 +104,11 @@ class Engine:
         text = strip_ruby(segment).strip()  # spacing as given: the model saw text like this
         return to_simplified(text) if self.model.from_code == "zh" else text
 
-    def _pieces(self, text: str) -> list[list[str]]:
-        """Token pieces of a segment, split at clause punctuation when it is too long."""
-        pieces = self.sp.encode(text, out_type=str)
-        if len(pieces) <= MAX_SOURCE_TOKENS:
-            return [pieces]
+    def _chunks(self, text: str) -> list[str]:
+        """The parts a segment is decoded in: itself, or clauses when it is too long for the model
+        (a clause longer than the limit is cut by tokens)."""
+        if len(self.sp.encode(text)) <= MAX_SOURCE_TOKENS:
+            return [text]
         chunks, current = [], ""
         for clause in _CLAUSE_RE.split(text):
             if current and len(self.sp.encode(current + clause)) > MAX_SOURCE_TOKENS:
@@ -116,66 +117,59 @@ class Engine:
             current += clause
         chunks.append(current)
         out = []
-        for chunk in chunks:  # a clause longer than the limit is cut by tokens
+        for chunk in chunks:
             tokens = self.sp.encode(chunk, out_type=str)
-            out += [tokens[i : i + MAX_SOURCE_TOKENS] for i in range(0, len(tokens), MAX_SOURCE_TOKENS)]
+            if len(tokens) <= MAX_SOURCE_TOKENS:
+                out.append(chunk)
+            else:
+                out += [
+                    self.sp.decode(tokens[i : i + MAX_SOURCE_TOKENS])
+                    for i in range(0, len(tokens), MAX_SOURCE_TOKENS)
+                ]
         return out
 
     def translate(
-        self, segments: list[str], beam_size: int | None = None, n_best: int = 1, recognizer=None
+        self,
+        segments: list[str],
+        beam_size: int | None = None,
+        n_best: int = 1,
+        recognizer=None,
+        lexicon: Lexicon | None = None,
     ) -> list[Translation]:
         """Translations in input order; a segment repeated in the list is translated once.
 
-        ``recognizer`` (glossary.match.Recognizer) turns on glossary enforcement."""
+        ``recognizer`` (glossary.match.Recognizer) turns on glossary enforcement (tm.mt.enforce);
+        ``lexicon`` lets it find the model's rendering of a term by the term's dictionary glosses."""
         beam = beam_size or self.beam_size
         prepared = [self.prepare(s) for s in segments]
         unique = list(dict.fromkeys(p for p in prepared if p))
-        terms = {text: (recognizer.find(text) if recognizer else []) for text in unique}
-        done = dict(zip(unique, self._decode(unique, beam, n_best)))
-        retry = [t for t in unique if terms[t] and _missing(done[t][0][0], terms[t])]
-        if retry:
-            self._enforce(retry, terms, done, beam)
+        chunks = {text: self._chunks(text) for text in unique}
+        parts = list(dict.fromkeys(c for text in unique for c in chunks[text]))
+        first = dict(zip(parts, self._decode(parts, beam, n_best)))
+        best = {part: first[part][0] for part in parts}
+        if recognizer is not None:
+            hits = {part: recognizer.find(part) for part in parts}
+            todo = [part for part in parts if hits[part] and _needs_enforcing(best[part][0], hits[part])]
+            if todo:
+                best.update(enforce(self, todo, hits, best, beam, lexicon))
         out = []
         for segment, text in zip(segments, prepared):
             if not text:
                 out.append(Translation(segment, "", 1.0))
                 continue
-            result = done[text]
-            hits = terms.get(text) or []
-            if hits:
-                out.append(_choose(segment, result, hits, n_best))
-            else:
-                out.append(Translation(segment, *result[0], alternatives=result[1:n_best]))
+            results = [best[c] for c in chunks[text]]
+            output = " ".join(r[0] for r in results)
+            confidence = math.prod(r[1] for r in results) ** (1 / len(results))
+            alternatives = [h for h in first[chunks[text][0]] if h[0] != output] if len(results) == 1 else []
+            result = Translation(segment, output, confidence, alternatives[: n_best - 1])
+            if recognizer is not None:
+                result.missing_terms = _missing(output, recognizer.find(text))
+                result.enforced = any(best[c] != first[c][0] for c in chunks[text])
+            out.append(result)
         return out
 
-    def _enforce(self, texts: list[str], terms: dict, done: dict, beam: int) -> None:
-        """More candidates for segments whose best output lacks an approved rendering; the first
-        decoding stays a candidate (and comes first), so enforcement never makes a result worse.
-
-        (a) Where the output holds a forbidden rendering, the output up to it plus the approved
-            rendering is forced as a target prefix and the model completes the sentence.
-        (b) The segment is decoded for more hypotheses with forbidden renderings suppressed.
-        """
-        from glossary.match import find_forbidden
-
-        forced: list[tuple[str, str]] = []
-        for text in texts:
-            best = done[text][0][0]
-            for hit in terms[text]:
-                for _, (start, _end) in find_forbidden(best, hit.entry)[:1]:
-                    forced.append((text, best[:start] + hit.entry.target))
-        if forced:
-            results = self._decode([t for t, _ in forced], beam, 1, prefixes=[p for _, p in forced])
-            for (text, _), result in zip(forced, results):
-                done[text] = _merge(done[text], result)
-        groups: dict[tuple[str, ...], list[str]] = defaultdict(list)  # suppression is per call
-        for text in texts:
-            if _missing(done[text][0][0], terms[text]):
-                groups[tuple(sorted({f for hit in terms[text] for f in hit.entry.forbidden}))].append(text)
-        for forbidden, group in groups.items():
-            wider = self._decode(group, max(beam, ENFORCE_NBEST), ENFORCE_NBEST, forbidden)
-            for text, result in zip(group, wider):
-                done[text] = _merge(done[text], result)
+    def _target(self, text: str) -> list[str]:
+        return ([self.target_prefix] if self.target_prefix else []) + self.sp.encode(text, out_type=str)
 
     def _decode(
         self,
@@ -185,25 +179,27 @@ class Engine:
         forbidden: tuple[str, ...] = (),
         prefixes: list[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
-        """For each text, its hypotheses (text, confidence), best first. ``prefixes``: target text
-        each output must start with (a segment split into parts is then not forced)."""
-        pieces = [self._pieces(t) for t in texts]
-        flat = [p for ps in pieces for p in ps]
+        """For each text (a part no longer than the model takes), its hypotheses (text,
+        confidence), best first. ``prefixes``: target text each output must start with;
+        ``forbidden``: text no output may hold beyond its prefix."""
+        pieces = [self.sp.encode(t, out_type=str) for t in texts]
         options: dict = {
-            "max_decoding_length": min(MAX_DECODING_TOKENS, 2 * max((len(p) for p in flat), default=1) + 16)
+            "max_decoding_length": min(MAX_DECODING_TOKENS, 2 * max((len(p) for p in pieces), default=1) + 16)
         }
         if forbidden:
             options["suppress_sequences"] = [self.sp.encode(f, out_type=str) for f in forbidden]
-        head = [self.target_prefix] if self.target_prefix else []
-        if head or prefixes:
+        if self.target_prefix or prefixes:
             options["target_prefix"] = [
-                head + (self.sp.encode(prefixes[n], out_type=str) if prefixes and len(ps) == 1 else [])
-                for n, ps in enumerate(pieces)
-                for _ in ps
+                self._target(prefixes[n] if prefixes else "") for n in range(len(texts))
             ]
+            if prefixes:
+                longest = max(len(p) for p in options["target_prefix"])
+                options["max_decoding_length"] = min(
+                    MAX_DECODING_TOKENS, options["max_decoding_length"] + longest
+                )
         options.update(self.decoding)
         results = self.translator.translate_batch(
-            flat,
+            pieces,
             beam_size=max(beam, hypotheses),
             num_hypotheses=hypotheses,
             return_scores=True,
@@ -213,18 +209,43 @@ class Engine:
             replace_unknowns=True,
             **options,
         )
-        out, i = [], 0
-        for ps in pieces:
-            parts = results[i : i + len(ps)]
-            i += len(ps)
-            if len(parts) == 1:
-                out.append(
-                    [(self._text(h), _confidence(h, s)) for h, s in zip(parts[0].hypotheses, parts[0].scores)]
-                )
-            else:  # a split segment: the best of every part, joined
-                text = " ".join(self._text(p.hypotheses[0]) for p in parts)
-                confidence = math.prod(_confidence(p.hypotheses[0], p.scores[0]) for p in parts)
-                out.append([(text, confidence ** (1 / len(parts)))])
+        return [[(self._text(h), _confidence(h, s)) for h, s in zip(r.hypotheses, r.scores)] for r in results]
+
+    def complete(
+        self, texts: list[str], prefixes: list[str], beam: int, forbidden: tuple[str, ...]
+    ) -> list[str]:
+        """The model's best output for each text that starts with the given prefix."""
+        return [h[0][0] for h in self._decode(texts, beam, 1, forbidden, prefixes)]
+
+    def _scored(self, texts: list[str], outputs: list[str]) -> list[list[float]]:
+        """Each output token's log-probability given the source, the end of sentence last."""
+        results = self.translator.score_batch(
+            [self.sp.encode(t, out_type=str) for t in texts],
+            [self._target(o) for o in outputs],
+            max_batch_size=self.max_batch_tokens,
+            batch_type="tokens",
+        )
+        return [list(r.log_probs)[1 if self.target_prefix else 0 :] for r in results]
+
+    def score(self, texts: list[str], outputs: list[str]) -> list[float]:
+        """The model's mean log-probability per token of each output given its source (the end
+        of the sentence included): the measure its confidence is taken from."""
+        return [sum(lp) / max(1, len(lp)) for lp in self._scored(texts, outputs)]
+
+    def token_scores(
+        self, texts: list[str], outputs: list[str]
+    ) -> list[tuple[list[tuple[int, int]], list[float]]]:
+        """For each output given its source: the character span of each of its tokens and the
+        token's log-probability."""
+        out = []
+        for output, log_probs in zip(outputs, self._scored(texts, outputs)):
+            spans, at = [], 0
+            for n, piece in enumerate(self.sp.encode(output, out_type=str)):
+                surface = piece.replace("\u2581", " ")
+                surface = surface.lstrip(" ") if n == 0 else surface
+                spans.append((at, at + len(surface)))
+                at += len(surface)
+            out.append((spans, log_probs[: len(spans)]))
         return out
 
 
@@ -235,27 +256,16 @@ def _confidence(tokens: list[str], score: float) -> float:
     return math.exp(score * length**LENGTH_PENALTY / length)
 
 
-def _merge(first: list[tuple[str, float]], more: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    seen = {text for text, _ in first}
-    return first + [h for h in more if h[0] not in seen]
-
-
 def _missing(text: str, hits) -> list[str]:
-    from glossary.match import find_accepted
+    """Approved renderings of the hits' entries that the text holds no accepted rendering of."""
+    return list(dict.fromkeys(hit.entry.target for hit in hits if not find_accepted(text, hit.entry)))
 
-    return [hit.entry.target for hit in hits if not find_accepted(text, hit.entry)]
 
-
-def _choose(segment: str, hypotheses: list[tuple[str, float]], hits, n_best: int) -> Translation:
-    """The hypothesis missing the fewest approved renderings, then holding the fewest forbidden
-    ones, then the earliest (the first decoding's best comes first); what is missing is flagged."""
-    from glossary.match import find_forbidden
-
-    def cost(item: tuple[int, tuple[str, float]]) -> tuple[int, int, int]:
-        index, (text, _) = item
-        forbidden = sum(len(find_forbidden(text, hit.entry)) for hit in hits)
-        return len(_missing(text, hits)), forbidden, index
-
-    index, (text, confidence) = min(enumerate(hypotheses), key=cost)
-    others = [h for i, h in enumerate(hypotheses) if i != index][: n_best - 1]
-    return Translation(segment, text, confidence, others, _missing(text, hits), enforced=index != 0)
+def _needs_enforcing(text: str, hits) -> bool:
+    """An entry rendered fewer times than it occurs, or a forbidden rendering in the text."""
+    counts = Counter(id(hit.entry) for hit in hits)
+    entries = {id(hit.entry): hit.entry for hit in hits}
+    return any(
+        len(find_accepted(text, entries[key])) < n or find_forbidden(text, entries[key])
+        for key, n in counts.items()
+    )

@@ -159,6 +159,15 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
                     row.target, row.fixes = repaired.target, repaired.fixes
 
 
+def dictionary_lexicon():
+    """What glossary enforcement knows of words (tm.mt.enforce.Lexicon): CC-CEDICT's glosses, to
+    find the model's own rendering of a term; the dictionary is loaded at its first use."""
+    from tm.align.lexicon import chinese_glosses, english_words
+    from tm.mt.enforce import Lexicon
+
+    return Lexicon(chinese_glosses, english_words)
+
+
 def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress = no_progress) -> None:
     """Step 3: one MT batch for every segment the memory left empty; a repeated segment once. The
     engine sees the text without placeholders (it can neither drop nor invent one); those with a
@@ -168,13 +177,14 @@ def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress 
 
     todo = [row for row in batch.rows if row.origin == "none" and row.source.strip()]
     unique = list(dict.fromkeys(plain(row.source) for row in todo))
+    lexicon = dictionary_lexicon()
     done = {}
     with batch.timed("MT"):
         chunk = 256  # progress moves per chunk; each chunk is still batched by tokens
         starts = range(0, len(unique), chunk)
         for start in progress(starts, "MT", len(starts)):
             part = unique[start : start + chunk]
-            done.update(zip(part, engine.translate(part, recognizer=recognizer)))
+            done.update(zip(part, engine.translate(part, recognizer=recognizer, lexicon=lexicon)))
     for row in todo:
         result = done[plain(row.source)]
         row.target, row.origin, row.confidence = (

@@ -1,0 +1,308 @@
+"""Glossary enforcement by construction: every term's approved rendering in the output, in place
+of the model's own rendering of it, whatever the beam size.
+
+For the parts whose output lacks an accepted rendering of a term (or holds a forbidden one),
+one term at a time, in output order:
+1. locate the model's own rendering of the term in the output: a forbidden rendering of the
+   entry, else the words a dictionary gives for the term (CC-CEDICT glosses), else the words
+   whose probability drops most when the term is taken out of the source (the model's own
+   evidence); what nothing locates is placed where the model scores it best;
+2. candidates: the approved rendering spliced in place of that span (also taking in a function
+   word after it: "Thank you" for 谢谢), and the output up to the span plus the approved
+   rendering forced as a target prefix that the model completes (forbidden renderings and the
+   replaced words suppressed; a completion that renders the term again is dropped);
+3. the model scores every candidate (mean log-probability of the whole output, as its
+   confidence is measured); the best stays, and the output up to the rendering is settled
+   before the next term is placed.
+Every candidate holds the rendering, so presence does not depend on what the model prefers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from glossary.match import TermHit, find_accepted, find_forbidden
+
+MIN_DROP = 1.0  # nats: a word whose log-probability falls less when the term is removed is no evidence
+SPREAD = 0.5  # a neighbour falling by at least this share of the largest fall belongs to the span
+MAX_PURGES = 8  # forbidden renderings replaced after placing, per term
+MAX_INSERTIONS = 40
+# The kinds of candidate the model chooses among (bench/term_accuracy.py measures each alone);
+# a term nothing locates is always inserted by splicing.
+CANDIDATES = ("splice", "complete")  # word boundaries tried for a term nothing locates
+_WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_SENTENCE_END_RE = re.compile(r"(?:^|[.!?]['\"’”)]*)\s*$")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What a dictionary knows (tm.align.lexicon): the English words it gives for a Chinese term,
+    and the content words of an English text (empty for a function word), stemmed alike."""
+
+    glosses: Callable[[str], set[str]]
+    words: Callable[[str], set[str]]
+
+
+@dataclass
+class _Job:
+    source: str  # the part as the model reads it
+    hits: list[TermHit]
+    text: str  # the output so far
+    confidence: float
+    settled: int = 0  # output characters no later term may change
+    forced: set[int] = field(default_factory=set)  # hits whose rendering was placed
+    changed: bool = False
+
+
+@dataclass
+class _Candidate:
+    job: _Job
+    hit: int
+    text: str
+    settled: int
+    score: float = float("-inf")
+
+
+def enforce(engine, parts: list[str], hits: dict, outputs: dict, beam: int, lexicon: Lexicon | None):
+    """For each part whose output enforcement changed: part → (text, confidence)."""
+    jobs = [_Job(p, hits[p], *outputs[p]) for p in parts]
+    for _ in range(max(len(job.hits) for job in jobs)):
+        steps = _locate(engine, jobs, lexicon)
+        if not steps:
+            break
+        candidates = _candidates(engine, steps, beam, lexicon)
+        scores = engine.score([c.job.source for c in candidates], [c.text for c in candidates])
+        best: dict[int, _Candidate] = {}
+        for candidate, score in zip(candidates, scores):
+            candidate.score = score
+            key = id(candidate.job)
+            if key not in best or score > best[key].score:
+                best[key] = candidate
+        for candidate in best.values():
+            job = candidate.job
+            job.text, job.settled, job.changed = candidate.text, candidate.settled, True
+            job.confidence = math.exp(candidate.score)
+            job.forced.add(candidate.hit)
+    for job in jobs:
+        _purge_forbidden(job)
+    return {job.source: (job.text, job.confidence) for job in jobs if job.changed}
+
+
+def _purge_forbidden(job: _Job) -> None:
+    """A forbidden rendering still in the output (the model said it more often than the term
+    occurs) is replaced by the approved one: it renders the same concept."""
+    for hit in job.hits:
+        for _ in range(MAX_PURGES):
+            found = find_forbidden(job.text, hit.entry)
+            if not found:
+                break
+            job.text, job.changed = _spliced(job.text, found[0][1], hit.entry)[0], True
+
+
+def _pending(job: _Job) -> list[int]:
+    """Hits still to place: those of an entry whose accepted renderings in the output are fewer
+    than its occurrences in the source, or whose forbidden rendering is still in the output."""
+    by_entry: dict[int, list[int]] = defaultdict(list)
+    for index, hit in enumerate(job.hits):
+        by_entry[id(hit.entry)].append(index)
+    out = []
+    for indexes in by_entry.values():
+        entry = job.hits[indexes[0]].entry
+        open_ = [i for i in indexes if i not in job.forced]
+        if not open_:
+            continue
+        found = len(find_accepted(job.text, entry))
+        forbidden = [s for _, s in find_forbidden(job.text, entry) if s[0] >= job.settled]
+        if found < len(indexes) or forbidden:
+            out += open_[: max(len(indexes) - found, 1 if forbidden else 0)]
+    return out
+
+
+def _words(text: str, start: int) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD_RE.finditer(text, start)]
+
+
+def _glossed(words: set[str], glosses: set[str]) -> bool:
+    """A word is a gloss, or one of them with a derivational ending (multilateral-ism)."""
+    return any(
+        w in glosses
+        or any(
+            len(g) >= 5
+            and (w.startswith(g) or g.startswith(w))
+            and min(len(g), len(w)) >= 0.75 * max(len(g), len(w))
+            for g in glosses
+        )
+        for w in words
+    )
+
+
+def _lexical_span(job: _Job, hit: TermHit, lexicon: Lexicon | None) -> tuple[int, int] | None:
+    """The model's rendering of the term by what is known of the term: a forbidden rendering of
+    its entry, else the densest run of words a dictionary gives for the term and for nothing
+    else in the source (a gap of one word allowed), outside accepted renderings already there."""
+    forbidden = [s for _, s in find_forbidden(job.text, hit.entry) if s[0] >= job.settled]
+    if forbidden:
+        return forbidden[0]
+    if lexicon is None:
+        return None
+    # A word the rest of the source also explains (建 of 共建 for "build") is no evidence.
+    rest = job.source[: hit.start] + " " + job.source[hit.end :]
+    glosses = lexicon.glosses(hit.text) - lexicon.glosses(rest)
+    taken = [span for _, span in find_accepted(job.text, hit.entry)]
+    words = [
+        (a, b)
+        for a, b in _words(job.text, job.settled)
+        if _glossed(lexicon.words(job.text[a:b]), glosses) and not any(x <= a < y for x, y in taken)
+    ]
+    if not words:
+        return None
+    runs, every = [[words[0]]], _words(job.text, job.settled)
+    position = {span: n for n, span in enumerate(every)}
+    for span in words[1:]:
+        if position[span] - position[runs[-1][-1]] <= 2:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    run = max(runs, key=len)  # the first of the longest
+    return run[0][0], run[-1][1]
+
+
+def _locate(engine, jobs: list[_Job], lexicon: Lexicon | None) -> list[tuple[_Job, int, tuple | None]]:
+    """For each job with a hit to place: (job, hit, the span its rendering replaces or None),
+    the hit whose span comes first in the output."""
+    found: dict[int, list[tuple[int, tuple | None]]] = {}
+    unlocated = []
+    for job in jobs:
+        pending = _pending(job)
+        if not pending:
+            continue
+        found[id(job)] = []
+        for index in pending:
+            span = _lexical_span(job, job.hits[index], lexicon)
+            found[id(job)].append((index, span))
+            if span is None:
+                unlocated.append((job, index))
+    if unlocated:
+        spans = _dropped_spans(engine, unlocated)
+        for (job, index), span in zip(unlocated, spans):
+            found[id(job)] = [(i, span if i == index else s) for i, s in found[id(job)]]
+    steps = []
+    for job in jobs:
+        if id(job) in found:
+            located = [(i, s) for i, s in found[id(job)] if s is not None]
+            index, span = (
+                min(located, key=lambda item: item[1][0]) if located else (found[id(job)][0][0], None)
+            )
+            steps.append((job, index, span))
+    return steps
+
+
+def _dropped_spans(engine, items: list[tuple[_Job, int]]) -> list[tuple[int, int] | None]:
+    """The model's own evidence: the output words whose log-probability falls most when the term
+    is taken out of the source (with the neighbours that fall almost as far)."""
+    sources = [job.source for job, _ in items]
+    ablated = [job.source[: job.hits[i].start] + job.source[job.hits[i].end :] for job, i in items]
+    outputs = [job.text for job, _ in items]
+    full = engine.token_scores(sources, outputs)
+    without = engine.token_scores(ablated, outputs)
+    out = []
+    for (job, _), (spans, with_term), (_, without_term) in zip(items, full, without):
+        words = _words(job.text, job.settled)
+        drops = [0.0] * len(words)
+        for (a, b), x, y in zip(spans, with_term, without_term):
+            for n, (c, d) in enumerate(words):
+                if a < d and c < b:
+                    drops[n] += x - y
+                    break
+        if not words or max(drops) < MIN_DROP:
+            out.append(None)
+            continue
+        top = max(range(len(words)), key=drops.__getitem__)
+        first = last = top
+        while first > 0 and drops[first - 1] >= SPREAD * drops[top]:
+            first -= 1
+        while last + 1 < len(words) and drops[last + 1] >= SPREAD * drops[top]:
+            last += 1
+        out.append((words[first][0], words[last][1]))
+    return out
+
+
+def cased(rendering: str, before: str, case_sensitive: bool) -> str:
+    """The rendering as the sentence needs it: capitalised where a sentence begins."""
+    if not case_sensitive and rendering[:1].islower() and _SENTENCE_END_RE.search(before):
+        return rendering[0].upper() + rendering[1:]
+    return rendering
+
+
+def _append(before: str, words: str) -> str:
+    """Words after a text, one space between, none after an opening bracket or quote."""
+    before = before.rstrip(" ")
+    if before and not before.endswith(("(", "“", '"', "‘", "-", "—")):
+        return f"{before} {words}"
+    return before + words
+
+
+def _attach(head: str, after: str) -> str:
+    """The rest of a sentence after a text: a space before a word, none before punctuation."""
+    after = after.lstrip(" ")
+    if after and (after[0].isalnum() or after[0] in "(“‘"):
+        return f"{head} {after}"
+    return head + after
+
+
+def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Candidate]:
+    """Every way of placing each step's rendering: spliced in, completed by the model, or, for a
+    term nothing located, inserted at each word boundary. A step always has one: the splice."""
+    out: list[_Candidate] = []
+    completions = defaultdict(list)  # suppression is per decoding call
+    for job, index, span in steps:
+        if span is None:
+            ends = _words(job.text, job.settled)[:MAX_INSERTIONS] + [(len(job.text.rstrip(".!?。 ")), 0)]
+            out += [_splice(job, index, (a, a)) for a, _ in ends]
+            continue
+        a, b = span
+        spliced = [_splice(job, index, span)]
+        if lexicon is not None:  # a function word after the span may be part of the model's rendering
+            after = [(c, d) for c, d in _words(job.text, b) if c >= b][:1]
+            spliced += [_splice(job, index, (a, d)) for c, d in after if not lexicon.words(job.text[c:d])]
+        out += spliced if "splice" in CANDIDATES else []
+        if "complete" in CANDIDATES:
+            entry = job.hits[index].entry
+            replaced = job.text[a:b].strip()
+            suppress = {f for h in job.hits for f in h.entry.forbidden}
+            if replaced and replaced.casefold() not in entry.target.casefold():
+                suppress.add(replaced)
+            completions[tuple(sorted(suppress))].append((spliced[0], _content(replaced, lexicon)))
+    for suppress, group in completions.items():
+        prefixes = [c.text[: c.settled] for c, _ in group]
+        texts = engine.complete([c.job.source for c, _ in group], prefixes, beam, suppress)
+        for (splice, replaced), prefix, text in zip(group, prefixes, texts):
+            rest = text[len(prefix) :] if text.startswith(prefix) else "?"
+            term = replaced | _content(splice.job.hits[splice.hit].entry.target, lexicon)
+            if not rest[:1].isalnum() and not term & _content(rest, lexicon):  # the rendering whole, once
+                out.append(_Candidate(splice.job, splice.hit, text, len(prefix)))
+            elif "splice" not in CANDIDATES:
+                out.append(splice)
+    return out
+
+
+def _content(text: str, lexicon: Lexicon | None) -> set[str]:
+    """The content words of a text (lower-cased words where no lexicon is given)."""
+    if lexicon is None:
+        return {w.lower() for w in _WORD_RE.findall(text)}
+    return lexicon.words(text)
+
+
+def _spliced(text: str, span: tuple[int, int], entry) -> tuple[str, int]:
+    """The text with the entry's approved rendering in place of the span, and where it ends."""
+    a, b = span
+    head = _append(text[:a], cased(entry.target, text[:a], entry.case_sensitive))
+    return _attach(head, text[b:]), len(head)
+
+
+def _splice(job: _Job, index: int, span: tuple[int, int]) -> _Candidate:
+    return _Candidate(job, index, *_spliced(job.text, span, job.hits[index].entry))
