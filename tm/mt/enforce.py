@@ -74,7 +74,7 @@ def enforce(engine, parts: list[str], hits: dict, outputs: dict, beam: int, lexi
         steps = _locate(engine, jobs, lexicon)
         if not steps:
             break
-        candidates = _candidates(engine, steps, beam, lexicon)
+        candidates = _keeping(_candidates(engine, steps, beam, lexicon), steps)
         scores = engine.score([c.job.source for c in candidates], [c.text for c in candidates])
         best: dict[int, _Candidate] = {}
         for candidate, score in zip(candidates, scores):
@@ -90,6 +90,24 @@ def enforce(engine, parts: list[str], hits: dict, outputs: dict, beam: int, lexi
     for job in jobs:
         _purge_forbidden(job)
     return {job.source: (job.text, job.confidence) for job in jobs if job.changed}
+
+
+def _keeping(candidates: list[_Candidate], steps) -> list[_Candidate]:
+    """The candidates that keep every accepted rendering the output already held (a completion
+    may drop one further on, a splice may cut one); where none does, the rendering is inserted
+    after the span instead, which removes nothing."""
+    kept = [c for c in candidates if all(len(find_accepted(c.text, h.entry)) >= n for h, n in _held(c.job))]
+    have = {id(c.job) for c in kept}
+    for job, index, span in steps:
+        if id(job) not in have:
+            end = span[1] if span else len(job.text.rstrip(".!?。 "))
+            kept.append(_splice(job, index, (end, end)))
+    return kept
+
+
+def _held(job: _Job) -> list[tuple[TermHit, int]]:
+    entries = {id(h.entry): h for h in job.hits}
+    return [(h, len(find_accepted(job.text, h.entry))) for h in entries.values()]
 
 
 def _purge_forbidden(job: _Job) -> None:
@@ -281,9 +299,9 @@ def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Cand
         prefixes = [c.text[: c.settled] for c, _ in group]
         texts = engine.complete([c.job.source for c, _ in group], prefixes, beam, suppress)
         for (splice, replaced), prefix, text in zip(group, prefixes, texts):
-            rest = text[len(prefix) :] if text.startswith(prefix) else "?"
+            rest = text[len(prefix) :]  # a prefix the model's vocabulary cannot spell comes back changed
             term = replaced | _content(splice.job.hits[splice.hit].entry.target, lexicon)
-            if not rest[:1].isalnum() and not term & _content(rest, lexicon):  # the rendering whole, once
+            if text.startswith(prefix) and not rest[:1].isalnum() and not term & _content(rest, lexicon):
                 out.append(_Candidate(splice.job, splice.hit, text, len(prefix)))
             elif "splice" not in CANDIDATES:
                 out.append(splice)

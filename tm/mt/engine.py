@@ -192,11 +192,10 @@ class Engine:
             options["target_prefix"] = [
                 self._target(prefixes[n] if prefixes else "") for n in range(len(texts))
             ]
-            if prefixes:
-                longest = max(len(p) for p in options["target_prefix"])
-                options["max_decoding_length"] = min(
-                    MAX_DECODING_TOKENS, options["max_decoding_length"] + longest
-                )
+            longest = max(len(p) for p in options["target_prefix"]) + 8  # room to finish a forced prefix
+            options["max_decoding_length"] = min(
+                MAX_DECODING_TOKENS, max(options["max_decoding_length"], longest)
+            )
         options.update(self.decoding)
         results = self.translator.translate_batch(
             pieces,
