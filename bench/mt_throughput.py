@@ -7,7 +7,10 @@ realistic size with random weights (transformer-base: 6+6 layers, d=512, 8 heads
 a 32k vocabulary). Argos path: `argostranslate.translate.translate`, one document (100
 segments, a line each) at a time, as LibreTranslate calls it. Its sentence splitter (MiniSBD)
 downloads a model at first use, impossible here, so it is replaced by one that returns each
-line as it is — which spares argos that cost. tm path: `Engine.translate` over all segments.
+line as it is — which spares argos that cost. tm path: `Engine.translate` over all segments,
+as `tm translate` runs it, with the seed glossary enforced (the segments are drawn among those
+holding none of its terms). Then, tm alone: the same segments with one and with three glossary
+terms each, against the same unconstrained (what enforcement costs a segment).
 With random weights both paths are held to the same output length (CTranslate2 options
 min/max_decoding_length, injected into argos's calls), so they decode the same tokens.
 """
@@ -36,11 +39,14 @@ BATCH_TOKENS = 2048
 
 
 def segments(n: int, seed: int = 7) -> list[str]:
+    """Chinese sentences holding none of the seed glossary's terms."""
     from tm.text.normalize import to_simplified
     from tm.text.segment import split_zh
 
     rng = random.Random(seed)
+    glossary = seed_glossary()
     pool = [to_simplified(zh) for zh, _ in corpus.base_pairs() if 4 <= len(zh) <= 60]
+    pool = [zh for zh in pool if not glossary.find(zh)]
     picked = rng.sample(pool, n)
     return [split_zh(s)[0] if split_zh(s) else s for s in picked]
 
@@ -88,21 +94,68 @@ def run_argos(segs: list[str], decoding: dict) -> tuple[float, float, list[str]]
     return startup, time.perf_counter() - started, outputs
 
 
+def seed_glossary():
+    from glossary.formats.tabular import read_table
+    from glossary.match import Recognizer
+
+    return Recognizer([e for _, e in read_table(ROOT / "seeds" / "glossary.csv", "csv")])
+
+
 def run_tm(segs: list[str], decoding: dict) -> tuple[float, float, list[str]]:
+    """As `tm translate` runs it: the seed glossary enforced (the segments hold none of its terms,
+    so this measures what looking for them costs)."""
     started = time.perf_counter()
     from tm.mt.engine import Engine
+    from tm.workflow.pipeline import dictionary_lexicon
 
+    recognizer, lexicon = seed_glossary(), dictionary_lexicon()
     engine = Engine(beam_size=4, decoding=decoding, max_batch_tokens=BATCH_TOKENS)
-    engine.translate([segs[0]])
+    engine.translate([segs[0]], recognizer=recognizer, lexicon=lexicon)
     startup = time.perf_counter() - started
     started = time.perf_counter()
-    outputs = [r.text for r in engine.translate(segs)]
+    outputs = [r.text for r in engine.translate(segs, recognizer=recognizer, lexicon=lexicon)]
     return startup, time.perf_counter() - started, outputs
+
+
+def run_terms(segs: list[str], decoding: dict) -> dict:
+    """Seconds per segment for the same segments unconstrained, then with one and with three
+    glossary terms each (entries made from their own two-character runs, with renderings the
+    model has no reason to produce)."""
+    import re
+
+    from glossary.match import Recognizer
+    from glossary.model import Entry
+    from tm.mt.engine import Engine
+    from tm.workflow.pipeline import dictionary_lexicon
+
+    engine = Engine(beam_size=4, decoding=decoding, max_batch_tokens=BATCH_TOKENS)
+    lexicon = dictionary_lexicon()
+    engine.translate(segs[:2], recognizer=Recognizer([Entry("中国", "China")]), lexicon=lexicon)
+    out = {}
+    for terms in (0, 1, 3):
+        entries, used = [], set()
+        for seg in segs:
+            runs = [r for r in re.findall(r"[\u4e00-\u9fff]{2}", seg) if r not in used]
+            picked = runs[:: max(1, len(runs) // terms)][:terms] if terms else []
+            used.update(picked)
+            entries += [Entry(run, f"glossary rendering {len(entries) + 1}") for run in picked]
+        recognizer = Recognizer(entries) if entries else None
+        started = time.perf_counter()
+        results = engine.translate(segs, recognizer=recognizer, lexicon=lexicon)
+        out[terms] = {
+            "seconds": (time.perf_counter() - started) / len(segs),
+            "missing": sum(len(r.missing_terms) for r in results),
+            "terms": len(entries),
+        }
+    return out
 
 
 def worker(path: str, job: Path) -> None:
     """One path in a fresh process: nothing loaded by the other path can help or hurt it."""
     spec = json.loads(job.read_text(encoding="utf-8"))
+    if path == "terms":
+        print(json.dumps(run_terms(spec["segments"], spec["decoding"])))
+        return
     run = run_argos if path == "argos" else run_tm
     startup, seconds, outputs = run(spec["segments"], spec["decoding"])
     print(json.dumps({"startup": startup, "seconds": seconds, "outputs": outputs}))
@@ -118,7 +171,7 @@ def compare(label: str, package: Path, segs: list[str], decoding: dict) -> None:
         job = Path(tmp) / "job.json"
         job.write_text(json.dumps({"segments": segs, "decoding": decoding}), encoding="utf-8")
         results = {}
-        for path in ("argos", "tm"):
+        for path in ("argos", "tm", "terms"):
             done = subprocess.run(
                 [sys.executable, __file__, "--worker", path, str(job)],
                 check=True,
@@ -136,6 +189,14 @@ def compare(label: str, package: Path, segs: list[str], decoding: dict) -> None:
     for name, r in (("argostranslate.translate", a), ("tm Engine", t)):
         print(f"  {name:<25} start-up {r['startup']:6.2f} s   {len(segs) / r['seconds']:8.1f} segments/s")
     print(f"  speed-up {a['seconds'] / t['seconds']:.1f} ×, identical outputs {same}/{len(segs)}")
+    terms = results["terms"]
+    alone = terms["0"]["seconds"]
+    for n in ("1", "3"):
+        print(
+            f"  tm with {n} glossary term(s) in every segment ({terms[n]['terms']} entries): "
+            f"{1000 * terms[n]['seconds']:.1f} ms a segment against {1000 * alone:.1f} ms unconstrained "
+            f"({terms[n]['seconds'] / alone:.1f} ×), renderings missing {terms[n]['missing']}"
+        )
 
 
 def main() -> None:

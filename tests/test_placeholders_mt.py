@@ -1,6 +1,8 @@
 """Placeholders through machine translation: the engine sees plain text, and the placeholders
 with a certain place in its output are put back; the rest QA names for the reviewer."""
 
+from pathlib import Path
+
 from openpyxl import load_workbook
 
 from glossary.match import Recognizer
@@ -27,20 +29,24 @@ def test_restore_places_what_is_certain_and_nothing_else():
     assert restore("弘扬{1}上海精神{/1}。", "", terms) == ""
 
 
+def _translated_page(run, tmp_path, html: str, *options) -> tuple[Path, dict]:
+    """`tm translate` of an HTML page into a sheet: the sheet, and its first row by column."""
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><body><p>{html}</p></body></html>", encoding="utf-8")
+    sheet = tmp_path / "page.xlsx"
+    result = run("translate", page, "-o", sheet, "--compute-type", "float32", "--force", *options)
+    assert result.exit_code == 0, result.output
+    segments = load_workbook(sheet)["Segments"]
+    return sheet, dict(zip([c.value for c in segments[1]], [c.value for c in segments[2]]))
+
+
 def test_a_bold_term_comes_back_bold_from_the_engine(tiny_model, db_path, tmp_path):
     run = cli_invoker(db_path)
     assert run("glossary", "add", "上海精神", "Shanghai Spirit").exit_code == 0
-    page = tmp_path / "page.html"
-    page.write_text("<html><body><p>弘扬<b>上海精神</b>。</p></body></html>", encoding="utf-8")
-    sheet = tmp_path / "page.xlsx"
-    result = run("translate", page, "-o", sheet, "--compute-type", "float32")
-    assert result.exit_code == 0, result.output
-    segments = load_workbook(sheet)["Segments"]
-    header = [c.value for c in segments[1]]
-    row = [c.value for c in segments[2]]
-    assert row[header.index("Source")] == "弘扬{1}上海精神{/1}。"
-    assert row[header.index("Target")] == "Carry forward the {1}Shanghai Spirit{/1}."
-    assert not row[header.index("QA issues")] or "placeholders" not in row[header.index("QA issues")]
+    sheet, row = _translated_page(run, tmp_path, "弘扬<b>上海精神</b>。")
+    assert row["Source"] == "弘扬{1}上海精神{/1}。"
+    assert row["Target"] == "Carry forward the {1}Shanghai Spirit{/1}."
+    assert not row["QA issues"] or "placeholders" not in row["QA issues"]
     out = tmp_path / "page.en.html"
     assert run("export-doc", sheet, "-o", out, "--allow-draft").exit_code == 0
     assert "<b>Shanghai Spirit</b>" in out.read_text(encoding="utf-8")
@@ -51,12 +57,9 @@ def test_an_enforced_term_keeps_its_placeholders(tiny_model, db_path, tmp_path):
     pair around the term goes around the forced rendering."""
     run = cli_invoker(db_path)
     assert run("glossary", "add", "天氣", "climate").exit_code == 0
-    page = tmp_path / "page.html"
-    page.write_text("<html><body><p>今天<b>天氣</b>很好。</p></body></html>", encoding="utf-8")
-    sheet = tmp_path / "page.xlsx"
-    result = run("translate", page, "-o", sheet, "--compute-type", "float32")
-    assert result.exit_code == 0, result.output
-    segments = load_workbook(sheet)["Segments"]
-    header = [c.value for c in segments[1]]
-    row = [c.value for c in segments[2]]
-    assert row[header.index("Target")] == "The {1}climate{/1} is nice today."
+    _, row = _translated_page(run, tmp_path, "今天<b>天氣</b>很好。")
+    assert row["Target"] == "The {1}climate{/1} is nice today."
+    # --no-glossary: the model's own rendering, and QA says what the glossary wants
+    _, row = _translated_page(run, tmp_path, "今天<b>天氣</b>很好。", "--no-glossary")
+    assert row["Target"] == "The weather is nice today."
+    assert "climate" in row["QA issues"]

@@ -111,8 +111,8 @@ def mt(
     """Machine-translate TEXT (or -f FILE), one line per sentence with its confidence and flags."""
     from tm.mt.engine import Engine
     from tm.text.files import read_text
-    from tm.workflow.pipeline import dictionary_lexicon
     from tm.text.segment import segment_text
+    from tm.workflow.pipeline import dictionary_lexicon
 
     if bool(text) == bool(file):
         raise UserError("give TEXT or -f FILE")

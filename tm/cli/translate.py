@@ -91,6 +91,11 @@ def _glossary_entries(documents) -> list:
     help="Lowest fuzzy match used (%).",
 )
 @click.option("--no-mt", is_flag=True, help="Memory and glossary only, no machine translation.")
+@click.option(
+    "--no-glossary",
+    is_flag=True,
+    help="Do not enforce the glossary in machine translation (QA still checks terms).",
+)
 @glossary_option
 @click.option("--force", is_flag=True, help="Replace review sheets written earlier.")
 @format_option
@@ -106,6 +111,7 @@ def translate(
     out_dir,
     min_fuzzy,
     no_mt,
+    no_glossary,
     glossary_name,
     force,
     para_mode,
@@ -139,7 +145,11 @@ def translate(
         leverage(batch, memory, min_fuzzy, _progress, recognizer)
         memory_location = memory.location
     model_name = _machine_translate(
-        batch, no_mt, recognizer, dict(device=device, threads=threads, compute_type=compute_type)
+        batch,
+        no_mt,
+        recognizer,
+        dict(device=device, threads=threads, compute_type=compute_type),
+        not no_glossary,
     )
     for note in batch.notes:
         click.echo(note, err=True)
@@ -153,6 +163,7 @@ def translate(
         "minimum fuzzy match": f"{min_fuzzy}%",
         "machine translation": model_name,
         "glossary": glossary_name or "all",
+        "glossary in machine translation": "not enforced (--no-glossary)" if no_glossary else "enforced",
     }
     groups = [batch.documents] if output else [[doc] for doc in batch.documents]
     with batch.timed("write sheets"):
@@ -183,7 +194,7 @@ def translate(
         click.echo(f"wrote {target}")
 
 
-def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict) -> str:
+def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict, enforce: bool) -> str:
     """MT for what the memory left; without a model, say how to install one and go on."""
     from tm.mt.packages import find, missing_model_help
     from tm.workflow.pipeline import machine_translate
@@ -200,7 +211,7 @@ def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict) ->
 
     with batch.timed("load MT model"):
         engine = Engine(model, **engine_settings)
-    machine_translate(batch, engine, recognizer, _progress)
+    machine_translate(batch, engine, recognizer, _progress, enforce)
     return model.name
 
 

@@ -30,11 +30,13 @@ from glossary.match import TermHit, find_accepted, find_forbidden
 MIN_DROP = 1.0  # nats: a word whose log-probability falls less when the term is removed is no evidence
 SPREAD = 0.5  # a neighbour falling by at least this share of the largest fall belongs to the span
 MAX_PURGES = 8  # forbidden renderings replaced after placing, per term
-MAX_INSERTIONS = 40
+MAX_INSERTIONS = 40  # word boundaries tried for a term nothing locates
 # The kinds of candidate the model chooses among (bench/term_accuracy.py measures each alone);
 # a term nothing locates is always inserted by splicing.
-CANDIDATES = ("splice", "complete")  # word boundaries tried for a term nothing locates
+CANDIDATES = ("splice", "complete")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_OPENING = ("(", "[", "“", "‘", '"')
+_CLOSING = tuple(".,;:!?)]”’'\"%…")
 _SENTENCE_END_RE = re.compile(r"(?:^|[.!?]['\"’”)]*)\s*$")
 
 
@@ -259,17 +261,13 @@ def cased(rendering: str, before: str, case_sensitive: bool) -> str:
 def _append(before: str, words: str) -> str:
     """Words after a text, one space between, none after an opening bracket or quote."""
     before = before.rstrip(" ")
-    if before and not before.endswith(("(", "“", '"', "‘", "-", "—")):
-        return f"{before} {words}"
-    return before + words
+    return before + words if not before or before.endswith(_OPENING) else f"{before} {words}"
 
 
 def _attach(head: str, after: str) -> str:
-    """The rest of a sentence after a text: a space before a word, none before punctuation."""
+    """The rest of a sentence after a text: a space before it, none before closing punctuation."""
     after = after.lstrip(" ")
-    if after and (after[0].isalnum() or after[0] in "(“‘"):
-        return f"{head} {after}"
-    return head + after
+    return head + after if not after or after.startswith(_CLOSING) else f"{head} {after}"
 
 
 def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Candidate]:

@@ -168,10 +168,13 @@ def dictionary_lexicon():
     return Lexicon(chinese_glosses, english_words)
 
 
-def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress = no_progress) -> None:
-    """Step 3: one MT batch for every segment the memory left empty; a repeated segment once. The
-    engine sees the text without placeholders (it can neither drop nor invent one); those with a
-    certain place in its output are put back (tm.workflow.placeholders), QA names the rest."""
+def machine_translate(
+    batch: Batch, engine, recognizer=None, progress: Progress = no_progress, enforce: bool = True
+) -> None:
+    """Step 3: one MT batch for every segment the memory left empty; a repeated segment once,
+    the glossary enforced unless ``enforce`` is off. The engine sees the text without
+    placeholders (it can neither drop nor invent one); those with a certain place in its output
+    are put back (tm.workflow.placeholders), QA names the rest."""
     from tm.formats.inline import plain
     from tm.workflow.placeholders import restore
 
@@ -184,7 +187,9 @@ def machine_translate(batch: Batch, engine, recognizer=None, progress: Progress 
         starts = range(0, len(unique), chunk)
         for start in progress(starts, "MT", len(starts)):
             part = unique[start : start + chunk]
-            done.update(zip(part, engine.translate(part, recognizer=recognizer, lexicon=lexicon)))
+            done.update(
+                zip(part, engine.translate(part, recognizer=recognizer if enforce else None, lexicon=lexicon))
+            )
     for row in todo:
         result = done[plain(row.source)]
         row.target, row.origin, row.confidence = (
