@@ -160,6 +160,17 @@ def test_without_a_dictionary_the_rendering_is_still_placed(tiny_model):
     assert "climate" in results[0].text and "foreign affairs ministers" in results[1].text
 
 
+def test_a_term_that_cannot_be_placed_is_flagged(engine, monkeypatch):
+    """A segment too long for the model is cut by tokens; a term cut in two is in neither part,
+    so nothing places its rendering: the segment says so instead of dropping it silently."""
+    import tm.mt.engine
+
+    monkeypatch.setattr(tm.mt.engine, "MAX_SOURCE_TOKENS", 6)
+    (result,) = engine.translate(["合力打擊三股勢力。"], recognizer=Recognizer(GLOSSARY))
+    assert len(engine._chunks(engine.prepare("合力打擊三股勢力。"))) == 2
+    assert result.missing_terms == ["three evil forces"]
+
+
 def test_no_glossary_keeps_the_models_own(engine):
     (result,) = engine.translate(["今天天氣很好。"])
     assert result.text == "The weather is nice today." and not result.enforced
