@@ -9,8 +9,8 @@ one term at a time, in output order:
    evidence); what nothing locates is placed where the model scores it best;
 2. candidates: the approved rendering spliced in place of that span (also taking in a function
    word after it: "Thank you" for 谢谢), and the output up to the span plus the approved
-   rendering forced as a target prefix that the model completes (forbidden renderings and the
-   replaced words suppressed; a completion that renders the term again is dropped);
+   rendering forced as a target prefix that the model completes (forbidden renderings
+   suppressed; a completion that renders the term again is dropped);
 3. the model scores every candidate (mean log-probability of the whole output, as its
    confidence is measured); the best stays, and the output up to the rendering is settled
    before the next term is placed.
@@ -287,11 +287,10 @@ def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Cand
             spliced += [_splice(job, index, (a, d)) for c, d in after if not lexicon.words(job.text[c:d])]
         out += spliced if "splice" in CANDIDATES else []
         if "complete" in CANDIDATES:
-            entry = job.hits[index].entry
+            # Only forbidden renderings are suppressed: they are the same for most segments, so
+            # completions batch; one that renders the term again is discarded below instead.
             replaced = job.text[a:b].strip()
             suppress = {f for h in job.hits for f in h.entry.forbidden}
-            if replaced and replaced.casefold() not in entry.target.casefold():
-                suppress.add(replaced)
             completions[tuple(sorted(suppress))].append((spliced[0], _content(replaced, lexicon)))
     for suppress, group in completions.items():
         prefixes = [c.text[: c.settled] for c, _ in group]
