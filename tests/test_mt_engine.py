@@ -146,6 +146,11 @@ def test_a_forbidden_rendering_the_model_prefers_never_appears(tiny_model, beam)
     assert result.text == "Jointly fight the three evil forces."
 
 
+def test_a_proposed_entry_is_not_enforced(tiny_model):
+    (result,) = _enforced(tiny_model, 1, ["今天天氣很好。"], [Entry("天氣", "climate", status="proposed")])
+    assert result.text == "The weather is nice today." and not result.enforced and not result.missing_terms
+
+
 def test_an_accepted_alternative_the_model_produces_stays(tiny_model):
     (result,) = _enforced(
         tiny_model, 4, ["今天天氣很好。"], [Entry("天氣", "climate", alternatives=["weather"])]

@@ -148,7 +148,7 @@ class Engine:
         first = dict(zip(parts, self._decode(parts, beam, n_best)))
         best = {part: first[part][0] for part in parts}
         if recognizer is not None:
-            hits = {part: recognizer.find(part) for part in parts}
+            hits = {part: _approved(recognizer.find(part)) for part in parts}
             todo = [part for part in parts if hits[part] and _needs_enforcing(best[part][0], hits[part])]
             if todo:
                 best.update(enforce(self, todo, hits, best, beam, lexicon))
@@ -163,7 +163,7 @@ class Engine:
             alternatives = [h for h in first[chunks[text][0]] if h[0] != output] if len(results) == 1 else []
             result = Translation(segment, output, confidence, alternatives[: n_best - 1])
             if recognizer is not None:
-                result.missing_terms = _missing(output, recognizer.find(text))
+                result.missing_terms = _missing(output, _approved(recognizer.find(text)))
                 result.enforced = any(best[c] != first[c][0] for c in chunks[text])
             out.append(result)
         return out
@@ -253,6 +253,11 @@ def _confidence(tokens: list[str], score: float) -> float:
     length ** length_penalty; undo that and divide by the length."""
     length = len(tokens) + 1  # the end-of-sentence token is scored too
     return math.exp(score * length**LENGTH_PENALTY / length)
+
+
+def _approved(hits: list) -> list:
+    """Only approved entries are enforced: a proposed one (mined, not yet curated) is a suggestion."""
+    return [hit for hit in hits if hit.entry.status == "approved"]
 
 
 def _missing(text: str, hits) -> list[str]:
