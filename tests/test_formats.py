@@ -1,7 +1,7 @@
 import os
 import subprocess
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pytest
 
@@ -133,9 +133,39 @@ def test_not_tmx(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv"])
 def test_table_round_trip(tmp_path, fmt):
+    """CSV carries line breaks in a cell; TSV cannot (see test_tsv_refuses_a_cell_it_cannot_carry)."""
+    units = UNITS if fmt == "csv" else [replace(u, note=u.note and u.note.replace("\n", " ")) for u in UNITS]
     path = tmp_path / f"m.{fmt}"
-    export_table(iter(UNITS), path, fmt)
-    assert [_fields(u) for u in read_table(path, fmt)] == [_fields(u) for u in UNITS]
+    export_table(iter(units), path, fmt)
+    assert [_fields(u) for u in read_table(path, fmt)] == [_fields(u) for u in units]
+
+
+QUOTED = (
+    "source\ttarget\n"
+    '我们将继续。\t"We will continue," he said.\n'
+    "谢谢。\tThank you.\n"
+    '他说：“你好。”\t"Hello."\n'
+)
+
+
+def test_tsv_has_no_quoting(tmp_path, memory):
+    """A TSV target that opens with a quotation mark is text: it neither swallows the rows after
+    it nor loses its quotes, on import, export and import again (as spreadsheets write TSV)."""
+    path = _write(tmp_path, "quotes.tsv", QUOTED)
+    memory.import_units(read_table(path, "tsv"))
+    targets = sorted(u.target for u in memory.iter_units())
+    assert targets == ['"Hello."', '"We will continue," he said.', "Thank you."]
+    out = tmp_path / "out.tsv"
+    export_table(memory.iter_units(), out, "tsv")
+    assert '\t"We will continue," he said.\t' in out.read_text(encoding="utf-8")
+    assert sorted(u.target for u in read_table(out, "tsv")) == targets
+
+
+def test_tsv_refuses_a_cell_it_cannot_carry(tmp_path):
+    out = tmp_path / "out.tsv"
+    with pytest.raises(UserError, match="unit 7: its note holds a tab or a line break, which TSV cannot"):
+        export_table(iter([replace(UNITS[0], id=7)]), out, "tsv")
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

@@ -410,3 +410,24 @@ def test_version_1_memory_is_upgraded_in_place(tmp_path):
         assert memory.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
         Termbase.of(memory).add(Entry("上合組織", "SCO"))
         assert memory.count() == 1
+
+
+def test_glossary_tsv_keeps_quotes(tmp_path):
+    """TSV has no quoting: a note that opens with a quotation mark stays whole, and the row after
+    it stays a row of its own, through import and export."""
+    from glossary.formats.tabular import read_table, write_table
+
+    path = tmp_path / "g.tsv"
+    path.write_text(
+        'source\ttarget\tnote\n新華社\tXinhua News Agency\t"Dateline form: (Xinhua)", always\n'
+        "上海精神\tShanghai Spirit\t\n",
+        encoding="utf-8",
+    )
+    entries = [e for _, e in read_table(path, "tsv")]
+    assert [(e.source, e.note) for e in entries] == [
+        ("新華社", '"Dateline form: (Xinhua)", always'),
+        ("上海精神", None),
+    ]
+    out = tmp_path / "out.tsv"
+    write_table(entries, out, "tsv")
+    assert [(e.source, e.note) for _, e in read_table(out, "tsv")] == [(e.source, e.note) for e in entries]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from glossary.formats import COLUMNS, cells_of, check_header, entry_from_cells
 from glossary.model import Entry
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
+from tm.formats.tabular import table_writer
 from tm.text.files import read_csv
 
 
@@ -27,9 +27,8 @@ def read_table(path: str | Path, fmt: str, encoding: str = "utf-8") -> Iterator[
 def write_table(entries: Iterable[Entry], path: str | Path, fmt: str) -> int:
     count = 0
     with atomic_write(path, newline="") as out:
-        writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer = table_writer(out, fmt, COLUMNS)
         for entry in entries:
-            writer.writerow(cells_of(entry))
+            writer.writerow(cells_of(entry), f"entry {entry.source}")
             count += 1
     return count

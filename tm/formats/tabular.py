@@ -17,8 +17,43 @@ COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
 REQUIRED = ("source", "target")
 
 
-def _dialect(fmt: str) -> dict:
-    return {"delimiter": "\t" if fmt == "tsv" else ","}
+def _delimiter(fmt: str) -> str:
+    return "\t" if fmt == "tsv" else ","
+
+
+class _TsvWriter:
+    """TSV has no quoting (text/tab-separated-values): each cell is written as it is, so a
+    target that opens with a quotation mark keeps it; a cell holding a tab or a line break,
+    which TSV cannot carry, is refused (the write is atomic: nothing is left half-written)."""
+
+    def __init__(self, out: IO[str], header: list[str]):
+        self.out, self.header = out, header
+        self.out.write("\t".join(header) + "\n")
+
+    def writerow(self, row, what: str = "a row") -> None:
+        cells = [str(cell) for cell in row]
+        for name, cell in zip(self.header, cells):
+            if any(c in cell for c in "\t\r\n"):
+                raise UserError(
+                    f"{what}: its {name} holds a tab or a line break, which TSV cannot carry; "
+                    "export as CSV, TMX or XLSX instead"
+                )
+        self.out.write("\t".join(cells) + "\n")
+
+
+class _CsvWriter:
+    def __init__(self, out: IO[str], header: list[str]):
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(header)
+
+    def writerow(self, row, what: str = "a row") -> None:
+        self.writer.writerow(row)
+
+
+def table_writer(out: IO[str], fmt: str, header: list[str]):
+    """A row writer, the header written: CSV (quoted where needed) or TSV (never quoted).
+    ``writerow(cells, what)`` names the row in an error (TSV refuses a cell it cannot carry)."""
+    return _TsvWriter(out, header) if fmt == "tsv" else _CsvWriter(out, header)
 
 
 def read_table(
@@ -31,7 +66,7 @@ def read_table(
     encoding: str = "utf-8",
 ) -> Iterator[Unit]:
     """Yield units from a TSV/CSV file with a header row naming the columns."""
-    rows = read_csv(path, _dialect(fmt)["delimiter"], encoding)
+    rows = read_csv(path, _delimiter(fmt), encoding)
     _, header = next(rows)
     header = [h.strip().lower() for h in header]
     unknown = [h for h in header if h not in COLUMNS]
@@ -61,11 +96,11 @@ def read_table(
 
 
 def write_table(units: Iterator[Unit], out: IO[str], fmt: str) -> int:
-    writer = csv.writer(out, lineterminator="\n", **_dialect(fmt))
-    writer.writerow(COLUMNS)
+    writer = table_writer(out, fmt, COLUMNS)
     count = 0
     for u in units:
-        writer.writerow(["" if getattr(u, c) is None else getattr(u, c) for c in COLUMNS])
+        cells = ["" if getattr(u, c) is None else getattr(u, c) for c in COLUMNS]
+        writer.writerow(cells, f"unit {u.id}" if u.id is not None else f"row {count + 2}")
         count += 1
     return count
 

@@ -148,8 +148,12 @@ def read_text(path: str | Path, encoding: str = "utf-8", option: str = "--encodi
 
 def read_csv(path: str | Path, delimiter: str, encoding: str = "utf-8") -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of a CSV/TSV file: the header row first, then the non-blank rows, each
-    checked to have as many cells as the header."""
-    reader = csv.reader(read_text(path, encoding).splitlines(keepends=True), delimiter=delimiter)
+    checked to have as many cells as the header. TSV has no quoting: a cell that opens with a
+    quotation mark is text, not the start of a quoted field that swallows the rows after it."""
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    reader = csv.reader(
+        read_text(path, encoding).splitlines(keepends=True), delimiter=delimiter, quoting=quoting
+    )
     header = next(reader, None)
     if not header:
         raise UserError(f"{path}: empty file; expected a header row")
