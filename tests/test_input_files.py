@@ -13,7 +13,7 @@ import pytest
 
 from tm.mt import packages as models
 
-from .conftest import SAMPLE_TMX, cli_invoker
+from .conftest import ROOT, SAMPLE_TMX, cli_invoker
 
 ZH = ["今天天氣很好。", "我們去湖邊的咖啡館。", "孩子們在岸上餵鴨子。", "傍晚我們一起回家。"]
 EN = [
@@ -81,6 +81,19 @@ def test_advice_names_only_the_encoding_the_bytes_decode_in(run, tmp_path):
     gb = _lines(tmp_path / "gb.txt", ["外长们强调，要继续加强安全合作。"], "gb18030")
     result = run("segment", gb)
     assert "it reads as gb18030: pass --encoding gb18030" in result.output and "big5" not in result.output
+
+
+def test_big5_read_as_gb18030_is_refused_not_garbage(run, tmp_path, memory_db):
+    """GB18030 decodes the seed release's Big5 bytes without an error, into private-use
+    characters: refused, naming the encoding that reads it; nothing is written."""
+    release = (ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt").read_text(encoding="utf-8")
+    big5 = tmp_path / "release.big5.txt"
+    big5.write_bytes(release.encode("big5", errors="ignore"))  # Big5 has no tone-marked pinyin
+    sheet = tmp_path / "release.xlsx"
+    result = cli_invoker(memory_db)("translate", big5, "--encoding", "gb18030", "-o", sheet, "--no-mt")
+    assert result.exit_code != 0 and not sheet.exists()
+    assert "decoding it as gb18030 gives U+" in result.output and "pass --encoding big5" in result.output
+    assert run("segment", big5, "--encoding", "big5").exit_code == 0
 
 
 def test_utf16_with_a_bom_is_text(run, tmp_path):

@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,7 +58,7 @@ def _fits(data: bytes, encoding: str) -> bool:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return False
-    return not _NOT_TEXT.search(text)
+    return _not_text(text) is None
 
 
 def decode(data: bytes, encoding: str = "utf-8", name: str = "input", option: str = "--encoding") -> str:
@@ -77,13 +78,34 @@ def decode(data: bytes, encoding: str = "utf-8", name: str = "input", option: st
         data = data[len(codecs.BOM_UTF8) :]
         offset_shift = len(codecs.BOM_UTF8)
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 4].hex(" ")
         raise UserError(
             f"{name}: not valid {encoding} at byte offset {exc.start + offset_shift} "
             f"(bytes {bad}); {_other_encodings(data, encoding, option)}"
         ) from None
+    if not _utf8_codec(encoding) and (odd := _not_text(text)):
+        # GB18030 decodes Big5 bytes without an error, into private-use characters.
+        position, char = odd
+        raise UserError(
+            f"{name}: decoding it as {encoding} gives U+{ord(char):04X} at character {position + 1}, "
+            f"which no text holds (private-use, unassigned or a control character); "
+            f"{_other_encodings(data, encoding, option)}"
+        )
+    return text
+
+
+def _not_text(text: str) -> tuple[int, str] | None:
+    """The first character no real text holds: a control or private-use character, or one that
+    Unicode leaves unassigned."""
+    found = _NOT_TEXT.search(text)
+    unassigned = [c for c in set(text) if ord(c) > 0x7F and unicodedata.category(c) == "Cn"]
+    positions = [text.index(c) for c in unassigned] + ([found.start()] if found else [])
+    if not positions:
+        return None
+    first = min(positions)
+    return first, text[first]
 
 
 def _other_encodings(data: bytes, tried: str, option: str) -> str:
