@@ -254,3 +254,39 @@ def test_merging_the_same_memory_twice_adds_no_history_twice(run, db_path, tmp_p
     ]  # merged in as a unit of its own
     history = json.loads(run("history", edited, "--json", db=laptop).output)["history"]
     assert [e["action"] for e in history] == ["edit"]
+
+
+def _damaged(sheet, out):
+    """The sheet with bytes in the middle of its first worksheet's compressed data flipped."""
+    import zipfile
+
+    data = bytearray(sheet.read_bytes())
+    info = zipfile.ZipFile(sheet).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 20
+    for k in range(start, start + 40):
+        data[k] ^= 0x5A
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_wrong_or_damaged_workbooks_get_one_message(run, tmp_path):
+    """Issue 22, point 13: each of these was a traceback."""
+    tsv = tmp_path / "links.tsv"
+    tsv.write_text("zh_ids\ten_ids\n1\t1\n", encoding="utf-8")
+    csv_file = tmp_path / "g.csv"
+    csv_file.write_text("source,target\n上海精神,Shanghai Spirit\n", encoding="utf-8")
+    sheet = tmp_path / "release.xlsx"
+    release = ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt"
+    assert run("translate", release, "--no-mt", "-o", sheet).exit_code == 0
+    bad = _damaged(sheet, tmp_path / "damaged.xlsx")
+    for args, said in [
+        (("align", "--review", tsv), "links.tsv: not an .xlsx workbook"),
+        (("glossary", "import", csv_file, "--format", "xlsx"), "g.csv: not an .xlsx workbook"),
+        (("review", bad), "damaged, it does not decompress"),
+        (("export-doc", bad, "-o", tmp_path / "out.txt"), "damaged, it does not decompress"),
+        (("qa", bad), "damaged, it does not decompress"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 1 and said in result.output, (args, result.output)
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "out.txt").exists()

@@ -31,10 +31,13 @@ def open_workbook(path: str | Path):
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
+    except InvalidFileException:  # by its extension: a .tsv, .csv or .xlf given for a workbook
+        raise UserError(f"{path}: not an .xlsx workbook (by its extension); give the .xlsx file") from None
     except (BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None

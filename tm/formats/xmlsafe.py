@@ -3,6 +3,8 @@ no local files read through XXE), for every XML format the tool reads."""
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from xml.parsers import expat
 
 from tm.errors import UserError
@@ -41,7 +43,10 @@ def parse_file(parser: expat.XMLParserType, path, chunk: int = 1 << 16):
 def parse_stream(parser: expat.XMLParserType, handle, name: str, chunk: int = 1 << 16):
     """Parse an open binary stream in chunks, yielding after each (as parse_file)."""
     while True:
-        data = handle.read(chunk)
+        try:
+            data = handle.read(chunk)
+        except (zlib.error, zipfile.BadZipFile, EOFError) as exc:  # a damaged member of a zip package
+            raise UserError(f"{name}: damaged, it does not decompress ({exc}); the file is corrupt") from None
         try:
             parser.Parse(data, not data)
         except expat.ExpatError as exc:
