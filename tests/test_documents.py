@@ -220,6 +220,37 @@ def test_html_export_differs_only_in_text_and_lang(run, seeded, tmp_path):
     assert "T我們要弘揚上海精神&合作。" in after.text_content()
 
 
+def test_placeholders_out_of_order_are_refused_and_never_written_as_markup(run, seeded, tmp_path):
+    """Issue 22, point 9: `{/1}multilateralism{1}` passed QA, and export-doc then wrapped the
+    rest of the paragraph in the link."""
+    source = tmp_path / "page.html"
+    source.write_text(
+        '<html><body><p>我們支持<a href="https://www.un.org/">多邊主義</a>，反對單邊主義。</p></body></html>',
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "page.review.xlsx"
+    assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
+    (row,) = read_workbook(sheet).rows
+    assert row.source == "我們支持{1}多邊主義{/1}，反對單邊主義。"
+    edit(
+        sheet,
+        {
+            row.id: {
+                "Target": "We support {/1}multilateralism{1} and oppose unilateralism.",
+                "Status": "approved",
+            }
+        },
+    )
+    strict = run("review", sheet, "--strict", "--dry-run")
+    assert strict.exit_code != 0 and "{/1} comes before {1}" in strict.output
+    out = tmp_path / "page.en.html"
+    result = run("export-doc", sheet, "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "We support multilateralism and oppose unilateralism." in page and "<a " not in page
+    assert row.id in result.output  # named among the rows whose formatting was left out
+
+
 XLIFF12 = """<?xml version="1.0" encoding="UTF-8"?>
 <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a.txt" source-language="zh-CN" datatype="plaintext"><body>
 <trans-unit id="1"><source>弘揚<g id="b">上海精神</g>。</source></trans-unit>

@@ -40,13 +40,31 @@ def placeholder_issue(source: str, target: str) -> str | None:
     if not target.strip():
         return None
     want, have = tags_of(source), tags_of(target)
-    if want == have:
+    if want == have and not misnested(target):
         return None
     missing = sorted((want - have).elements())
     extra = sorted((have - want).elements())
     parts = [f"missing {' '.join(missing)}"] if missing else []
     parts += [f"extra {' '.join(extra)}"] if extra else []
-    return "placeholders: " + ", ".join(parts)
+    if nesting := misnested(target):
+        parts.append(nesting)
+    return "placeholders: " + ", ".join(parts) if parts else None
+
+
+def misnested(text: str) -> str | None:
+    """What is wrong with the order of a text's pairs: one closed before it is opened, two that
+    cross, or one never closed (the writers cannot make markup of them); None when well formed."""
+    stack: list[int] = []
+    for kind, n in tokens(text):
+        if kind == "open":
+            stack.append(n)
+        elif kind == "close":
+            if n not in stack:
+                return f"{{/{n}}} comes before {{{n}}}"
+            if stack[-1] != n:
+                return f"{{{stack[-1]}}} and {{{n}}} cross"
+            stack.pop()
+    return f"{{{stack[-1]}}} is never closed" if stack else None
 
 
 def tokens(text: str):

@@ -111,9 +111,10 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
 
 
 def formatting_left_out(sheet, layout) -> list[str]:
-    """Ids of the document's usable rows whose target lacks placeholders of its source: their
-    links, bold runs or breaks were not written back (the writer cannot guess where they go)."""
-    from tm.formats.inline import tags_of
+    """Ids of the document's usable rows whose target lacks placeholders of its source, or holds
+    pairs out of order: their links, bold runs or breaks were not written back (the writer
+    cannot guess where they go)."""
+    from tm.formats.inline import misnested, tags_of
 
     rows = [r for r in sheet.usable if r.document == layout.name and r.target]
-    return [r.id for r in rows if tags_of(r.source) - tags_of(r.target)]
+    return [r.id for r in rows if tags_of(r.source) - tags_of(r.target) or misnested(r.target)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tm.errors import UserError
-from tm.formats.inline import plain
+from tm.formats.inline import misnested, plain
 from tm.workflow.sheet import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow
 
 SHOWN = 10  # missing segments named in a message
@@ -53,6 +53,8 @@ def segment_targets(
     for segment in segments:
         row = rows.get(segment.id)
         text = _usable_target(row, allow_draft) if row else None
+        if text is not None and misnested(text):
+            text = plain(text)  # pairs out of order are never written as markup (QA names the row)
         if text is None:
             missing.append(_missing(segment.id, row, refused.get(segment.id)))
             text = segment.source
