@@ -111,3 +111,20 @@ def test_mine_proposes_recurring_terms_importable_and_lists_conflicts_apart(run,
     assert entries["北京"]["status"] == "proposed" and "4 units in 2 documents" in entries["北京"]["note"]
     again = json.loads(run("glossary", "mine", tmp_path / "again.csv", "--min-units", "3", "--json").stdout)
     assert "北京" not in {c["key"] for c in again["candidates"]}  # an entry now: not proposed again
+
+
+def test_qa_of_a_workbook_does_not_count_placeholder_ids_as_numbers(run, tmp_path):
+    """Issue 22: "number 2 has no counterpart" for {2}…{/2} in a web page's review sheet."""
+    from .sheet_cells import set_cells
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><p>我們<b>支持</b>和<i>推動</i>多邊主義。</p></body></html>", encoding="utf-8"
+    )
+    sheet = tmp_path / "page.xlsx"
+    assert run("translate", page, "--no-mt", "-o", sheet).exit_code == 0
+    rows = load_workbook(sheet)["Segments"]
+    row_id = rows.cell(2, 1).value
+    set_cells(sheet, {row_id: {"Target": "We support and promote multilateralism."}})  # tags left out
+    data = json.loads(run("qa", sheet, "--json").stdout)
+    assert not [f for f in data["findings"] if "number" in json.dumps(f)], data["findings"]

@@ -35,7 +35,14 @@ def qa(workbook, output, show, glossary_name, force, db, as_json) -> None:
     check; each finding names its units, documents and dates. Exits 1 when anything is found."""
     from tm.errors import UserError
     from tm.formats.outputs import check_outputs
-    from tm.workflow.qa_report import CHECKS, Item, memory_report, report_data, rows_report, write_xlsx
+    from tm.workflow.qa_report import (
+        CHECKS,
+        memory_report,
+        report_data,
+        rows_report,
+        workbook_items,
+        write_xlsx,
+    )
 
     if output and not output.lower().endswith(".xlsx"):
         raise UserError(f"{output}: the report must be an .xlsx file")
@@ -44,13 +51,7 @@ def qa(workbook, output, show, glossary_name, force, db, as_json) -> None:
             check_outputs([output], [workbook] if workbook else [], memory=memory.file, force=force)
         recognizer = termbase_of(memory).recognizer(glossary_name)
         if workbook:
-            from tm.workflow.sheet_read import read_workbook
-
-            rows = [
-                Item(r.id or f"row {r.number}", r.source, r.target, r.document)
-                for r in read_workbook(workbook).rows
-            ]
-            report = rows_report(workbook, rows, recognizer)
+            report = rows_report(workbook, workbook_items(workbook), recognizer)
         else:
             report = memory_report(memory, recognizer)
     if output:

@@ -35,11 +35,13 @@ def check_inputs(files, source_text, target_text, tsv_file, encoding: str) -> li
             )
         return [[Pair(str(n), s, t) for n, (s, t) in enumerate(zip(zh, en), 1) if s.strip()]]
     if len(files) == 1:
+        from tm.formats.inline import plain
         from tm.workflow.sheet_read import read_workbook
 
         by_document: dict[str, list[Pair]] = {}  # consistency is a matter of each document
         for row in read_workbook(files[0]).rows:
-            pair = Pair(row.id or f"row {row.number}", row.source, row.target)
+            # Terms and numbers are checked on the text: {2}…{/2} is a placeholder, not the number 2.
+            pair = Pair(row.id or f"row {row.number}", plain(row.source), plain(row.target))
             by_document.setdefault(row.document, []).append(pair)
         return list(by_document.values())
     raise UserError("give --source and --target, two aligned files, --tsv FILE or a review workbook")

@@ -89,6 +89,18 @@ def memory_report(memory, recognizer=None) -> Report:
     return report
 
 
+def workbook_items(path) -> list[Item]:
+    """The rows of a review workbook as QA items, on their text: {2}…{/2} is a placeholder, not
+    the number 2 (the review checks placeholders)."""
+    from tm.formats.inline import plain
+    from tm.workflow.sheet_read import read_workbook
+
+    return [
+        Item(r.id or f"row {r.number}", plain(r.source), plain(r.target), r.document)
+        for r in read_workbook(path).rows
+    ]
+
+
 def rows_report(scope: str, rows: Iterable[Item], recognizer=None) -> Report:
     """Every check over the rows of a review workbook (consistency among its rows)."""
     from tm.text.normalize import matching_key
