@@ -68,19 +68,24 @@ _SUFFIX = r"(?:'s|’s|s'|s’|s|es)?"
 
 
 @lru_cache(maxsize=8192)
-def rendering_pattern(rendering: str, case_sensitive: bool = False) -> re.Pattern[str]:
+def rendering_pattern(rendering: str, case_sensitive: bool = False, loose: bool = False) -> re.Pattern[str]:
     """A regex for an English rendering: any whitespace between words, plural and possessive
-    endings tolerated, whole words only."""
-    words = rendering.split()
-    body = r"\s+".join(re.escape(w) for w in words)
+    endings tolerated, whole words only. ``loose``: words compared without the punctuation
+    between them ("One Belt One Road" for "One Belt, One Road")."""
+    if loose and (words := re.findall(r"[^\W_]+", rendering)):
+        body = r"[\W_]+".join(re.escape(w) for w in words)
+    else:
+        body = r"\s+".join(re.escape(w) for w in rendering.split())
     return re.compile(rf"(?<![\w-]){body}{_SUFFIX}(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
 
 
-def find_rendering(target: str, rendering: str, case_sensitive: bool = False) -> list[tuple[int, int]]:
+def find_rendering(
+    target: str, rendering: str, case_sensitive: bool = False, loose: bool = False
+) -> list[tuple[int, int]]:
     """Spans of a rendering in a target sentence."""
     if not rendering.strip():
         return []
-    return [m.span() for m in rendering_pattern(rendering, case_sensitive).finditer(target)]
+    return [m.span() for m in rendering_pattern(rendering, case_sensitive, loose).finditer(target)]
 
 
 def find_accepted(target: str, entry: Entry) -> list[tuple[str, tuple[int, int]]]:
@@ -89,11 +94,12 @@ def find_accepted(target: str, entry: Entry) -> list[tuple[str, tuple[int, int]]
 
 
 def find_forbidden(target: str, entry: Entry) -> list[tuple[str, tuple[int, int]]]:
-    """(rendering, span) of forbidden renderings outside any accepted one."""
+    """(rendering, span) of forbidden renderings outside any accepted one, whatever the
+    punctuation between their words."""
     accepted = [span for _, span in find_accepted(target, entry)]
     out = []
     for rendering in entry.forbidden:
-        for a, b in find_rendering(target, rendering, entry.case_sensitive):
+        for a, b in find_rendering(target, rendering, entry.case_sensitive, loose=True):
             if not any(x <= a and b <= y for x, y in accepted):
                 out.append((rendering, (a, b)))
     return out

@@ -431,3 +431,14 @@ def test_glossary_tsv_keeps_quotes(tmp_path):
     out = tmp_path / "out.tsv"
     write_table(entries, out, "tsv")
     assert [(e.source, e.note) for _, e in read_table(out, "tsv")] == [(e.source, e.note) for e in entries]
+
+
+def test_forbidden_renderings_match_whatever_the_punctuation_between_words():
+    """Issue 22: "One Belt One Road" slipped past the forbidden "One Belt, One Road"."""
+    from glossary.match import find_forbidden
+
+    entry = Entry("一帶一路", "Belt and Road", forbidden=["One Belt, One Road"])
+    for text in ("the One Belt One Road plan", "One-Belt-One-Road", "one belt, one road"):
+        assert [r for r, _ in find_forbidden(text, entry)] == ["One Belt, One Road"], text
+    assert find_forbidden("the Belt and Road", entry) == []
+    assert find_forbidden("One Belt alone, One Roadster", entry) == []
