@@ -290,3 +290,13 @@ def test_wrong_or_damaged_workbooks_get_one_message(run, tmp_path):
         assert result.exit_code == 1 and said in result.output, (args, result.output)
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_an_empty_release_is_refused_and_nothing_written(run, tmp_path):
+    """Issue 22: an empty release wrote an empty workbook and exited 0."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    release = ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt"
+    result = run("translate", release, empty, "--no-mt", "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1 and "empty.txt: no text to translate" in result.output
+    assert not (tmp_path / "out").exists()

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tm.errors import UserError
 from tm.text.normalize import has_han
 from tm.text.segment import Segment, paragraph_gaps, segment_text
 
@@ -117,9 +118,9 @@ def read_documents(
                 text = "".join(s.text for s in segments)
                 gaps = [0] + [1] * (segments[-1].para - 1 if segments else 0)
             rows = [Row(s, s.clean) for s in segments]
-            if not rows:
-                batch.notes.append(f"{path}: no text to translate")
-            elif not has_han(text):
+            if not rows:  # refused before anything is written: an empty sheet is no deliverable
+                raise UserError(f"{path}: no text to translate (an empty file?); leave it out")
+            if not has_han(text):
                 batch.notes.append(f"{path}: no Chinese characters; is this the Chinese release?")
             batch.documents.append(Document(name, path, rows, gaps, kind, sha256_of(path), proposals))
     return batch
