@@ -300,3 +300,15 @@ def test_an_empty_release_is_refused_and_nothing_written(run, tmp_path):
     result = run("translate", release, empty, "--no-mt", "--out-dir", tmp_path / "out")
     assert result.exit_code == 1 and "empty.txt: no text to translate" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_import_document_option_wins_over_the_files_own(db_path, tmp_path):
+    """Issue 22: `tm import --document NAME` was ignored when the file named a document."""
+    run = cli_invoker(db_path)
+    tsv = tmp_path / "units.tsv"
+    tsv.write_text("source\ttarget\tdocument\n謝謝。\tThank you.\told-name\n", encoding="utf-8")
+    assert run("import", tsv, "--document", "release-2020").exit_code == 0
+    assert run("import", SAMPLE_TMX, "--document", "sample-2020").exit_code == 0
+    with open_memory(db_path) as memory:
+        documents = {u.document for u in memory.iter_units()}
+    assert documents == {"release-2020", "sample-2020"}

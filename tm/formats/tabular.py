@@ -85,13 +85,14 @@ def read_table(
             "source_lang": source_lang or "zh",
             "target_lang": target_lang or "en",
             "origin": "imported",
-            "document": document,
         }
         for name, default in defaults.items():
-            if values.get(name) is None and default is not None:
+            if values.get(name) is None:
                 values[name] = default
         if origin:
             values["origin"] = origin
+        if document:  # the option names the document, whatever the file's column says
+            values["document"] = document
         yield Unit(**{k: v for k, v in values.items() if v is not None})
 
 

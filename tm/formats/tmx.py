@@ -176,7 +176,7 @@ def read_tmx(
         for unit in reader.ready:
             if origin:
                 unit.origin = origin
-            if document and not unit.document:
+            if document:  # the option names the document, whatever the file says
                 unit.document = document
             yield unit
         reader.ready.clear()
