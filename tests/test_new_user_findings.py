@@ -312,3 +312,18 @@ def test_import_document_option_wins_over_the_files_own(db_path, tmp_path):
     with open_memory(db_path) as memory:
         documents = {u.document for u in memory.iter_units()}
     assert documents == {"release-2020", "sample-2020"}
+
+
+def test_export_doc_keeps_the_releases_crlf_line_endings(run, tmp_path):
+    """Issue 22: a release saved on Windows (CRLF) came back with LF line endings."""
+    from tm.workflow.sheet_read import read_workbook
+
+    release = tmp_path / "release.txt"
+    release.write_bytes("謝謝。\r\n\r\n你好。\r\n".encode())
+    sheet = tmp_path / "release.xlsx"
+    assert run("translate", release, "--no-mt", "-o", sheet).exit_code == 0
+    rows = read_workbook(sheet).rows
+    set_cells(sheet, {r.id: {"Target": f"EN {n}", "Status": "approved"} for n, r in enumerate(rows)})
+    out = tmp_path / "release.en.txt"
+    assert run("export-doc", sheet, "-o", out).exit_code == 0
+    assert out.read_bytes() == b"EN 0\r\n\r\nEN 1\r\n"

@@ -286,7 +286,7 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
     from tm.formats.atomic import atomic_write
     from tm.formats.outputs import check_outputs
     from tm.workflow.documents import SUFFIXES, export_document, formatting_left_out, output_format
-    from tm.workflow.exportdoc import SHOWN, assemble
+    from tm.workflow.exportdoc import SHOWN, assemble, line_ending
     from tm.workflow.sheet_read import read_workbook
 
     sheet = read_workbook(file)
@@ -317,7 +317,7 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
             missing = export_document(sheet, layout, target, allow_draft, allow_missing)
         else:
             text, missing = assembled
-            with atomic_write(target) as out:
+            with atomic_write(target, newline=line_ending(layout)) as out:
                 out.write(text)
         click.echo(f"wrote {target}")
         if missing:

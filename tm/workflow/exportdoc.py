@@ -40,6 +40,17 @@ def assemble(
     return "".join(out) + "\n", missing
 
 
+def line_ending(layout: DocumentLayout) -> str:
+    """The line ending of the source release, so the English keeps it: CRLF where its lines end
+    so (a release from Windows), else LF; LF where the original is no longer there."""
+    try:
+        with open(layout.source_path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except (OSError, TypeError):
+        return "\n"
+    return "\r\n" if b"\r\n" in head or b"\r\x00\n\x00" in head else "\n"
+
+
 def segment_targets(
     sheet: ReviewSheet, layout: DocumentLayout, allow_draft: bool = False, allow_missing: bool = False
 ) -> tuple[dict[str, str], list[Missing]]:
