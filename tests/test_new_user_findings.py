@@ -327,3 +327,33 @@ def test_export_doc_keeps_the_releases_crlf_line_endings(run, tmp_path):
     out = tmp_path / "release.en.txt"
     assert run("export-doc", sheet, "-o", out).exit_code == 0
     assert out.read_bytes() == b"EN 0\r\n\r\nEN 1\r\n"
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdin"])
+def test_standard_input_is_read_once(tmp_path, name):
+    """Issue 22: `tm segment /dev/stdin` and `tm translate <(…)` read a pipe twice (to tell its
+    format, then to read it) and saw nothing; `-` was not accepted."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TM_DB": str(tmp_path / "m.db"), "ARGOS_PACKAGES_DIR": str(tmp_path / "none")}
+    tm = [sys.executable, "-m", "tm"]
+    assert subprocess.run([*tm, "import", str(SAMPLE_TMX)], capture_output=True, env=env).returncode == 0
+    done = subprocess.run(
+        [*tm, "segment", name], input="謝謝。你好。\n".encode(), capture_output=True, env=env
+    )
+    assert done.returncode == 0 and done.stdout.decode().splitlines() == [
+        "stdin:1:1\t謝謝。",
+        "stdin:1:2\t你好。",
+    ]
+    sheet = tmp_path / "piped.xlsx"
+    done = subprocess.run(
+        [*tm, "translate", name, "--no-mt", "-o", str(sheet)],
+        input="謝謝。\n".encode(),
+        capture_output=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    from tm.workflow.sheet_read import read_workbook
+
+    assert [r.source for r in read_workbook(sheet).rows] == ["謝謝。"]

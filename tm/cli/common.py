@@ -104,6 +104,35 @@ def highlight(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out) + text[last:]
 
 
+def rereadable(path: str) -> str:
+    """A path that can be read more than once: "-" (standard input) and pipes such as <(…) or
+    /dev/stdin are read once into a temporary file of the same name, removed when the command
+    ends (a pipe read twice, to tell its format and then to read it, is empty the second time)."""
+    import os
+    import shutil
+    import stat
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    if path != "-":
+        try:
+            if stat.S_ISREG(os.stat(path).st_mode):
+                return path
+        except OSError:
+            return path  # the reader says what is wrong with it
+    folder = tempfile.mkdtemp(prefix="tm-input-")
+    click.get_current_context().call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
+    copy = Path(folder) / ("stdin" if path == "-" else Path(path).name)
+    with open(copy, "wb") as out:
+        if path == "-":
+            shutil.copyfileobj(sys.stdin.buffer, out)
+        else:
+            with open(path, "rb") as handle:
+                shutil.copyfileobj(handle, out)
+    return str(copy)
+
+
 def lines_of(path: str, encoding: str) -> list[str]:
     from tm.text.files import read_text
 

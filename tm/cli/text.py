@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import click
 
-from tm.cli.common import encoding_option, format_option, json_option, paragraphs_option, print_json
+from tm.cli.common import (
+    encoding_option,
+    format_option,
+    json_option,
+    paragraphs_option,
+    print_json,
+    rereadable,
+)
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @encoding_option
 @click.option("--key", is_flag=True, help="Print the matching key of each line instead.")
 def normalize(file: str, encoding: str, key: bool) -> None:
@@ -16,7 +23,7 @@ def normalize(file: str, encoding: str, key: bool) -> None:
     from tm.text.files import read_text
     from tm.text.normalize import count_ruby, matching_key
 
-    text = read_text(file, encoding)
+    text = read_text(rereadable(file), encoding)
     if key:
         click.echo("\n".join(matching_key(line) for line in text.splitlines()))
         return
@@ -26,7 +33,7 @@ def normalize(file: str, encoding: str, key: bool) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Default: guessed.")
 @paragraphs_option
 @click.option("--raw", is_flag=True, help="Keep interlinear pinyin in the printed text.")
@@ -45,6 +52,7 @@ def segment(
     from tm.text.segment import segment_text
     from tm.workflow.documents import document_segments
 
+    file = rereadable(file)
     kind = format_of(file, fmt)
     if kind == "txt":
         segments = segment_text(read_text(file, encoding), Path(file).stem, lang, para_mode)

@@ -19,6 +19,7 @@ from tm.cli.common import (
     memory_at,
     paragraphs_option,
     print_json,
+    rereadable,
     termbase_of,
 )
 from tm.errors import UserError
@@ -71,7 +72,9 @@ def _glossary_entries(documents) -> list:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True)
+)
 @click.option(
     "-o", "--output", default=None, help="One workbook (or XLIFF file: .xlf, .xliff) for all FILES."
 )
@@ -134,7 +137,11 @@ def translate(
     from tm.workflow.sheet_write import now_text, write_workbook
     from tm.workflow.xliff_batch import is_xliff, write_xliff
 
-    paths = [Path(f) for f in files]
+    if not (output or out_dir) and any(not Path(f).is_file() for f in files):
+        raise UserError(
+            "standard input or a pipe has no folder to write the review sheet beside: give -o FILE"
+        )
+    paths = [Path(rereadable(f)) for f in files]
     targets = _outputs(paths, output, out_dir, force)
     batch = read_documents(paths, encoding, para_mode, fmt)
     with memory_at(db) as memory:
