@@ -196,9 +196,16 @@ class Termbase:
         """Add one entry, or add to the stored one what ``entry`` states: ('added' | 'updated' |
         'unchanged', the changes in words). A different approved rendering for a stored term is a
         conflict unless replace is given."""
-        report = self.import_entries(
-            [(None, entry)], entry.glossary, priority, "replace" if replace else "fail"
-        )
+        try:
+            report = self.import_entries(
+                [(None, entry)], entry.glossary, priority, "replace" if replace else "fail"
+            )
+        except ConflictError as exc:  # worded for one entry typed on the command line, not a file
+            (conflict,) = exc.conflicts
+            raise UserError(
+                f"{conflict.source} already has the approved rendering “{conflict.existing}” "
+                f"({conflict.glossary}); nothing was changed. Pass --replace to make it “{conflict.incoming}”"
+            ) from None
         outcome = "added" if report.added else "updated" if report.updated else "unchanged"
         return outcome, report.changes[0][1] if report.changes else []
 

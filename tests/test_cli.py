@@ -89,7 +89,10 @@ def test_glossary_commands(run, tmp_path):
         in run("glossary", "add", "外長會", "foreign ministers' meeting", "--forbidden", "FM meeting").output
     )
     conflict = run("glossary", "add", "外長會", "meeting of foreign ministers")
-    assert conflict.exit_code == 1 and "already have a different approved rendering" in conflict.output
+    assert conflict.exit_code == 1 and "外長會 already has the approved rendering" in conflict.output
+    assert (
+        "Pass --replace to make it “meeting of foreign ministers”" in conflict.output
+    )  # not worded as a file
     listed = json.loads(run("glossary", "list", "--json").output)
     assert listed["glossaries"] == [{"name": "general", "priority": 0, "entries": 44}]
     run("import", SAMPLE_TMX)

@@ -357,3 +357,26 @@ def test_standard_input_is_read_once(tmp_path, name):
     from tm.workflow.sheet_read import read_workbook
 
     assert [r.source for r in read_workbook(sheet).rows] == ["謝謝。"]
+
+
+def test_messages_name_the_files_kind_and_what_failed(run, tmp_path):
+    """Issue 22: `tm import` of a review workbook or a Word release said only "cannot tell the
+    format"; a refused server lost the first half of libpq's message (what failed)."""
+    sheet = tmp_path / "release.xlsx"
+    release = ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt"
+    assert run("translate", release, "--no-mt", "-o", sheet).exit_code == 0
+    result = run("import", sheet)
+    assert (
+        result.exit_code == 1
+        and "is an Excel workbook: a review sheet is stored with `tm review FILE`" in result.output
+    )
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>謝謝。</p></body></html>", encoding="utf-8")
+    assert "is a web page: `tm translate FILE` pre-translates it" in run("import", page).output
+    refused = run("stats", db="postgresql://ann:s3cret@127.0.0.1:1/tm")
+    assert (
+        refused.exit_code == 1
+        and "Connection refused" in refused.output
+        and "Is the server running" in refused.output
+    )
+    assert "s3cret" not in refused.output

@@ -125,7 +125,10 @@ def connect(url: str) -> PGConnection:
     try:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as exc:  # libpq's words name the server, never the password
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        # All of libpq's lines: the first says what failed ("Connection refused"), the last what to check.
+        reason = (
+            " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+        )
         raise UserError(f"{redact(url)}: cannot connect ({reason})") from None
     except psycopg.Error:  # a URL libpq cannot parse: its message may quote the password
         raise UserError(
