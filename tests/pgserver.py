@@ -39,6 +39,7 @@ class Server:
     root: Path
     port: int
     as_user: list[str]
+    options: str = ""
     template_ready: bool = False
 
     def url(self, database: str = "postgres", user: str = ADMIN, password: str | None = PASSWORD) -> str:
@@ -63,6 +64,21 @@ class Server:
         name = "t_" + uuid.uuid4().hex[:12]
         self.admin(f"CREATE DATABASE {name}" + (" TEMPLATE tm_template" if with_schema else ""))
         return self.url(name)
+
+    def _pg_ctl(self, *args: str) -> None:
+        data = self.root / "data"
+        subprocess.run(
+            [*self.as_user, str(binaries() / "pg_ctl"), "-D", str(data), *args],
+            check=True,
+            capture_output=True,
+        )
+
+    def pause(self) -> None:
+        """Stop the server as an administrator would (its data kept): connections are cut."""
+        self._pg_ctl("-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        self._pg_ctl("-o", self.options, "-l", str(self.root / "data" / "log"), "-w", "start")
 
     def stop(self) -> None:
         bindir = binaries()
@@ -92,4 +108,4 @@ def start() -> Server:
     options = f"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={data} -c fsync=off"
     options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
     run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"), "-w", "start")
-    return Server(root, port, as_user)
+    return Server(root, port, as_user, options)

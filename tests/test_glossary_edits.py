@@ -97,7 +97,10 @@ def test_tbx_round_trip_changes_nothing(run, tmp_path):
 
 def test_a_changed_rendering_is_still_a_conflict(run):
     result = run("glossary", "add", "一帶一路", "One Belt")
-    assert result.exit_code != 0 and "一帶一路 already has the approved rendering “Belt and Road”" in result.output
+    assert (
+        result.exit_code != 0
+        and "一帶一路 already has the approved rendering “Belt and Road”" in result.output
+    )
     assert _entry(run, "一帶一路")["target"] == "Belt and Road"
 
 

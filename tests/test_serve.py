@@ -266,3 +266,30 @@ def test_a_team_memory_on_postgresql_is_served_alike(pg_server):
     finally:
         errors = server.stop()
     assert PASSWORD not in server.banner + errors and "Traceback" not in errors
+
+
+def test_serve_recovers_when_the_team_server_restarts(pg_server):
+    """Issue 22, point 12: after PostgreSQL restarted, every look-up answered 503 for ever (each
+    worker thread kept its dead connection). A server of its own, stopped and started for real."""
+    from . import pgserver
+
+    own = pgserver.start()
+    try:
+        url = own.new_database()
+        tm("import", str(ROOT / "seeds" / "sample-memory.tmx"), db=url)
+        server = Server(url, "--threads", "2")
+        try:
+            query = "/api/lookup?q=" + urllib.parse.quote("三股勢力")
+            assert request(server, query)[0] == 200
+            own.pause()
+            status, _, body = request(server, query)
+            assert status == 503 and b"try again" in body
+            own.resume()
+            for _ in range(4):  # every worker thread reconnects on its next request
+                status, _, body = request(server, query)
+                assert status == 200 and json.loads(body)["concordance"]
+        finally:
+            errors = server.stop()
+        assert pgserver.PASSWORD not in errors
+    finally:
+        own.stop()

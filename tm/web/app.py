@@ -4,6 +4,7 @@ headers on every response, and errors that say what was wrong without a stack tr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 import time
@@ -63,11 +64,23 @@ class Reader:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
         return tuple(self.conn.execute("SELECT count(*), max(id), max(changed_at) FROM terms").fetchone())
 
+    def lost(self, exc: Exception) -> bool:
+        """Whether the connection died under ``exc`` (the team's server restarted): a new one
+        may answer. A SQLite file's connection does not die so."""
+        return not self.sqlite and (self.conn.raw.closed or self.conn.raw.broken)
+
+    def close(self) -> None:
+        self.memory.close()
+
     def recognizer(self):
         version = self._glossary_version()
         if self._recognizer is None or version != self._version:
             self._recognizer, self._version = self.termbase.recognizer(), version
         return self._recognizer
+
+
+class Unavailable(Exception):
+    """The memory's server cannot be reached now (503; the next request tries again)."""
 
 
 class Readers:
@@ -82,9 +95,21 @@ class Readers:
         """work(reader, *args) in a worker thread."""
 
         def call():
-            if not hasattr(self.local, "reader"):
-                self.local.reader = Reader(self.db)
-            return work(self.local.reader, *args)
+            for retry in (False, True):
+                if getattr(self.local, "reader", None) is None:
+                    try:
+                        self.local.reader = Reader(self.db)
+                    except UserError as exc:  # the server is down: a later request may find it up
+                        raise Unavailable(str(exc)) from None
+                reader = self.local.reader
+                try:
+                    return work(reader, *args)
+                except Exception as exc:
+                    if retry or not reader.lost(exc):
+                        raise
+                    self.local.reader = None  # reconnect: a look-up only reads, so it is tried again
+                    with contextlib.suppress(Exception):
+                        reader.close()
 
         return await asyncio.get_running_loop().run_in_executor(self.pool, call)
 
@@ -246,6 +271,7 @@ def create_app(db: str | Path | None, threads: int = 4, local_only: bool = True,
             BadRequest: bad_request,
             UserError: bad_request,
             sqlite3.OperationalError: unavailable,  # locked, or the disk failed: not the query's fault
+            Unavailable: unavailable,
             Exception: server_error,
         },
         lifespan=lifespan,
