@@ -110,12 +110,15 @@ UNLEARNED = [
 ]
 
 
-def _enforced(tiny_model, beam, sources, entries, lexicon=True):
+def _enforced(tiny_model, beam, sources, entries, lexicon=True, n_best=1):
     from tm.workflow.pipeline import dictionary_lexicon
 
     engine = Engine(tiny_model, beam_size=beam, **F32)
     return engine.translate(
-        sources, recognizer=Recognizer(entries), lexicon=dictionary_lexicon() if lexicon else None
+        sources,
+        n_best=n_best,
+        recognizer=Recognizer(entries),
+        lexicon=dictionary_lexicon() if lexicon else None,
     )
 
 
@@ -144,6 +147,38 @@ def test_a_forbidden_rendering_the_model_prefers_never_appears(tiny_model, beam)
     twice = Entry("三股勢力", "three evil forces", forbidden=["three forces", "evil forces"])
     (result,) = _enforced(tiny_model, beam, ["合力打擊三股勢力。"], [twice])
     assert result.text == "Jointly fight the three evil forces."
+
+
+def test_one_entrys_forbidden_word_inside_anothers_rendering_is_no_fault(tiny_model):
+    """合力's forbidden "evil" inside 三股勢力's "three evil forces" is left alone (it used to
+    be replaced, losing the other rendering)."""
+    entries = [Entry("合力", "jointly", forbidden=["evil"]), Entry("三股勢力", "three evil forces")]
+    (result,) = _enforced(tiny_model, 1, ["合力打擊三股勢力。"], entries)
+    assert result.text == "Jointly fight the three evil forces." and result.missing_terms == []
+
+
+def test_a_kindred_word_locates_the_models_rendering(tiny_model):
+    """The dictionary glosses 中方 as "Chinese"; the model said "China": replaced, not kept."""
+    (result,) = _enforced(tiny_model, 1, ["中方願意提供幫助。"], [Entry("中方", "the Chinese side")])
+    assert result.text == "The Chinese side is willing to provide help."
+
+
+def test_alternatives_keep_the_glossary_too(tiny_model):
+    (result,) = _enforced(tiny_model, 4, ["合力打擊三股勢力。"], GLOSSARY, n_best=3)
+    assert result.text == "Jointly fight the three evil forces."
+    assert not any("three forces" in text for text, _ in result.alternatives)
+
+
+def test_overlapping_renderings_count_once():
+    from tm.mt.enforce import missing
+
+    entry = Entry("天氣", "climate change", alternatives=["climate"])
+    hits = Recognizer([entry]).find("今天天氣很好，明天天氣也好。")
+    assert len(hits) == 2
+    assert missing("The climate change is nice today, the weather is good tomorrow.", hits) == [
+        "climate change"
+    ]
+    assert missing("The climate change is nice today, the climate is good tomorrow.", hits) == []
 
 
 def test_a_proposed_entry_is_not_enforced(tiny_model):

@@ -4,11 +4,12 @@ of the model's own rendering of it, whatever the beam size.
 For the parts whose output lacks an accepted rendering of a term (or holds a forbidden one),
 one term at a time, in output order:
 1. locate the model's own rendering of the term in the output: a forbidden rendering of the
-   entry, else the words a dictionary gives for the term (CC-CEDICT glosses), else the words
-   whose probability drops most when the term is taken out of the source (the model's own
-   evidence); what nothing locates is placed where the model scores it best;
-2. candidates: the approved rendering spliced in place of that span (also taking in a function
-   word after it: "Thank you" for 谢谢), and the output up to the span plus the approved
+   entry, else the words a dictionary gives for the term and for nothing else in the source
+   (CC-CEDICT glosses), else the words whose probability drops most when the term is taken out
+   of the source (the model's own evidence); what nothing locates may replace any one or two
+   words, or go between them, wherever the model scores it best;
+2. candidates: the approved rendering spliced in place of that span (also taking in a pronoun
+   right after it: "Thank you" for 谢谢), and the output up to the span plus the approved
    rendering forced as a target prefix that the model completes (forbidden renderings
    suppressed; a completion that renders the term again is dropped);
 3. the model scores every candidate (mean log-probability of the whole output, as its
@@ -20,6 +21,7 @@ Every candidate holds the rendering, so presence does not depend on what the mod
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -29,11 +31,14 @@ from glossary.match import TermHit, find_accepted, find_forbidden
 
 MIN_DROP = 1.0  # nats: a word whose log-probability falls less when the term is removed is no evidence
 SPREAD = 0.5  # a neighbour falling by at least this share of the largest fall belongs to the span
+KIN_SHARE = 0.55  # of the longer word, a common beginning that makes two words kin
 MAX_PURGES = 8  # forbidden renderings replaced after placing, per term
-MAX_INSERTIONS = 40  # word boundaries tried for a term nothing locates
+MAX_PLACES = 40  # word positions tried for a term nothing locates
 # The kinds of candidate the model chooses among (bench/term_accuracy.py measures each alone);
-# a term nothing locates is always inserted by splicing.
+# a term nothing locates is always placed by splicing.
 CANDIDATES = ("splice", "complete")
+# Words after the model's rendering of a term that belong to it ("Thank you" for 谢谢).
+_TRAILING = {"you", "him", "her", "them", "us", "it", "me"}
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _OPENING = ("(", "[", "“", "‘", '"')
 _CLOSING = tuple(".,;:!?)]”’'\"%…")
@@ -69,6 +74,43 @@ class _Candidate:
     score: float = float("-inf")
 
 
+def rendered(text: str, entry) -> list[tuple[int, int]]:
+    """Where the text renders the entry: its accepted renderings, overlapping matches counted
+    once ("climate change" and its alternative "climate" are one rendering)."""
+    spans = sorted(span for _, span in find_accepted(text, entry))
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def forbidden_spans(text: str, entry, hits) -> list[tuple[int, int]]:
+    """The entry's forbidden renderings in the text, in output order, leaving out those inside
+    an accepted rendering of any term of the part (a forbidden "evil" of one entry is no fault
+    inside another's "three evil forces")."""
+    accepted = [span for hit in hits for span in rendered(text, hit.entry)]
+    found = [span for _, span in find_forbidden(text, entry)]
+    return sorted(s for s in found if not any(a <= s[0] and s[1] <= b for a, b in accepted))
+
+
+def missing(text: str, hits) -> list[str]:
+    """The approved renderings of entries the text renders fewer times than they occur."""
+    counts = defaultdict(list)
+    for hit in hits:
+        counts[id(hit.entry)].append(hit)
+    return [
+        same[0].entry.target for same in counts.values() if len(rendered(text, same[0].entry)) < len(same)
+    ]
+
+
+def needs_enforcing(text: str, hits) -> bool:
+    """A term rendered fewer times than it occurs, or a forbidden rendering in the text."""
+    return bool(missing(text, hits)) or any(forbidden_spans(text, hit.entry, hits) for hit in hits)
+
+
 def enforce(engine, parts: list[str], hits: dict, outputs: dict, beam: int, lexicon: Lexicon | None):
     """For each part whose output enforcement changed: part → (text, confidence)."""
     jobs = [_Job(p, hits[p], *outputs[p]) for p in parts]
@@ -76,7 +118,7 @@ def enforce(engine, parts: list[str], hits: dict, outputs: dict, beam: int, lexi
         steps = _locate(engine, jobs, lexicon)
         if not steps:
             break
-        candidates = _keeping(_candidates(engine, steps, beam, lexicon), steps)
+        candidates = _keep_held_renderings(_candidates(engine, steps, beam, lexicon), steps)
         scores = engine.score([c.job.source for c in candidates], [c.text for c in candidates])
         best: dict[int, _Candidate] = {}
         for candidate, score in zip(candidates, scores):
@@ -89,43 +131,52 @@ def enforce(engine, parts: list[str], hits: dict, outputs: dict, beam: int, lexi
             job.text, job.settled, job.changed = candidate.text, candidate.settled, True
             job.confidence = math.exp(candidate.score)
             job.forced.add(candidate.hit)
-    for job in jobs:
-        _purge_forbidden(job)
+    purged = [job for job in jobs if _purge_forbidden(job)]
+    if purged:  # the confidence of the text as it now reads
+        scores = engine.score([job.source for job in purged], [job.text for job in purged])
+        for job, score in zip(purged, scores):
+            job.confidence = math.exp(score)
     return {job.source: (job.text, job.confidence) for job in jobs if job.changed}
 
 
-def _keeping(candidates: list[_Candidate], steps) -> list[_Candidate]:
-    """The candidates that keep every accepted rendering the output already held (a completion
-    may drop one further on, a splice may cut one); where none does, the rendering is inserted
-    after the span instead, which removes nothing."""
-    kept = [c for c in candidates if all(len(find_accepted(c.text, h.entry)) >= n for h, n in _held(c.job))]
+def _keep_held_renderings(candidates: list[_Candidate], steps) -> list[_Candidate]:
+    """The candidates that keep every rendering the output already held (a completion may drop
+    one further on, a splice may cut one); where none does, the rendering is inserted after
+    the span instead, which removes nothing."""
+    held = {
+        id(job): [(h.entry, len(rendered(job.text, h.entry))) for h in _distinct(job.hits)]
+        for job, *_ in steps
+    }
+    kept = [c for c in candidates if all(len(rendered(c.text, e)) >= n for e, n in held[id(c.job)])]
     have = {id(c.job) for c in kept}
     for job, index, span in steps:
         if id(job) not in have:
-            end = span[1] if span else len(job.text.rstrip(".!?。 "))
-            kept.append(_splice(job, index, (end, end)))
+            end = span[1] if span else _last_word_end(job)
+            kept.append(_splice_candidate(job, index, (end, end)))
     return kept
 
 
-def _held(job: _Job) -> list[tuple[TermHit, int]]:
-    entries = {id(h.entry): h for h in job.hits}
-    return [(h, len(find_accepted(job.text, h.entry))) for h in entries.values()]
+def _distinct(hits: list[TermHit]) -> list[TermHit]:
+    return list({id(h.entry): h for h in hits}.values())
 
 
-def _purge_forbidden(job: _Job) -> None:
+def _purge_forbidden(job: _Job) -> bool:
     """A forbidden rendering still in the output (the model said it more often than the term
     occurs) is replaced by the approved one: it renders the same concept."""
-    for hit in job.hits:
+    changed = False
+    for hit in _distinct(job.hits):
         for _ in range(MAX_PURGES):
-            found = find_forbidden(job.text, hit.entry)
+            found = forbidden_spans(job.text, hit.entry, job.hits)
             if not found:
                 break
-            job.text, job.changed = _spliced(job.text, found[0][1], hit.entry)[0], True
+            job.text = _splice_text(job.text, found[0], hit.entry)[0]
+            job.changed = changed = True
+    return changed
 
 
 def _pending(job: _Job) -> list[int]:
-    """Hits still to place: those of an entry whose accepted renderings in the output are fewer
-    than its occurrences in the source, or whose forbidden rendering is still in the output."""
+    """Hits still to place: those of an entry the output renders fewer times than it occurs,
+    or whose forbidden rendering is still in the unsettled output."""
     by_entry: dict[int, list[int]] = defaultdict(list)
     for index, hit in enumerate(job.hits):
         by_entry[id(hit.entry)].append(index)
@@ -135,10 +186,9 @@ def _pending(job: _Job) -> list[int]:
         open_ = [i for i in indexes if i not in job.forced]
         if not open_:
             continue
-        found = len(find_accepted(job.text, entry))
-        forbidden = [s for _, s in find_forbidden(job.text, entry) if s[0] >= job.settled]
-        if found < len(indexes) or forbidden:
-            out += open_[: max(len(indexes) - found, 1 if forbidden else 0)]
+        short = len(indexes) - len(rendered(job.text, entry))
+        forbidden = [s for s in forbidden_spans(job.text, entry, job.hits) if s[0] >= job.settled]
+        out += open_[: max(short, 1 if forbidden else 0)]
     return out
 
 
@@ -146,42 +196,52 @@ def _words(text: str, start: int) -> list[tuple[int, int]]:
     return [m.span() for m in _WORD_RE.finditer(text, start)]
 
 
+def _last_word_end(job: _Job) -> int:
+    """Where a rendering goes at the end: before the closing punctuation, never inside what is settled."""
+    return max(job.settled, len(job.text.rstrip(".!?。 ")))
+
+
 def _glossed(words: set[str], glosses: set[str]) -> bool:
-    """A word is a gloss, or one of them with a derivational ending (multilateral-ism)."""
-    return any(
-        w in glosses
-        or any(
-            len(g) >= 5
-            and (w.startswith(g) or g.startswith(w))
-            and min(len(g), len(w)) >= 0.75 * max(len(g), len(w))
-            for g in glosses
-        )
-        for w in words
-    )
+    """A word is a gloss, or shares most of its beginning with one (multilateral-ism,
+    China-Chinese)."""
+    return any(w in glosses or any(_kin(w, g) for g in glosses) for w in words)
+
+
+def _kin(a: str, b: str) -> bool:
+    common = len(os.path.commonprefix([a, b]))
+    return common >= 4 and common >= KIN_SHARE * max(len(a), len(b))
+
+
+def _rest_of_source(job: _Job, hit: TermHit) -> str:
+    """The source without any occurrence of the hit's term."""
+    text, at = [], 0
+    for other in sorted((h for h in job.hits if h.entry is hit.entry), key=lambda h: h.start):
+        text.append(job.source[at : other.start])
+        at = other.end
+    return " ".join([*text, job.source[at:]])
 
 
 def _lexical_span(job: _Job, hit: TermHit, lexicon: Lexicon | None) -> tuple[int, int] | None:
     """The model's rendering of the term by what is known of the term: a forbidden rendering of
     its entry, else the densest run of words a dictionary gives for the term and for nothing
-    else in the source (a gap of one word allowed), outside accepted renderings already there."""
-    forbidden = [s for _, s in find_forbidden(job.text, hit.entry) if s[0] >= job.settled]
+    else in the source (a gap of one word allowed), outside renderings already there."""
+    forbidden = [s for s in forbidden_spans(job.text, hit.entry, job.hits) if s[0] >= job.settled]
     if forbidden:
         return forbidden[0]
     if lexicon is None:
         return None
     # A word the rest of the source also explains (建 of 共建 for "build") is no evidence.
-    rest = job.source[: hit.start] + " " + job.source[hit.end :]
-    glosses = lexicon.glosses(hit.text) - lexicon.glosses(rest)
-    taken = [span for _, span in find_accepted(job.text, hit.entry)]
+    glosses = lexicon.glosses(hit.text) - lexicon.glosses(_rest_of_source(job, hit))
+    taken = [span for h in job.hits for span in rendered(job.text, h.entry)]
+    every = _words(job.text, job.settled)
     words = [
         (a, b)
-        for a, b in _words(job.text, job.settled)
+        for a, b in every
         if _glossed(lexicon.words(job.text[a:b]), glosses) and not any(x <= a < y for x, y in taken)
     ]
     if not words:
         return None
-    runs, every = [[words[0]]], _words(job.text, job.settled)
-    position = {span: n for n, span in enumerate(every)}
+    runs, position = [[words[0]]], {span: n for n, span in enumerate(every)}
     for span in words[1:]:
         if position[span] - position[runs[-1][-1]] <= 2:
             runs[-1].append(span)
@@ -207,7 +267,7 @@ def _locate(engine, jobs: list[_Job], lexicon: Lexicon | None) -> list[tuple[_Jo
             if span is None:
                 unlocated.append((job, index))
     if unlocated:
-        spans = _dropped_spans(engine, unlocated)
+        spans = _dropped_spans(engine, unlocated, lexicon)
         for (job, index), span in zip(unlocated, spans):
             found[id(job)] = [(i, span if i == index else s) for i, s in found[id(job)]]
     steps = []
@@ -221,23 +281,30 @@ def _locate(engine, jobs: list[_Job], lexicon: Lexicon | None) -> list[tuple[_Jo
     return steps
 
 
-def _dropped_spans(engine, items: list[tuple[_Job, int]]) -> list[tuple[int, int] | None]:
+def _dropped_spans(
+    engine, items: list[tuple[_Job, int]], lexicon: Lexicon | None
+) -> list[tuple[int, int] | None]:
     """The model's own evidence: the output words whose log-probability falls most when the term
-    is taken out of the source (with the neighbours that fall almost as far)."""
+    (every occurrence of it) is taken out of the source, with the neighbours that fall almost
+    as far; a word the rest of the source explains by the dictionary is left out."""
     sources = [job.source for job, _ in items]
-    ablated = [job.source[: job.hits[i].start] + job.source[job.hits[i].end :] for job, i in items]
+    ablated = [_rest_of_source(job, job.hits[i]) for job, i in items]
     outputs = [job.text for job, _ in items]
     full = engine.token_scores(sources, outputs)
     without = engine.token_scores(ablated, outputs)
     out = []
-    for (job, _), (spans, with_term), (_, without_term) in zip(items, full, without):
+    for (job, _), rest, (spans, with_term), (_, without_term) in zip(items, ablated, full, without):
         words = _words(job.text, job.settled)
+        explained = lexicon.glosses(rest) if lexicon else set()
         drops = [0.0] * len(words)
         for (a, b), x, y in zip(spans, with_term, without_term):
             for n, (c, d) in enumerate(words):
                 if a < d and c < b:
                     drops[n] += x - y
                     break
+        for n, (c, d) in enumerate(words):
+            if lexicon and lexicon.words(job.text[c:d]) & explained:
+                drops[n] = 0.0
         if not words or max(drops) < MIN_DROP:
             out.append(None)
             continue
@@ -252,8 +319,10 @@ def _dropped_spans(engine, items: list[tuple[_Job, int]]) -> list[tuple[int, int
 
 
 def cased(rendering: str, before: str, case_sensitive: bool) -> str:
-    """The rendering as the sentence needs it: capitalised where a sentence begins."""
-    if not case_sensitive and rendering[:1].islower() and _SENTENCE_END_RE.search(before):
+    """The rendering as the sentence needs it: capitalised where a sentence begins (a rendering
+    whose first word has capitals of its own, "iPhone", stays as it is)."""
+    first = rendering.split()[0] if rendering.split() else ""
+    if not case_sensitive and first.islower() and _SENTENCE_END_RE.search(before):
         return rendering[0].upper() + rendering[1:]
     return rendering
 
@@ -272,19 +341,20 @@ def _attach(head: str, after: str) -> str:
 
 def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Candidate]:
     """Every way of placing each step's rendering: spliced in, completed by the model, or, for a
-    term nothing located, inserted at each word boundary. A step always has one: the splice."""
+    term nothing located, in place of any one or two words or between them. A step always
+    has one: the splice."""
     out: list[_Candidate] = []
     completions = defaultdict(list)  # suppression is per decoding call
     for job, index, span in steps:
         if span is None:
-            ends = _words(job.text, job.settled)[:MAX_INSERTIONS] + [(len(job.text.rstrip(".!?。 ")), 0)]
-            out += [_splice(job, index, (a, a)) for a, _ in ends]
+            out += _anywhere(job, index, lexicon)
             continue
         a, b = span
-        spliced = [_splice(job, index, span)]
-        if lexicon is not None:  # a function word after the span may be part of the model's rendering
-            after = [(c, d) for c, d in _words(job.text, b) if c >= b][:1]
-            spliced += [_splice(job, index, (a, d)) for c, d in after if not lexicon.words(job.text[c:d])]
+        spliced = [_splice_candidate(job, index, span)]
+        following = _words(job.text, b)[:1]
+        for c, d in following:  # a pronoun right after the span may be part of the model's rendering
+            if not job.text[b:c].strip() and job.text[c:d].lower() in _TRAILING:
+                spliced.append(_splice_candidate(job, index, (a, d)))
         out += spliced if "splice" in CANDIDATES else []
         if "complete" in CANDIDATES:
             # Only forbidden renderings are suppressed: they are the same for most segments, so
@@ -305,6 +375,18 @@ def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Cand
     return out
 
 
+def _anywhere(job: _Job, index: int, lexicon: Lexicon | None) -> list[_Candidate]:
+    """A term nothing located: its rendering between any two words, or in place of any one or
+    two words that the rest of the source does not explain by the dictionary."""
+    words = _words(job.text, job.settled)[:MAX_PLACES]
+    explained = lexicon.glosses(_rest_of_source(job, job.hits[index])) if lexicon else set()
+    free = [not (lexicon and lexicon.words(job.text[a:b]) & explained) for a, b in words]
+    spans = [(a, a) for a, _ in words] + [(_last_word_end(job),) * 2]
+    spans += [(a, b) for (a, b), ok in zip(words, free) if ok]
+    spans += [(words[n][0], words[n + 1][1]) for n in range(len(words) - 1) if free[n] and free[n + 1]]
+    return [_splice_candidate(job, index, span) for span in spans]
+
+
 def _content(text: str, lexicon: Lexicon | None) -> set[str]:
     """The content words of a text (lower-cased words where no lexicon is given)."""
     if lexicon is None:
@@ -312,12 +394,12 @@ def _content(text: str, lexicon: Lexicon | None) -> set[str]:
     return lexicon.words(text)
 
 
-def _spliced(text: str, span: tuple[int, int], entry) -> tuple[str, int]:
+def _splice_text(text: str, span: tuple[int, int], entry) -> tuple[str, int]:
     """The text with the entry's approved rendering in place of the span, and where it ends."""
     a, b = span
     head = _append(text[:a], cased(entry.target, text[:a], entry.case_sensitive))
     return _attach(head, text[b:]), len(head)
 
 
-def _splice(job: _Job, index: int, span: tuple[int, int]) -> _Candidate:
-    return _Candidate(job, index, *_spliced(job.text, span, job.hits[index].entry))
+def _splice_candidate(job: _Job, index: int, span: tuple[int, int]) -> _Candidate:
+    return _Candidate(job, index, *_splice_text(job.text, span, job.hits[index].entry))

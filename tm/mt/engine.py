@@ -2,15 +2,8 @@
 directly over lists of segments (argostranslate.translate is never imported: it loads stanza
 and torch, seconds of start-up, and re-splits text we have already segmented).
 
-Glossary enforcement, measured on the test model (see README): for the segments whose output
-lacks an approved rendering,
-1. where the output holds a forbidden rendering, the output up to it plus the approved
-   rendering is forced as a target prefix and the model completes the sentence;
-2. the segment is decoded again for more hypotheses with the forbidden renderings suppressed
-   (CTranslate2 ``suppress_sequences``);
-3. the candidate missing the fewest approved renderings wins (the first output stays a
-   candidate and wins ties, so enforcement never makes a result worse); what is still
-   missing is flagged for the reviewer.
+Glossary enforcement (tm.mt.enforce) works on the parts whose first output lacks an approved
+rendering or holds a forbidden one; what it cannot place is flagged per segment.
 """
 
 from __future__ import annotations
@@ -18,12 +11,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
-from glossary.match import find_accepted, find_forbidden
 from tm.errors import UserError
-from tm.mt.enforce import Lexicon, enforce
+from tm.mt.enforce import Lexicon, enforce, missing, needs_enforcing
 from tm.mt.packages import Model, find, missing_model_help
 from tm.text.normalize import strip_ruby, to_simplified
 
@@ -39,8 +30,8 @@ class Translation:
     text: str
     confidence: float  # exp(mean token log-probability), 0–1
     alternatives: list[tuple[str, float]] = field(default_factory=list)  # n-best (text, confidence)
-    missing_terms: list[str] = field(default_factory=list)  # approved renderings not in the text
-    enforced: bool = False  # the glossary changed the output (a forced or re-decoded hypothesis won)
+    missing_terms: list[str] = field(default_factory=list)  # approved renderings it could not place
+    enforced: bool = False  # the glossary changed the output
 
 
 def _device(device: str) -> str:
@@ -149,7 +140,7 @@ class Engine:
         best = {part: first[part][0] for part in parts}
         if recognizer is not None:
             hits = {part: _approved(recognizer.find(part)) for part in parts}
-            todo = [part for part in parts if hits[part] and _needs_enforcing(best[part][0], hits[part])]
+            todo = [part for part in parts if hits[part] and needs_enforcing(best[part][0], hits[part])]
             if todo:
                 best.update(enforce(self, todo, hits, best, beam, lexicon))
         out = []
@@ -161,10 +152,13 @@ class Engine:
             output = " ".join(r[0] for r in results)
             confidence = math.prod(r[1] for r in results) ** (1 / len(results))
             alternatives = [h for h in first[chunks[text][0]] if h[0] != output] if len(results) == 1 else []
+            if recognizer is not None:  # an alternative must keep the glossary too
+                alternatives = [h for h in alternatives if not needs_enforcing(h[0], hits[chunks[text][0]])]
             result = Translation(segment, output, confidence, alternatives[: n_best - 1])
             if recognizer is not None:
-                result.missing_terms = _missing(output, _approved(recognizer.find(text)))
-                result.enforced = any(best[c] != first[c][0] for c in chunks[text])
+                segment_hits = hits[text] if text in hits else _approved(recognizer.find(text))
+                result.missing_terms = missing(output, segment_hits)
+                result.enforced = any(best[c][0] != first[c][0][0] for c in chunks[text])
             out.append(result)
         return out
 
@@ -236,16 +230,18 @@ class Engine:
     ) -> list[tuple[list[tuple[int, int]], list[float]]]:
         """For each output given its source: the character span of each of its tokens and the
         token's log-probability."""
-        out = []
-        for output, log_probs in zip(outputs, self._scored(texts, outputs)):
-            spans, at = [], 0
-            for n, piece in enumerate(self.sp.encode(output, out_type=str)):
-                surface = piece.replace("\u2581", " ")
-                surface = surface.lstrip(" ") if n == 0 else surface
-                spans.append((at, at + len(surface)))
-                at += len(surface)
-            out.append((spans, log_probs[: len(spans)]))
-        return out
+        spans = [self._piece_spans(o) for o in outputs]
+        return [(s, lp[: len(s)]) for s, lp in zip(spans, self._scored(texts, outputs))]
+
+    def _piece_spans(self, text: str) -> list[tuple[int, int]]:
+        """The character span of each SentencePiece piece of a text, from SentencePiece's own
+        offsets (it folds spaces and width, so the pieces' surfaces do not add up to the text)."""
+        try:
+            proto = self.sp.encode(text, out_type="immutable_proto")
+        except ValueError:  # sentencepiece 0.2.1 and later
+            proto = self.sp.encode(text, return_type="proto")
+        char_of = [n for n, c in enumerate(text) for _ in c.encode("utf-8")] + [len(text)]
+        return [(char_of[p.begin], char_of[p.end]) for p in proto.pieces]
 
 
 def _confidence(tokens: list[str], score: float) -> float:
@@ -258,18 +254,3 @@ def _confidence(tokens: list[str], score: float) -> float:
 def _approved(hits: list) -> list:
     """Only approved entries are enforced: a proposed one (mined, not yet curated) is a suggestion."""
     return [hit for hit in hits if hit.entry.status == "approved"]
-
-
-def _missing(text: str, hits) -> list[str]:
-    """Approved renderings of the hits' entries that the text holds no accepted rendering of."""
-    return list(dict.fromkeys(hit.entry.target for hit in hits if not find_accepted(text, hit.entry)))
-
-
-def _needs_enforcing(text: str, hits) -> bool:
-    """An entry rendered fewer times than it occurs, or a forbidden rendering in the text."""
-    counts = Counter(id(hit.entry) for hit in hits)
-    entries = {id(hit.entry): hit.entry for hit in hits}
-    return any(
-        len(find_accepted(text, entries[key])) < n or find_forbidden(text, entries[key])
-        for key, n in counts.items()
-    )
