@@ -170,7 +170,7 @@ def test_alternatives_keep_the_glossary_too(tiny_model):
 
 
 def test_overlapping_renderings_count_once():
-    from tm.mt.enforce import missing
+    from tm.mt.renderings import missing
 
     entry = Entry("天氣", "climate change", alternatives=["climate"])
     hits = Recognizer([entry]).find("今天天氣很好，明天天氣也好。")

@@ -27,7 +27,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from glossary.match import TermHit, find_accepted, find_forbidden
+from glossary.match import TermHit
+from tm.mt.renderings import forbidden_spans, rendered, splice
 
 MIN_DROP = 1.0  # nats: a word whose log-probability falls less when the term is removed is no evidence
 SPREAD = 0.5  # a neighbour falling by at least this share of the largest fall belongs to the span
@@ -40,9 +41,6 @@ CANDIDATES = ("splice", "complete")
 # Words after the model's rendering of a term that belong to it ("Thank you" for 谢谢).
 _TRAILING = {"you", "him", "her", "them", "us", "it", "me"}
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-_OPENING = ("(", "[", "“", "‘", '"')
-_CLOSING = tuple(".,;:!?)]”’'\"%…")
-_SENTENCE_END_RE = re.compile(r"(?:^|[.!?]['\"’”)]*)\s*$")
 
 
 @dataclass(frozen=True)
@@ -72,43 +70,6 @@ class _Candidate:
     text: str
     settled: int
     score: float = float("-inf")
-
-
-def rendered(text: str, entry) -> list[tuple[int, int]]:
-    """Where the text renders the entry: its accepted renderings, overlapping matches counted
-    once ("climate change" and its alternative "climate" are one rendering)."""
-    spans = sorted(span for _, span in find_accepted(text, entry))
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:
-        if merged and a < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def forbidden_spans(text: str, entry, hits) -> list[tuple[int, int]]:
-    """The entry's forbidden renderings in the text, in output order, leaving out those inside
-    an accepted rendering of any term of the part (a forbidden "evil" of one entry is no fault
-    inside another's "three evil forces")."""
-    accepted = [span for hit in hits for span in rendered(text, hit.entry)]
-    found = [span for _, span in find_forbidden(text, entry)]
-    return sorted(s for s in found if not any(a <= s[0] and s[1] <= b for a, b in accepted))
-
-
-def missing(text: str, hits) -> list[str]:
-    """The approved renderings of entries the text renders fewer times than they occur."""
-    counts = defaultdict(list)
-    for hit in hits:
-        counts[id(hit.entry)].append(hit)
-    return [
-        same[0].entry.target for same in counts.values() if len(rendered(text, same[0].entry)) < len(same)
-    ]
-
-
-def needs_enforcing(text: str, hits) -> bool:
-    """A term rendered fewer times than it occurs, or a forbidden rendering in the text."""
-    return bool(missing(text, hits)) or any(forbidden_spans(text, hit.entry, hits) for hit in hits)
 
 
 def enforce(engine, parts: list[str], hits: dict, outputs: dict, beam: int, lexicon: Lexicon | None):
@@ -169,7 +130,7 @@ def _purge_forbidden(job: _Job) -> bool:
             found = forbidden_spans(job.text, hit.entry, job.hits)
             if not found:
                 break
-            job.text = _splice_text(job.text, found[0], hit.entry)[0]
+            job.text = splice(job.text, found[0], hit.entry)[0]
             job.changed = changed = True
     return changed
 
@@ -318,27 +279,6 @@ def _dropped_spans(
     return out
 
 
-def cased(rendering: str, before: str, case_sensitive: bool) -> str:
-    """The rendering as the sentence needs it: capitalised where a sentence begins (a rendering
-    whose first word has capitals of its own, "iPhone", stays as it is)."""
-    first = rendering.split()[0] if rendering.split() else ""
-    if not case_sensitive and first.islower() and _SENTENCE_END_RE.search(before):
-        return rendering[0].upper() + rendering[1:]
-    return rendering
-
-
-def _append(before: str, words: str) -> str:
-    """Words after a text, one space between, none after an opening bracket or quote."""
-    before = before.rstrip(" ")
-    return before + words if not before or before.endswith(_OPENING) else f"{before} {words}"
-
-
-def _attach(head: str, after: str) -> str:
-    """The rest of a sentence after a text: a space before it, none before closing punctuation."""
-    after = after.lstrip(" ")
-    return head + after if not after or after.startswith(_CLOSING) else f"{head} {after}"
-
-
 def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Candidate]:
     """Every way of placing each step's rendering: spliced in, completed by the model, or, for a
     term nothing located, in place of any one or two words or between them. A step always
@@ -365,13 +305,13 @@ def _candidates(engine, steps, beam: int, lexicon: Lexicon | None) -> list[_Cand
     for suppress, group in completions.items():
         prefixes = [c.text[: c.settled] for c, _ in group]
         texts = engine.complete([c.job.source for c, _ in group], prefixes, beam, suppress)
-        for (splice, replaced), prefix, text in zip(group, prefixes, texts):
+        for (base, replaced), prefix, text in zip(group, prefixes, texts):
             rest = text[len(prefix) :]  # a prefix the model's vocabulary cannot spell comes back changed
-            term = replaced | _content(splice.job.hits[splice.hit].entry.target, lexicon)
+            term = replaced | _content(base.job.hits[base.hit].entry.target, lexicon)
             if text.startswith(prefix) and not rest[:1].isalnum() and not term & _content(rest, lexicon):
-                out.append(_Candidate(splice.job, splice.hit, text, len(prefix)))
+                out.append(_Candidate(base.job, base.hit, text, len(prefix)))
             elif "splice" not in CANDIDATES:
-                out.append(splice)
+                out.append(base)
     return out
 
 
@@ -394,12 +334,5 @@ def _content(text: str, lexicon: Lexicon | None) -> set[str]:
     return lexicon.words(text)
 
 
-def _splice_text(text: str, span: tuple[int, int], entry) -> tuple[str, int]:
-    """The text with the entry's approved rendering in place of the span, and where it ends."""
-    a, b = span
-    head = _append(text[:a], cased(entry.target, text[:a], entry.case_sensitive))
-    return _attach(head, text[b:]), len(head)
-
-
 def _splice_candidate(job: _Job, index: int, span: tuple[int, int]) -> _Candidate:
-    return _Candidate(job, index, *_splice_text(job.text, span, job.hits[index].entry))
+    return _Candidate(job, index, *splice(job.text, span, job.hits[index].entry))

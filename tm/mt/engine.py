@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from tm.errors import UserError
-from tm.mt.enforce import Lexicon, enforce, missing, needs_enforcing
+from tm.mt.enforce import Lexicon, enforce
 from tm.mt.packages import Model, find, missing_model_help
+from tm.mt.renderings import missing, needs_enforcing
 from tm.text.normalize import strip_ruby, to_simplified
 
 MAX_SOURCE_TOKENS = 200  # longer segments are split at clause punctuation
