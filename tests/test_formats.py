@@ -1,3 +1,4 @@
+import csv
 import os
 import subprocess
 import sys
@@ -204,3 +205,20 @@ def test_two_processes_importing_at_once_both_succeed(tmp_path):
     with open_memory(db) as memory:
         assert memory.count() == 6000
         assert memory.lookup("進程1第2999句話的內容。")[0].unit.target == "process 1 sentence 2999"
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(tmp_path):
+    """Issue 22: CSV exports wrote =HYPERLINK(…) cells verbatim; a spreadsheet opening the file
+    would run them. They get a leading apostrophe, which tm's reader takes off again."""
+    units = [
+        Unit("点击这里", '=HYPERLINK("http://evil.example","click")'),
+        Unit("减五", "-5 degrees"),
+        Unit("你好", "Hello"),
+    ]
+    path = tmp_path / "m.csv"
+    export_table(iter(units), path, "csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert not any(
+        cell.startswith(("=", "+", "-", "@")) for line in lines[1:] for cell in next(csv.reader([line]))
+    )
+    assert [u.target for u in read_table(path, "csv")] == [u.target for u in units]

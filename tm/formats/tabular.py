@@ -10,6 +10,7 @@ from typing import IO
 
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
+from tm.formats.xlsxio import FORMULA_START
 from tm.memory.units import Unit
 from tm.text.files import read_csv
 
@@ -42,12 +43,17 @@ class _TsvWriter:
 
 
 class _CsvWriter:
+    """CSV, quoted where needed; a cell a spreadsheet would run as a formula (=HYPERLINK(…),
+    +, -, @) gets a leading apostrophe, as OWASP advises, which tm's reader takes off again."""
+
     def __init__(self, out: IO[str], header: list[str]):
         self.writer = csv.writer(out, lineterminator="\n")
         self.writer.writerow(header)
 
     def writerow(self, row, what: str = "a row") -> None:
-        self.writer.writerow(row)
+        self.writer.writerow(
+            [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_START) else c for c in row]
+        )
 
 
 def table_writer(out: IO[str], fmt: str, header: list[str]):

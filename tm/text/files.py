@@ -187,4 +187,6 @@ def read_csv(path: str | Path, delimiter: str, encoding: str = "utf-8") -> Itera
             raise UserError(
                 f"{path}: line {reader.line_num}: {len(row)} columns, the header has {len(header)}"
             )
+        if delimiter != "\t":  # the apostrophe a CSV export put before a formula-like cell
+            row = [c[1:] if c.startswith("'") and c[1:2] in ("=", "+", "-", "@") else c for c in row]
         yield reader.line_num, row
