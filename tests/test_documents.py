@@ -4,6 +4,8 @@ and written back in their own format; bad files refused with one message each.""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from tm.workflow.documents import document_segments
 from tm.workflow.sheet_read import read_workbook
 
 from . import test_translate
-from .conftest import SEED
+from .conftest import ROOT, SEED
 from .test_translate import SOFFICE, edit, soffice
 
 run, seeded = test_translate.run, test_translate.seeded  # the same fixtures: a CLI runner, the seeded memory
@@ -382,3 +384,55 @@ def test_align_reads_a_word_release_against_its_english_web_page(tmp_path):
     pairs = {(r[-2], r[-1]) for r in rows if len(r) >= 2}
     assert ("我們要弘揚上海精神。", "We must carry forward the Shanghai Spirit.") in pairs
     assert ("王毅談合作", "Wang Yi on cooperation") in pairs
+
+
+def _lying_docx(path: Path, inflated: int, declared: int = 20_000) -> Path:
+    """A Word file whose document part declares ``declared`` bytes and inflates to ``inflated``
+    (a comment of spaces): the archive lies about its size, as a zip bomb does."""
+    import struct
+    import zipfile
+
+    import docx
+
+    real = path.with_name("real.docx")
+    document = docx.Document()
+    document.add_paragraph("你好。")
+    document.save(real)
+    with zipfile.ZipFile(real) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body><!--" + b" " * inflated + b"-->")
+            out.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    raw = bytearray(path.read_bytes())
+    name = b"word/document.xml"
+    for signature, name_length_at, name_at, size_at in (
+        (b"PK\x03\x04", 26, 30, 22),
+        (b"PK\x01\x02", 28, 46, 24),
+    ):
+        at = raw.find(signature)
+        while at != -1:
+            (length,) = struct.unpack_from("<H", raw, at + name_length_at)
+            if raw[at + name_at : at + name_at + length] == name:
+                struct.pack_into("<I", raw, at + size_at, declared)
+            at = raw.find(signature, at + 4)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_a_docx_that_lies_about_its_size_is_refused_in_small_memory(tmp_path):
+    """Issue 22, point 8: a member declaring 20 KB that inflates to hundreds of MB drove
+    `tm segment` to gigabytes of memory before failing. Peak memory here stays under 300 MB."""
+    bomb = _lying_docx(tmp_path / "bomb.docx", inflated=400 << 20)
+    assert bomb.stat().st_size < 3 << 20
+    script = (  # VmHWM: this program's own peak (getrusage would count what this test held before exec)
+        "import re, sys\nfrom pathlib import Path\nfrom tm.cli import main\nsys.argv = ['tm', 'segment', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "peak = re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1)\n"
+        "print('peak', peak, 'exit', code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(bomb)], capture_output=True, text=True, cwd=ROOT)
+    assert "does not unpack to what the archive declares" in done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    _, peak_kib, _, code = done.stdout.split()
+    assert code != "0" and int(peak_kib) < 300 * 1024

@@ -15,8 +15,9 @@ from copy import deepcopy
 from pathlib import Path
 
 from tm.errors import UserError
-from tm.formats.documents import Block, check_zip
+from tm.formats.documents import Block
 from tm.formats.inline import Tag, tokens
+from tm.formats.zipcheck import check_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

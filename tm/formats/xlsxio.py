@@ -33,6 +33,10 @@ def open_workbook(path: str | Path):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from tm.formats.zipcheck import check_zip
+
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm") and Path(path).is_file():
+        check_zip(path)  # openpyxl reads a member whole: a bomb would fill the memory first
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
