@@ -57,6 +57,12 @@ class Entry:
     def accepted(self) -> list[str]:
         return [self.target, *self.alternatives]
 
+    @property
+    def enforced(self) -> bool:
+        """Approved: QA and machine translation hold a text to it. A proposed entry (mined, not
+        yet curated) is shown as a suggestion only."""
+        return self.status == "approved"
+
 
 def _label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " "))

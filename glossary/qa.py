@@ -36,6 +36,8 @@ def check_pair(pair: Pair, recognizer: Recognizer, renderings: dict | None = Non
         return [Issue("untranslated", pair.id, pair.source[:30], "the target is empty")]
     for hit in recognizer.find(pair.source):
         entry = hit.entry
+        if not entry.enforced:
+            continue  # a proposed entry is a suggestion, shown beside the segment, never a finding
         accepted = find_accepted(pair.target, entry)
         if accepted:
             if renderings is not None:

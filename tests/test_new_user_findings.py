@@ -7,6 +7,7 @@ import stat
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from tm.cli import cli
 from tm.memory import open_memory
@@ -380,3 +381,25 @@ def test_messages_name_the_files_kind_and_what_failed(run, tmp_path):
         and "Is the server running" in refused.output
     )
     assert "s3cret" not in refused.output
+
+
+def test_proposed_entries_are_suggestions_not_rules(run, tmp_path):
+    """Issue 22, point 5: mined candidates imported as `proposed` appeared as missing-term
+    findings, in the sheet and in `tm qa`. Only approved entries are enforced."""
+    glossary = tmp_path / "mined.csv"
+    glossary.write_text("source,target,status\n合作,collaboration,proposed\n", encoding="utf-8")
+    assert run("glossary", "import", glossary).exit_code == 0
+    release = tmp_path / "release.txt"
+    release.write_text("四是拓展全方位合作。\n", encoding="utf-8")
+    sheet = tmp_path / "release.xlsx"
+    assert run("translate", release, "--no-mt", "-o", sheet).exit_code == 0  # the memory holds it: TM 100
+    from tm.workflow.sheet_read import read_workbook
+
+    (row,) = read_workbook(sheet).rows
+    assert row.target == "Fourth, expanding all-round cooperation."
+    cells = next(r for r in load_workbook(sheet)["Segments"].iter_rows(min_row=2, values_only=True))
+    header = [c.value for c in load_workbook(sheet)["Segments"][1]]
+    assert cells[header.index("Terms")] == "合作 → collaboration (proposed, a suggestion)"
+    assert "collaboration" not in (cells[header.index("QA issues")] or "")
+    data = json.loads(run("qa", sheet, "--json").stdout)
+    assert not [f for f in data["findings"] if "collaboration" in json.dumps(f, ensure_ascii=False)]

@@ -254,4 +254,4 @@ def _confidence(tokens: list[str], score: float) -> float:
 
 def _approved(hits: list) -> list:
     """Only approved entries are enforced: a proposed one (mined, not yet curated) is a suggestion."""
-    return [hit for hit in hits if hit.entry.status == "approved"]
+    return [hit for hit in hits if hit.entry.enforced]

@@ -201,6 +201,8 @@ def _term_issues(item: Item, recognizer) -> Iterator[tuple[str, str]]:
 
     for hit in recognizer.find(item.source):
         entry = hit.entry
+        if not entry.enforced:
+            continue  # a suggestion, not a rule
         if not find_accepted(item.target, entry):
             yield "missing term", f"{hit.text}: approved rendering “{entry.target}” not in the target"
         for _, (a, b) in find_forbidden(item.target, entry):

@@ -75,7 +75,13 @@ def _row_values(row: Row) -> dict:
         "Origin": row.origin_label,
         "Match %": row.score,
         "TM source": clean_cell_text("\n".join([row.tm_source, *(f"fixed {fix}" for fix in row.fixes)])),
-        "Terms": "\n".join(dict.fromkeys(f"{hit.text} → {hit.entry.target}" for hit in row.terms)),
+        "Terms": "\n".join(
+            dict.fromkeys(
+                f"{hit.text} → {hit.entry.target}"
+                + ("" if hit.entry.enforced else " (proposed, a suggestion)")
+                for hit in row.terms
+            )
+        ),
         "QA issues": "\n".join(row.issues),
         "MT confidence": round(row.confidence, 3) if row.confidence is not None else None,
         "Status": "draft",
