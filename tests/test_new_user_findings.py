@@ -281,7 +281,7 @@ def test_wrong_or_damaged_workbooks_get_one_message(run, tmp_path):
     assert run("translate", release, "--no-mt", "-o", sheet).exit_code == 0
     bad = _damaged(sheet, tmp_path / "damaged.xlsx")
     for args, said in [
-        (("align", "--review", tsv), "links.tsv: not an .xlsx workbook"),
+        (("align", "--review", tsv), "links.tsv: --review reads the .xlsx review sheet"),
         (("glossary", "import", csv_file, "--format", "xlsx"), "g.csv: not an .xlsx workbook"),
         (("review", bad), "damaged, it does not decompress"),
         (("export-doc", bad, "-o", tmp_path / "out.txt"), "damaged, it does not decompress"),
@@ -403,3 +403,22 @@ def test_proposed_entries_are_suggestions_not_rules(run, tmp_path):
     assert "collaboration" not in (cells[header.index("QA issues")] or "")
     data = json.loads(run("qa", sheet, "--json").stdout)
     assert not [f for f in data["findings"] if "collaboration" in json.dumps(f, ensure_ascii=False)]
+
+
+def test_align_tsv_output_goes_into_the_memory(db_path, tmp_path):
+    """Issue 22: `tm align -o pairs.tsv` could be read neither by `tm import` nor by `tm align
+    --review`: tm import takes it (a sentence left out makes no unit), --review says to."""
+    run = cli_invoker(db_path)
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("外長們強調合作。\n謝謝。\n你好。\n", encoding="utf-8")
+    en.write_text("The foreign ministers stressed cooperation.\nThank you.\n", encoding="utf-8")
+    pairs = tmp_path / "pairs.tsv"
+    assert run("align", zh, en, "--presplit", "-o", pairs).exit_code == 0
+    result = run("import", pairs)
+    assert result.exit_code == 0, result.output
+    with open_memory(db_path) as memory:
+        units = {(u.source, u.target, u.origin) for u in memory.iter_units()}
+    assert ("外長們強調合作。", "The foreign ministers stressed cooperation.", "aligned") in units
+    assert len(units) == 2 and all(s and t for s, t, _ in units)
+    review = run("align", "--review", pairs)
+    assert review.exit_code == 1 and f"tm import {pairs}" in review.output

@@ -99,6 +99,11 @@ def align_cmd(
 
         if files:
             raise UserError("--review takes the reviewed sheet only, no ZH_FILE EN_FILE")
+        if Path(review_file).suffix.lower() in (".tsv", ".csv", ".txt", ".align"):
+            raise UserError(
+                f"{review_file}: --review reads the .xlsx review sheet (`tm align ZH EN -o pairs.xlsx`); "
+                f"links in a TSV go into the memory as they are with `tm import {review_file}`"
+            )
         reviewed = read_review(Path(review_file))
         click.echo(
             f"{review_file}: {len(reviewed.accepted)} links to store, {reviewed.rejected} rejected, "

@@ -16,6 +16,7 @@ from tm.text.files import read_csv
 
 COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
 REQUIRED = ("source", "target")
+ALIGNMENT_COLUMNS = ("zh_ids", "en_ids", "confidence")  # how `tm align` starts its TSV
 
 
 def _delimiter(fmt: str) -> str:
@@ -75,7 +76,13 @@ def read_table(
     rows = read_csv(path, _delimiter(fmt), encoding)
     _, header = next(rows)
     header = [h.strip().lower() for h in header]
-    unknown = [h for h in header if h not in COLUMNS]
+    aligned = header[:3] == list(ALIGNMENT_COLUMNS)
+    if aligned:  # `tm align -o pairs.tsv`: ids and confidence are the aligner's, the texts the units'
+        header = [
+            {"chinese": "source", "english": "target"}.get(h, "" if h in ALIGNMENT_COLUMNS else h)
+            for h in header
+        ]
+    unknown = [h for h in header if h and h not in COLUMNS]
     missing = [h for h in REQUIRED if h not in header]
     if unknown or missing:
         raise UserError(
@@ -84,13 +91,15 @@ def read_table(
             f"columns are: {', '.join(COLUMNS)}"
         )
     for line, row in rows:
-        values = {k: (v if v != "" else None) for k, v in zip(header, row)}
+        values = {k: (v if v != "" else None) for k, v in zip(header, row) if k}
+        if aligned and not (values.get("source") and values.get("target")):
+            continue  # a sentence the other side left out: no unit
         if not values.get("source") or not values.get("target"):
             raise UserError(f"{path}: line {line}: empty source or target")
         defaults = {
             "source_lang": source_lang or "zh",
             "target_lang": target_lang or "en",
-            "origin": "imported",
+            "origin": "aligned" if aligned else "imported",
         }
         for name, default in defaults.items():
             if values.get(name) is None:
