@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tm.memory import open_memory
+from tm.workflow.repair import repair
 
 from .conftest import ROOT, SAMPLE_TMX, cli_invoker
 
@@ -106,3 +107,35 @@ def test_translate_labels_repaired_rows_lists_the_fixes_and_counts_repetitions(r
     assert "fixed 四 → 六: “Fourth” → “Sixth”" in row[header.index("TM source")]
     text = run("translate", doc, "--no-mt", "-o", tmp_path / "again.xlsx").output
     assert "repetitions" in text and "fuzzy matches repaired: 2" in text
+
+
+@pytest.mark.parametrize(
+    "query, memory_source, memory_target, repaired",
+    [
+        (
+            "我们将采取十二项举措。",
+            "我们将采取四项举措。",
+            "We will take four measures.",
+            "We will take 12 measures.",
+        ),
+        (
+            "我们将采取四项举措。",
+            "我们将采取十二项举措。",
+            "We will take 12 measures.",
+            "We will take four measures.",
+        ),
+        ("第十二届会议", "第四届会议", "the fourth session", "the 12th session"),
+        ("第四届会议", "第十二届会议", "the 12th session", "the fourth session"),
+        (
+            "我们将采取五项举措。",
+            "我们将采取四项举措。",
+            "We will take four measures.",
+            "We will take five measures.",
+        ),
+    ],
+)
+def test_numbers_follow_news_style_words_to_nine_digits_from_ten(
+    query, memory_source, memory_target, repaired
+):
+    """Issue 22: a repair wrote "twelve" where the memory's style (Xinhua's) writes 12."""
+    assert repair(query, memory_source, memory_target).target == repaired

@@ -18,9 +18,12 @@ from glossary.match import find_accepted, find_rendering
 from tm.text.normalize import folded_view, strip_ruby
 from tm.text.numbers import source_numbers
 from tm.workflow.numwords import (
+    cardinal,
     digits_like,
+    is_ordinal,
     month_like,
     month_number,
+    ordinal,
     ordinal_suffix,
     phrase_value,
     words_like,
@@ -210,9 +213,20 @@ def _replacement(found: str, q: _Placeable, m: _Placeable) -> str | None:
         return _term_form(found, m.entry, q.entry)
     if m.kind == "date":
         return _date_form(found, *q.value)
+    old, new = float(m.value), float(q.value)
     if found[0].isdigit():
-        return digits_like(found, float(q.value))
-    return words_like(found, float(q.value))
+        if not _small(old) and _small(new) and re.fullmatch(r"\d+(?:st|nd|rd|th)?", found):
+            # the target writes digits from 10 and words below (news style): so does the repair
+            return ordinal(int(new)) if not found.isdigit() else cardinal(int(new))
+        return digits_like(found, new)
+    if _small(old) and not _small(new) and new == int(new):
+        return f"{int(new)}" + (ordinal_suffix(int(new)) if is_ordinal(found) else "")
+    return words_like(found, new)
+
+
+def _small(value: float) -> bool:
+    """A whole number news style spells out (one to nine)."""
+    return value == int(value) and 0 <= value < 10
 
 
 def _date_form(found: str, month: float, day: float | None) -> str | None:
