@@ -35,9 +35,43 @@ def test_segment_and_normalize_on_the_seed(run):
     assert "(guó)" not in norm.output and "removed 397 pinyin annotations" in norm.output
 
 
-def test_no_match_exits_non_zero(run):
+def test_exit_statuses_tell_no_match_from_bad_input_from_findings(run, tmp_path):
+    """Issue 22: scripts could not tell "no match" from "bad input" from "QA findings" (all 1),
+    and --json with no hits exited 0. README: 0 done, 1 findings, 2 usage, 3 no match, 4 refused."""
     run("import", SAMPLE_TMX)
-    assert run("lookup", "完全不同的一句話").exit_code == 1
+    for args in (
+        ["lookup", "完全不同的一句話"],
+        ["concordance", "完全不同"],
+        ["glossary", "lookup", "完全不同"],
+    ):
+        assert run(*args).exit_code == 3, args
+        assert run(*args, "--json").exit_code == 3, args
+    assert run("lookup", "四是拓展全方位合作。", "--json").exit_code == 0
+    assert run("import", tmp_path / "missing.tmx").exit_code == 4
+    assert run("lookup", "x", "--min", "20").exit_code == 2
+    findings = tmp_path / "findings.tsv"
+    findings.write_text(
+        "source\ttarget\n四是拓展全方位合作。\tFourth, expanding all-round.\n", encoding="utf-8"
+    )
+    assert run("import", findings).exit_code == 0
+    assert run("qa").exit_code == 1
+
+
+def test_an_interrupt_exits_130(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "TM_DB": str(tmp_path / "none.db")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tm", "segment", "-"], stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    time.sleep(3)  # started and waiting on its input
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and b"Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -63,7 +97,7 @@ def test_cli_process_prints_no_traceback(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert proc.returncode == 1
+    assert proc.returncode == 4
     assert "line 1: bad XML" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -89,7 +123,7 @@ def test_glossary_commands(run, tmp_path):
         in run("glossary", "add", "外長會", "foreign ministers' meeting", "--forbidden", "FM meeting").output
     )
     conflict = run("glossary", "add", "外長會", "meeting of foreign ministers")
-    assert conflict.exit_code == 1 and "外長會 already has the approved rendering" in conflict.output
+    assert conflict.exit_code == 4 and "外長會 already has the approved rendering" in conflict.output
     assert (
         "Pass --replace to make it “meeting of foreign ministers”" in conflict.output
     )  # not worded as a file
@@ -104,7 +138,7 @@ def test_glossary_commands(run, tmp_path):
         assert run("glossary", "export", out).exit_code == 0
         assert "44 unchanged" in run("glossary", "import", out).output
     assert run("glossary", "remove", "外長會").exit_code == 0
-    assert run("glossary", "remove", "外長會").exit_code == 1
+    assert run("glossary", "remove", "外長會").exit_code == 4
 
 
 def test_glossary_check_modes(run, tmp_path):

@@ -139,7 +139,7 @@ def test_docx_translate_review_export_loop(run, seeded, tmp_path, db_path):
 
     source.write_bytes(source.read_bytes() + b"\0")  # the original changed since
     again = run("export-doc", sheet, "-o", tmp_path / "again.docx")
-    assert again.exit_code == 1 and "changed since the review sheet was made" in again.output
+    assert again.exit_code == 4 and "changed since the review sheet was made" in again.output
     assert not (tmp_path / "again.docx").exists()
     flat = run("export-doc", sheet, "-o", tmp_path / "release.en.txt")
     assert flat.exit_code == 0 and "Shanghai Spirit and" in (tmp_path / "release.en.txt").read_text()
@@ -349,7 +349,7 @@ def test_bad_documents_are_refused_with_one_message(run, seeded, tmp_path, db_pa
     memory = db_path.read_bytes() if db_path.exists() else None
     for args in (("translate", path, "-o", tmp_path / "out.xlsx", "--no-mt"), ("segment", path)):
         result = run(*args)
-        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert result.exit_code == 4 and isinstance(result.exception, SystemExit), result.output
         (line,) = result.output.splitlines()
         assert line.startswith(f"Error: {path}: ") and said in line, line
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before  # nothing written

@@ -141,4 +141,4 @@ def test_check_of_a_file_that_is_no_workbook_says_what_read_workbook_says(seeded
     text = tmp_path / "notes.xlsx"
     text.write_text("一帶一路\tOne Belt, One Road\n", encoding="utf-8")
     result = seeded("glossary", "check", text)
-    assert result.exit_code == 1 and f"{text}: not an .xlsx workbook" in result.output
+    assert result.exit_code == 4 and f"{text}: not an .xlsx workbook" in result.output

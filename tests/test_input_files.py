@@ -176,7 +176,7 @@ def test_other_file_types_are_named_not_decoded(run, tmp_path, memory_db, name, 
     expected = f"Error: {path}: {said}"
     for args in (("translate", path, "--db", memory_db, "--no-mt"), ("segment", path)):
         result = run(*args)
-        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert result.exit_code == 4 and isinstance(result.exception, SystemExit), result.output
         (line,) = result.output.splitlines()
         assert (
             line.startswith(expected)
@@ -191,7 +191,7 @@ def test_a_plain_zip_archive_is_named_too(run, tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("release.txt", "今天天氣很好。")
     result = run("segment", path)
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert result.output.strip() == (
         f"Error: {path}: is a zip archive, not a text file; unpack it and give the plain-text file inside"
     )

@@ -66,7 +66,7 @@ def test_delete_a_document_counts_first(run):
 def test_delete_of_an_unknown_id_deletes_nothing(run):
     unit = _unit_of(run, "四是拓展全方位合作。")
     result = run("delete", unit["id"], 99999)
-    assert result.exit_code == 1 and "no unit 99999" in result.output
+    assert result.exit_code == 4 and "no unit 99999" in result.output
     assert json.loads(run("stats", "--json").output)["units"] == 9
 
 
@@ -77,5 +77,5 @@ def test_edit_corrects_a_target_and_history_says_who(run):
     assert _unit_of(run, "四是拓展全方位合作。")["target"] == "Fourth, broadening all-round cooperation."
     text = run("history", unit["id"]).output
     assert "edit" in text and "by cai" in text and unit["target"] in text
-    assert run("edit", unit["id"], "--target", "Fourth, broadening all-round cooperation.").exit_code == 1
+    assert run("edit", unit["id"], "--target", "Fourth, broadening all-round cooperation.").exit_code == 4
     assert "no unit 99999" in run("edit", 99999, "--target", "x").output

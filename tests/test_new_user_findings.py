@@ -36,11 +36,11 @@ def test_no_output_ever_replaces_a_memory_database(run, db_path, tmp_path):
     set_cells(sheet, {"rel:1:1": {"Target": "Thank you all.", "Status": "approved"}})
     before = db_path.read_bytes()
     result = run("export-doc", sheet, "-o", db_path, "--force")  # export-doc has no --db to compare with
-    assert result.exit_code == 1 and "is a memory database" in result.output
+    assert result.exit_code == 4 and "is a memory database" in result.output
     disguised = tmp_path / "mem.xlsx"
     disguised.write_bytes(before)
     result = run("translate", doc, "--no-mt", "-o", disguised, "--force", db=disguised)
-    assert result.exit_code == 1 and "is a memory database" in result.output
+    assert result.exit_code == 4 and "is a memory database" in result.output
     assert db_path.read_bytes() == before and disguised.read_bytes() == before
 
 
@@ -52,7 +52,7 @@ def test_align_force_replaces_the_output_but_never_imports_a_wrong_pair(run, db_
     out.write_text("old", encoding="utf-8")
     units = json.loads(run("stats", "--json").output)["units"]
     result = run("align", zh, en, "--presplit", "-o", out, "--force", "--import")
-    assert result.exit_code == 1 and "--force-import" in result.output
+    assert result.exit_code == 4 and "--force-import" in result.output
     assert json.loads(run("stats", "--json").output)["units"] == units
 
 
@@ -87,7 +87,7 @@ def test_commands_that_change_what_is_stored_never_create_a_memory(tmp_path):
         ["glossary", "remove", "上海精神"],
     ):
         result = CliRunner().invoke(cli, [*args, "--db", str(typo)])
-        assert result.exit_code == 1 and "no memory there" in result.output
+        assert result.exit_code == 4 and "no memory there" in result.output
         assert not typo.exists()
 
 
@@ -96,12 +96,12 @@ def test_another_applications_database_and_a_missing_directory_are_refused(tmp_p
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE albums (id INTEGER)")
     result = CliRunner().invoke(cli, ["import", str(SAMPLE_TMX), "--db", str(other)])
-    assert result.exit_code == 1 and "another application's SQLite database" in result.output
+    assert result.exit_code == 4 and "another application's SQLite database" in result.output
     with sqlite3.connect(other) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["albums"]
     missing = tmp_path / "no" / "such" / "dir" / "m.db"
     result = CliRunner().invoke(cli, ["import", str(SAMPLE_TMX), "--db", str(missing)])
-    assert result.exit_code == 1 and "does not exist" in result.output and not (tmp_path / "no").exists()
+    assert result.exit_code == 4 and "does not exist" in result.output and not (tmp_path / "no").exists()
 
 
 def test_a_new_memory_takes_the_umask(tmp_path):
@@ -139,7 +139,7 @@ def test_queries_are_folded_and_an_empty_one_is_an_error(run):
     assert "Third" in run("concordance", "Ｔｈｉｒｄ", "--side", "target").output
     for command in ("lookup", "concordance"):
         result = run(command, "  ")
-        assert result.exit_code == 1 and "empty query" in result.output
+        assert result.exit_code == 4 and "empty query" in result.output
     hits = json.loads(
         run(
             "lookup",
@@ -177,9 +177,9 @@ def test_a_nul_character_and_a_missing_output_folder_get_one_message(run, tmp_pa
     tsv = tmp_path / "nul.tsv"
     tsv.write_text("source\ttarget\n甲\x00乙。\tA.\n", encoding="utf-8")
     result = run("import", tsv)
-    assert result.exit_code == 1 and "NUL" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 4 and "NUL" in result.output and "Traceback" not in result.output
     result = run("export", tmp_path / "no" / "such" / "x.tmx")
-    assert result.exit_code == 1 and "does not exist" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 4 and "does not exist" in result.output and "Traceback" not in result.output
 
 
 def test_formatting_stays_in_the_document_and_out_of_the_memory(run, tmp_path):
@@ -210,7 +210,7 @@ def test_a_libpq_keyword_string_is_a_server_never_a_file_named_after_it(tmp_path
     monkeypatch.chdir(tmp_path)
     location = "host=127.0.0.1 port=9 user=tm password=s3cret-kw dbname=team"
     result = CliRunner().invoke(cli, ["import", str(SAMPLE_TMX), "--db", location])
-    assert result.exit_code == 1 and "cannot connect" in result.output
+    assert result.exit_code == 4 and "cannot connect" in result.output
     assert "s3cret-kw" not in result.output and list(tmp_path.iterdir()) == []
 
 
@@ -221,7 +221,7 @@ def test_an_archive_is_never_aligned_into_one_of_its_own_folders(run, tmp_path):
     (zh / "a.txt").write_text("今天天氣很好。\n", encoding="utf-8")
     (en / "a.txt").write_text("The weather is fine today.\n", encoding="utf-8")
     result = run("align", zh, en, "-o", zh)
-    assert result.exit_code == 1 and "is one of the folders being aligned" in result.output
+    assert result.exit_code == 4 and "is one of the folders being aligned" in result.output
     assert sorted(p.name for p in zh.iterdir()) == ["a.txt"]
 
 
@@ -288,7 +288,7 @@ def test_wrong_or_damaged_workbooks_get_one_message(run, tmp_path):
         (("qa", bad), "damaged, it does not decompress"),
     ]:
         result = run(*args)
-        assert result.exit_code == 1 and said in result.output, (args, result.output)
+        assert result.exit_code == 4 and said in result.output, (args, result.output)
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "out.txt").exists()
 
@@ -299,7 +299,7 @@ def test_an_empty_release_is_refused_and_nothing_written(run, tmp_path):
     empty.write_text("\n\n", encoding="utf-8")
     release = ROOT / "seeds" / "xinhua-wang-yi-interview-2020-09-16.zh-Hant.txt"
     result = run("translate", release, empty, "--no-mt", "--out-dir", tmp_path / "out")
-    assert result.exit_code == 1 and "empty.txt: no text to translate" in result.output
+    assert result.exit_code == 4 and "empty.txt: no text to translate" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -368,7 +368,7 @@ def test_messages_name_the_files_kind_and_what_failed(run, tmp_path):
     assert run("translate", release, "--no-mt", "-o", sheet).exit_code == 0
     result = run("import", sheet)
     assert (
-        result.exit_code == 1
+        result.exit_code == 4
         and "is an Excel workbook: a review sheet is stored with `tm review FILE`" in result.output
     )
     page = tmp_path / "page.html"
@@ -376,7 +376,7 @@ def test_messages_name_the_files_kind_and_what_failed(run, tmp_path):
     assert "is a web page: `tm translate FILE` pre-translates it" in run("import", page).output
     refused = run("stats", db="postgresql://ann:s3cret@127.0.0.1:1/tm")
     assert (
-        refused.exit_code == 1
+        refused.exit_code == 4
         and "Connection refused" in refused.output
         and "Is the server running" in refused.output
     )
@@ -421,4 +421,4 @@ def test_align_tsv_output_goes_into_the_memory(db_path, tmp_path):
     assert ("外長們強調合作。", "The foreign ministers stressed cooperation.", "aligned") in units
     assert len(units) == 2 and all(s and t for s, t, _ in units)
     review = run("align", "--review", pairs)
-    assert review.exit_code == 1 and f"tm import {pairs}" in review.output
+    assert review.exit_code == 4 and f"tm import {pairs}" in review.output

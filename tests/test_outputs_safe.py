@@ -68,7 +68,7 @@ def test_a_deleted_row_never_makes_its_sentence_vanish(run, tmp_path):
     _delete_rows(sheet, {"rel:1:2", "rel:3:1"})
     out = tmp_path / "rel.en.txt"
     refused = run("export-doc", sheet, "-o", out)
-    assert refused.exit_code == 1 and not out.exists()
+    assert refused.exit_code == 4 and not out.exists()
     assert "deleted from the sheet: rel:1:2, rel:3:1" in refused.output
     assert "approve them" not in refused.output  # rows that are gone cannot be approved
     kept = run("export-doc", sheet, "-o", out, "--allow-missing")
@@ -91,7 +91,7 @@ def test_export_doc_never_writes_over_the_source_release(run, tmp_path):
     original = doc.read_bytes()
     for extra in ([], ["--force"]):
         result = run("export-doc", sheet, "-o", doc, *extra)
-        assert result.exit_code == 1 and "is one of the inputs" in result.output
+        assert result.exit_code == 4 and "is one of the inputs" in result.output
     assert doc.read_bytes() == original
 
 
@@ -99,7 +99,7 @@ def test_export_never_destroys_the_memory(run, db_path, tmp_path):
     before = run("stats", "--json").output
     for extra in ([], ["--force"]):
         result = run("export", db_path, "--format", "tmx", *extra)
-        assert result.exit_code == 1 and "is a memory database" in result.output
+        assert result.exit_code == 4 and "is a memory database" in result.output
     assert run("stats", "--json").output == before
 
 
@@ -107,12 +107,12 @@ def test_existing_exports_need_force(run, tmp_path):
     out = tmp_path / "all.tmx"
     out.write_text("work in progress", encoding="utf-8")
     result = run("export", out)
-    assert result.exit_code == 1 and "--force" in result.output
+    assert result.exit_code == 4 and "--force" in result.output
     assert out.read_text(encoding="utf-8") == "work in progress"
     assert run("export", out, "--force").exit_code == 0 and "<tmx" in out.read_text(encoding="utf-8")
     glossary_out = tmp_path / "g.csv"
     glossary_out.write_text("mine", encoding="utf-8")
-    assert run("glossary", "export", glossary_out).exit_code == 1 and glossary_out.read_text() == "mine"
+    assert run("glossary", "export", glossary_out).exit_code == 4 and glossary_out.read_text() == "mine"
 
 
 def test_written_files_get_the_permissions_of_a_plain_write(run, tmp_path):

@@ -88,7 +88,7 @@ def test_an_alignment_sheet_given_to_review_points_to_align(run, tmp_path):
     links = tmp_path / "links.xlsx"
     assert run("align", zh, en, "-o", links).exit_code == 0
     result = run("review", links)
-    assert result.exit_code == 1 and f"tm align --review {links} --import" in result.output
+    assert result.exit_code == 4 and f"tm align --review {links} --import" in result.output
 
 
 def test_a_renamed_tab_is_named(run, sheet, tmp_path):
@@ -98,7 +98,7 @@ def test_a_renamed_tab_is_named(run, sheet, tmp_path):
     workbook.save(renamed)
     result = run("review", renamed)
     assert (
-        result.exit_code == 1 and "'Segmente'" in result.output and "name it Segments again" in result.output
+        result.exit_code == 4 and "'Segmente'" in result.output and "name it Segments again" in result.output
     )
 
 

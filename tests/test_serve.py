@@ -218,7 +218,7 @@ def test_serve_refuses_a_missing_memory_and_a_taken_port(tmp_path):
         text=True,
         timeout=60,
     )
-    assert missing.returncode == 1 and "no memory there" in missing.stderr
+    assert missing.returncode == 4 and "no memory there" in missing.stderr
     assert not (tmp_path / "typo.db").exists()
     db = tmp_path / "m.db"
     tm("import", str(ROOT / "seeds" / "sample-memory.tmx"), db=db)
@@ -233,7 +233,7 @@ def test_serve_refuses_a_missing_memory_and_a_taken_port(tmp_path):
             text=True,
             timeout=60,
         )
-    assert busy.returncode == 1 and f"cannot listen on 127.0.0.1 port {port}" in busy.stderr
+    assert busy.returncode == 4 and f"cannot listen on 127.0.0.1 port {port}" in busy.stderr
     assert "Traceback" not in busy.stderr
 
 

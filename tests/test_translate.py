@@ -232,7 +232,7 @@ def test_bad_workbooks_leave_the_memory_untouched(run, seeded, tmp_path, db_path
         sheet_path.unlink()
     before = units(db_path)
     result = run("review", sheet_path)
-    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert result.exit_code == 4 and message in result.output and "Traceback" not in result.output
     assert units(db_path) == before
 
 
@@ -281,7 +281,7 @@ def test_export_doc_reassembles_paragraphs(run, tmp_path):
     out = tmp_path / "doc.en.txt"
     missing = run("export-doc", sheet_path, "-o", out)
     assert (
-        missing.exit_code == 1
+        missing.exit_code == 4
         and "doc:1:2 (draft)" in missing.output
         and "doc:2:1 (no target)" in missing.output
     )
@@ -317,7 +317,7 @@ def test_bad_inputs_get_one_message(run, tmp_path, seeded):
     binary = tmp_path / "x.txt"
     binary.write_bytes(b"\xff\xfe\x00bad")
     result = run("translate", binary, "--no-mt", "-o", tmp_path / "o.xlsx")
-    assert result.exit_code == 1 and "--encoding" in result.output and not (tmp_path / "o.xlsx").exists()
+    assert result.exit_code == 4 and "--encoding" in result.output and not (tmp_path / "o.xlsx").exists()
     assert (
         "no glossary named"
         in run("translate", seeded, "--glossary", "nope", "-o", tmp_path / "o.xlsx").output

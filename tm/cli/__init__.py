@@ -10,8 +10,12 @@ import sys
 import click
 
 from tm.cli import align, db, glossary, memory, mt, qa, serve, text, translate
-from tm.cli.common import eval_group
+from tm.cli.common import EXIT_INTERRUPTED, EXIT_REFUSED, eval_group
 from tm.errors import UserError
+
+
+class _Refused(click.ClickException):
+    exit_code = EXIT_REFUSED
 
 
 class _Group(click.Group):
@@ -21,15 +25,18 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise _Refused(str(exc)) from None
         except BrokenPipeError:  # `tm … | head`
             sys.exit(0)
+        except KeyboardInterrupt:  # writes are atomic: nothing is left half-written
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except sqlite3.Error as exc:
-            raise click.ClickException(f"memory database: {exc}") from None
+            raise _Refused(f"memory database: {exc}") from None
         except Exception as exc:  # a server's error (psycopg's, not imported unless a URL is used)
             if not type(exc).__module__.startswith("psycopg"):
                 raise
-            raise click.ClickException(f"memory server: {str(exc).strip() or type(exc).__name__}") from None
+            raise _Refused(f"memory server: {str(exc).strip() or type(exc).__name__}") from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from tm.cli.common import (
+    EXIT_FINDINGS,
     db_option,
     encoding_option,
     eval_group,
@@ -209,7 +210,7 @@ def _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, a
     else:
         _print_summary(summary, pairing, out_dir, stored if do_import else None, refused)
     if summary.failed or refused:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 def _progress(results, length: int):

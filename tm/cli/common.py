@@ -36,6 +36,13 @@ paragraphs_option = click.option(
 )
 
 
+# Exit statuses, the same with and without --json (README: "Exit status").
+EXIT_FINDINGS = 1  # done, and something a person must look at: QA findings, refused rows
+EXIT_NO_MATCH = 3  # a look-up found nothing
+EXIT_REFUSED = 4  # bad input refused: one message, nothing written
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
 def engine_options(command):
     """--device, --threads and --compute-type of the MT engine."""
     command = click.option(

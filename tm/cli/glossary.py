@@ -8,6 +8,8 @@ from dataclasses import asdict
 import click
 
 from tm.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_NO_MATCH,
     db_option,
     encoding_option,
     entry_data,
@@ -287,10 +289,10 @@ def glossary_lookup(term, db, limit, as_json) -> None:
                 ],
             }
         )
-        return
+        sys.exit(0 if answer.matches or answer.evidence else EXIT_NO_MATCH)
     if not answer.matches and not answer.evidence:
         click.echo(f"{term}: not in the glossary and not in the memory", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_NO_MATCH)
     if not answer.matches:
         click.echo(f"{term}: not in the glossary")
     for kind, e in answer.matches:
@@ -353,7 +355,7 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
             click.echo(f"{issue.segment}\t{issue.kind}\t{issue.message}")
         click.echo(f"{sum(map(len, documents))} segment(s), {len(issues)} issue(s)", err=True)
     if issues:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @glossary.command(name="mine")

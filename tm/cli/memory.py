@@ -9,6 +9,7 @@ from dataclasses import asdict
 import click
 
 from tm.cli.common import (
+    EXIT_NO_MATCH,
     db_option,
     encoding_option,
     force_option,
@@ -150,10 +151,10 @@ def lookup(
     ]
     if as_json:
         print_json([_match_data(m, r) for m, r in zip(matches, fixed)])
-        return
+        sys.exit(0 if matches else EXIT_NO_MATCH)
     if not matches:
         click.echo(f"no match ≥ {min_score}%", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_NO_MATCH)
     for m, r in zip(matches, fixed):
         data = _match_data(m)
         click.echo(f"{m.score:>3}  {m.kind:<10} {data['diff'] or m.unit.source}")
@@ -205,10 +206,10 @@ def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool)
                 for h in hits
             ]
         )
-        return
+        sys.exit(0 if hits else EXIT_NO_MATCH)
     if not hits:
         click.echo("no hits", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_NO_MATCH)
     for h in hits:
         src = highlight(h.unit.source, h.spans) if h.side == "source" else h.unit.source
         tgt = highlight(h.unit.target, h.spans) if h.side == "target" else h.unit.target

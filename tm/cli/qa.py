@@ -8,6 +8,7 @@ import sys
 import click
 
 from tm.cli.common import (
+    EXIT_FINDINGS,
     db_option,
     force_option,
     glossary_option,
@@ -71,7 +72,7 @@ def qa(workbook, output, show, glossary_name, force, db, as_json) -> None:
         if output:
             click.echo(f"wrote {output}")
     if report.findings:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 COMMANDS = [qa]

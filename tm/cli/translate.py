@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from tm.cli.common import (
+    EXIT_FINDINGS,
     db_option,
     encoding_option,
     engine_options,
@@ -271,7 +272,7 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
         for number, row_id, why in report.refused:
             click.echo(f"refused row {number} ({row_id or 'no ID'}): {why}", err=True)
     if report.refused or report.findings:
-        sys.exit(1)
+        sys.exit(EXIT_FINDINGS)
 
 
 @click.command(name="export-doc")
