@@ -40,6 +40,7 @@ class Entry:
     glossary: str = DEFAULT_GLOSSARY
     source_lang: str = "zh"
     target_lang: str = "en"
+    priority: int | None = field(default=None, compare=False)  # its glossary's, as interchange files carry it
     created_at: str | None = None
     changed_at: str | None = None
     id: int | None = None

@@ -15,7 +15,9 @@ from tm.memory.units import now
 from tm.text.langs import normalize_lang
 from tm.text.normalize import matching_key
 
-_COLUMNS = [f.name for f in fields(Entry) if f.name not in ("given", "columns")]  # the select list
+_COLUMNS = [
+    f.name for f in fields(Entry) if f.name not in ("given", "columns", "priority")
+]  # the select list
 _FIELDS = ", ".join("t." + c for c in _COLUMNS)
 _SELECT = f"SELECT {_FIELDS} FROM terms t"
 
@@ -62,6 +64,24 @@ def _entry(row: tuple) -> Entry:
         data[name] = json.loads(data[name]) if data[name] != "[]" else []  # most lists are empty
     data["case_sensitive"] = bool(data["case_sensitive"])
     return Entry(**data)
+
+
+def _stated_priorities(rows: list[tuple[int | None, Entry]], glossary: str | None) -> dict[str, int]:
+    """The priority a file states for each of its glossaries (an export carries them); two
+    different ones for one glossary are an error naming the lines."""
+    stated: dict[str, tuple[int, int | None]] = {}
+    for line, entry in rows:
+        if entry.priority is None:
+            continue
+        name = glossary or entry.glossary
+        if name in stated and stated[name][0] != entry.priority:
+            first, at = stated[name]
+            raise UserError(
+                f"line {line}: glossary {name!r} has priority {entry.priority} here and {first}"
+                + (f" on line {at}" if at else "")
+            )
+        stated.setdefault(name, (entry.priority, line))
+    return {name: value for name, (value, _) in stated.items()}
 
 
 def validate(entry: Entry, line: int | None = None) -> Entry:
@@ -134,7 +154,12 @@ class Termbase:
     # ----------------------------------------------------------------- reading
 
     def entries(self, glossary: str | None = None, statuses: Iterable[str] = STATUSES) -> list[Entry]:
-        return [entry for entry, _, _ in self._rows(glossary, statuses)]
+        """The stored entries, each with its glossary's priority (which an export carries)."""
+        priorities = {name: priority for name, priority, _ in self.glossaries()}
+        out = [entry for entry, _, _ in self._rows(glossary, statuses)]
+        for entry in out:
+            entry.priority = priorities.get(entry.glossary)
+        return out
 
     def _rows(self, glossary: str | None, statuses: Iterable[str]):
         """(entry, search keys, match keys), highest-priority glossary first."""
@@ -254,6 +279,8 @@ class Termbase:
         inside the caller's.
         """
         report = ImportReport()
+        rows = list(rows)
+        stated = _stated_priorities(rows, glossary) if priority is None else {}
         with self._transaction() if transaction else contextlib.nullcontext():
             seen: dict[tuple[str, str], int | None] = {}
             conflicts: list[Conflict] = []
@@ -269,7 +296,9 @@ class Termbase:
                         + (f" (first on line {first})" if first else "")
                     )
                 seen[(entry.glossary, key)] = line
-                self._ensure_glossary(entry.glossary, priority)
+                self._ensure_glossary(
+                    entry.glossary, priority if priority is not None else stated.get(entry.glossary)
+                )
                 stored = self.conn.execute(
                     f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?", (entry.glossary, key)
                 ).fetchone()

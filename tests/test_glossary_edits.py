@@ -125,3 +125,20 @@ def test_remove_says_what_the_entry_held(run):
     result = run("glossary", "remove", "一帶一路")
     assert result.exit_code == 0
     assert "removed 一帶一路 → Belt and Road" in result.output and "OBOR" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xlsx", "tbx"])
+def test_an_export_keeps_which_glossary_wins(run, tmp_path, db_path, fmt):
+    """Issue 22, point 6: after an export and import, a project glossary's rendering no longer
+    won over the general one (priority was lost)."""
+    project = tmp_path / "project.csv"
+    project.write_text("source,target\n一帶一路,BRI\n", encoding="utf-8")
+    assert run("glossary", "import", project, "--glossary", "project", "--priority", "10").exit_code == 0
+    out = tmp_path / f"all.{fmt}"
+    assert run("glossary", "export", out).exit_code == 0
+    fresh = cli_invoker(tmp_path / "fresh.db")
+    assert fresh("glossary", "import", out).exit_code == 0, fresh("glossary", "import", out).output
+    listed = json.loads(fresh("glossary", "list", "--json").output)["glossaries"]
+    assert [(g["name"], g["priority"]) for g in listed] == [("project", 10), ("general", 0)]
+    (entry,) = json.loads(fresh("glossary", "lookup", "一帶一路", "--json").output)["entries"][:1]
+    assert entry["target"] == "BRI"

@@ -10,7 +10,7 @@ from tm.errors import UserError
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".tbx": "tbx", ".xml": "tbx"}
 # Columns of the tabular formats, in order; lists are written "a; b; c".
-COLUMNS = [*CONTENT_FIELDS, "glossary"]
+COLUMNS = [*CONTENT_FIELDS, "glossary", "priority"]
 LIST_COLUMNS = ("source_variants", "alternatives", "forbidden")
 REQUIRED = ("source", "target")
 assert set(COLUMNS) <= {f.name for f in fields(Entry)}
@@ -74,6 +74,13 @@ def entry_from_cells(cells: dict[str, str | None], line: int) -> Entry:
     for name in ("note", "domain", "reference", "glossary", "status"):
         if values.get(name):
             kwargs[name] = values[name]
+    if values.get("priority"):
+        try:
+            kwargs["priority"] = int(values["priority"])
+        except ValueError:
+            raise UserError(
+                f"line {line}: priority must be a whole number, not {values['priority']!r}"
+            ) from None
     case = parse_bool(values.get("case_sensitive"), line)
     if case is not None:
         kwargs["case_sensitive"] = case
@@ -90,5 +97,7 @@ def cells_of(entry: Entry) -> list[str]:
             value = "; ".join(value)
         elif name == "case_sensitive":
             value = "yes" if value else ""
+        elif name == "priority":
+            value = "" if value is None else str(value)
         out.append(value or "")
     return out

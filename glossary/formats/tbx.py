@@ -90,6 +90,15 @@ class _Reader:
             self.concept = None
 
 
+def _priority(value: str | None, name: str, line: int) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise UserError(f"{name}: line {line}: x-priority must be a whole number, not {value!r}") from None
+
+
 def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: str) -> Entry:
     langs = concept["langs"]
     src = next((terms for lang, terms in langs.items() if family(lang) == family(source_lang)), [])
@@ -124,6 +133,7 @@ def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: s
         status=fields.get("x-status") or "approved",
         case_sensitive=case,
         glossary=fields.get("x-glossary") or "general",
+        priority=_priority(fields.get("x-priority"), name, line),
     )
     # What the file states: what it holds (the case flag only when written, as tm writes it).
     stated = {"note": entry.note, "domain": entry.domain, "reference": entry.reference}
@@ -171,6 +181,7 @@ def write_tbx(entries: Iterable[Entry], path: str | Path) -> int:
                 ("source", e.reference),
                 ("x-status", e.status),
                 ("x-glossary", e.glossary),
+                ("x-priority", None if e.priority is None else str(e.priority)),
                 ("x-caseSensitive", "yes" if e.case_sensitive else None),
             )
             for type_, value in admins:
