@@ -131,3 +131,27 @@ def test_seed_sheet_reviews_with_findings_listed(run, tmp_path):
     result = run("review", path, "--json")
     findings = json.loads(result.stdout)["findings"]
     assert result.exit_code == 1 and findings and all(f[1] == "seed:1:1" for f in findings)
+
+
+def test_a_rejected_memory_proposal_is_kept_in_the_units_history(run, tmp_path, db_path):
+    """Issue 22, point 2: a TM 100 proposal rejected with a comment left no trace."""
+    doc = tmp_path / "fourth.txt"
+    doc.write_text("四是拓展全方位合作。\n", encoding="utf-8")
+    path = tmp_path / "fourth.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", path).exit_code == 0
+    comment = "WRONG: the ministry says all-dimensional"
+    set_cells(path, {"fourth:1:1": {"Status": "rejected", "Comment": comment}})
+    result = run("review", path, user="anna")
+    assert result.exit_code == 0, result.output
+    with open_memory(db_path) as memory:
+        (unit,) = [u for u in memory.iter_units() if u.source == "四是拓展全方位合作。"]
+        (event,) = memory.history(unit.id)
+    assert event["action"] == "reject" and event["changed_by"] == "anna"
+    assert comment in event["reason"] and "fourth.xlsx fourth:1:1" in event["reason"]
+    assert unit.target == "Fourth, expanding all-round cooperation."  # the unit itself stays
+    shown = run("history", str(unit.id))
+    assert (
+        "rejected " in shown.output
+        and "by anna where it was proposed" in shown.output
+        and comment in shown.output
+    )

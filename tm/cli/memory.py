@@ -320,6 +320,8 @@ def history(unit_id, db, as_json) -> None:
             click.echo(f"  deleted {who}: it said “{e['old_target']}” ({e['reason']})")
         elif e["action"] == "confirm":
             click.echo(f"  confirmed {who} ({e['reason']})")
+        elif e["action"] == "reject":
+            click.echo(f"  rejected {who} where it was proposed ({e['reason']})")
         else:
             click.echo(f"  {e['action']} {who}: “{e['old_target']}” → “{e['new_target']}” ({e['reason']})")
 

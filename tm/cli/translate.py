@@ -267,6 +267,9 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
             click.echo(f"rejected now, removed what an earlier round stored: {', '.join(report.withdrawn)}")
         for row_id, unit_id in report.kept:
             click.echo(f"rejected {row_id}, but unit {unit_id} was in the memory before this sheet: it stays")
+        if report.rejections:
+            units = ", ".join(f"{unit_id} ({row_id})" for row_id, unit_id in report.rejections)
+            click.echo(f"rejections kept in the history of unit(s) {units}")
         for number, row_id, issue in report.findings:
             click.echo(f"QA row {number} ({row_id}): {issue}", err=True)
         for number, row_id, why in report.refused:

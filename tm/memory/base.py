@@ -107,6 +107,10 @@ class Memory(ABC):
         """Units whose target holds the word sequence, best first."""
 
     @abstractmethod
+    def record_rejection(self, unit_id: int, by: str | None, reason: str) -> None:
+        """A reviewer rejected the unit's translation where it was proposed (caller's transaction)."""
+
+    @abstractmethod
     def mark_reviewed(
         self,
         unit_id: int,

@@ -98,6 +98,15 @@ class SQLMemory(Memory):
         found = self.conn.execute(f"{UNIT_SELECT} WHERE pair_hash = ?", (pair,)).fetchone()
         return unit_of(found) if found else None
 
+    def record_rejection(self, unit_id: int, by: str | None, reason: str) -> None:
+        """A reviewer rejected the unit's translation where it was proposed: kept in its history
+        (who, when, the sheet and row, the comment) inside the caller's transaction."""
+        self.conn.execute(
+            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
+            "action) SELECT id, target, target, ?, ?, ?, 'reject' FROM units WHERE id = ?",
+            (now(), by or self.user, reason, unit_id),
+        )
+
     def mark_reviewed(
         self,
         unit_id: int,

@@ -31,6 +31,7 @@ class ReviewReport:
     refused: list[tuple[int, str, str]] = field(default_factory=list)  # (sheet row, id, why)
     withdrawn: list[str] = field(default_factory=list)  # ids whose earlier approval a rejection undid
     kept: list[tuple[str, int]] = field(default_factory=list)  # rejected, but the unit predates the sheet
+    rejections: list[tuple[str, int]] = field(default_factory=list)  # (row, unit) whose proposal was rejected
     findings: list[tuple[int, str, str]] = field(default_factory=list)  # QA: (sheet row, id, issue)
 
     @property
@@ -101,10 +102,19 @@ def import_review(
 
 
 def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewSheet, report) -> None:
-    """A row rejected after an earlier round approved it: the unit that round created goes
-    (recorded in its history); a unit that was in the memory before the sheet stays, and is named."""
+    """A rejected row. Where an earlier round approved it, the unit that round created goes
+    (recorded in its history), and a unit that was in the memory before the sheet stays, named;
+    otherwise, where the memory's own translation was proposed, the rejection is kept in that
+    unit's history with the reviewer's comment."""
     earlier = memory.reviewed_row(sheet.sheet_id, row.id)
     if earlier is None:
+        proposing = _proposing_unit(memory, row)
+        if (
+            proposing is not None and proposing.target == row.proposed
+        ):  # the memory's translation, turned down
+            comment = f": {row.comment}" if row.comment else ""
+            memory.record_rejection(proposing.id, reviewer, f"tm review {sheet.path.name} {row.id}{comment}")
+            report.rejections.append((row.id, proposing.id))
         return
     unit_id, target, added = earlier
     found = memory.units_by_id([unit_id]).get(unit_id)
