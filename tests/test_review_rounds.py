@@ -155,3 +155,35 @@ def test_a_rejected_memory_proposal_is_kept_in_the_units_history(run, tmp_path, 
         and "by anna where it was proposed" in shown.output
         and comment in shown.output
     )
+
+
+def test_a_rejected_translation_is_marked_yields_to_another_and_qa_counts_it(run, tmp_path, db_path):
+    """Issue 22, point 2: the rejected TM 100 came back next time as if nothing had happened."""
+    doc = tmp_path / "fourth.txt"
+    doc.write_text("四是拓展全方位合作。\n", encoding="utf-8")
+
+    def proposal(name: str) -> dict:
+        path = tmp_path / f"{name}.xlsx"
+        assert run("translate", doc, "--no-mt", "-o", path).exit_code == 0
+        sheet = load_workbook(path)["Segments"]
+        return {c.value: v.value for c, v in zip(sheet[1], sheet[2])} | {"path": path}
+
+    for round_, who in enumerate(("anna", "ben")):
+        first = proposal(f"round{round_}")
+        set_cells(first["path"], {"fourth:1:1": {"Status": "rejected", "Comment": f"WRONG ({who})"}})
+        assert run("review", first["path"], user=who).exit_code == 0
+    again = proposal("again")
+    assert again["Target"] == "Fourth, expanding all-round cooperation."  # nothing else to offer
+    assert "by ben (2 times): tm review round1.xlsx fourth:1:1: WRONG (ben)" in again["QA issues"]
+    report = json.loads(run("qa", "--json").stdout)
+    (finding,) = [f for f in report["findings"] if f["check"] == "rejected more than once"]
+    assert "rejected 2 times" in finding["message"] and "WRONG (anna)" in finding["message"]
+    other = tmp_path / "other.tsv"
+    other.write_text(
+        "source\ttarget\n四是拓展全方位合作。\tFourth, expanding all-dimensional cooperation.\n",
+        encoding="utf-8",
+    )
+    assert run("import", other).exit_code == 0
+    assert (
+        proposal("later")["Target"] == "Fourth, expanding all-dimensional cooperation."
+    )  # the unrejected 100

@@ -107,6 +107,14 @@ class Memory(ABC):
         """Units whose target holds the word sequence, best first."""
 
     @abstractmethod
+    def rejections(self, unit_ids: Iterable[int]) -> dict[int, list[dict]]:
+        """Each unit's recorded rejections (changed_at, changed_by, reason), oldest first."""
+
+    @abstractmethod
+    def rejected_units(self, at_least: int) -> list[int]:
+        """Ids of the stored units rejected at least this many times."""
+
+    @abstractmethod
     def record_rejection(self, unit_id: int, by: str | None, reason: str) -> None:
         """A reviewer rejected the unit's translation where it was proposed (caller's transaction)."""
 

@@ -15,6 +15,7 @@ import numpy as np
 from tm.errors import UserError
 from tm.memory import grams as G
 from tm.memory.base import Memory
+from tm.memory.history import HistorySQL
 from tm.memory.index import SQL_VARS, GramIndex, PostingWriter
 from tm.memory.schema import ORIGINS
 from tm.memory.units import UNIT_COLUMNS, ImportResult, Unit, hash64, now, pair_hash
@@ -33,10 +34,9 @@ ON_PAIR_CONFLICT = """ON CONFLICT (pair_hash) DO UPDATE SET
     changed_at = excluded.changed_at,
     changed_by = coalesce(excluded.changed_by, units.changed_by)
 WHERE excluded.changed_at >= units.changed_at"""
-_HISTORY = "unit_id, old_target, new_target, changed_at, changed_by, reason, action, unit"
 
 
-class SQLMemory(Memory):
+class SQLMemory(HistorySQL, Memory):
     """A memory in SQL tables; ``self.conn`` runs ``?``-parameter SQL (execute, executemany)."""
 
     conn: object
@@ -98,38 +98,6 @@ class SQLMemory(Memory):
         found = self.conn.execute(f"{UNIT_SELECT} WHERE pair_hash = ?", (pair,)).fetchone()
         return unit_of(found) if found else None
 
-    def record_rejection(self, unit_id: int, by: str | None, reason: str) -> None:
-        """A reviewer rejected the unit's translation where it was proposed: kept in its history
-        (who, when, the sheet and row, the comment) inside the caller's transaction."""
-        self.conn.execute(
-            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
-            "action) SELECT id, target, target, ?, ?, ?, 'reject' FROM units WHERE id = ?",
-            (now(), by or self.user, reason, unit_id),
-        )
-
-    def mark_reviewed(
-        self,
-        unit_id: int,
-        by: str | None,
-        document: str | None,
-        context: str | None,
-        reason: str = "tm review",
-    ) -> None:
-        """A reviewer confirmed a stored unit as it is (inside the caller's transaction); its
-        history says who and when, and what origin it had."""
-        stamp, by = now(), by or self.user
-        self.conn.execute(
-            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
-            "action) SELECT id, target, target, ?, ?, ? || ' (was ' || origin || ')', 'confirm' "
-            "FROM units WHERE id = ?",
-            (stamp, by, reason, unit_id),
-        )
-        self.conn.execute(
-            "UPDATE units SET origin = 'reviewed', changed_at = ?, changed_by = ?, "
-            "document = coalesce(document, ?), context = coalesce(context, ?) WHERE id = ?",
-            (stamp, by, document, context, unit_id),
-        )
-
     def replace_target(
         self,
         unit: Unit,
@@ -166,23 +134,6 @@ class SQLMemory(Memory):
         self._target_index_remove(unit.id, unit.target)
         self._target_index_add([(unit.id, target)])
 
-    def history(self, unit_id: int) -> list[dict]:
-        """What happened to a unit after it was stored, oldest first: targets replaced by a review
-        or an edit, and its deletion (with the unit as it was)."""
-        rows = self.conn.execute(
-            "SELECT action, old_target, new_target, changed_at, changed_by, reason, unit FROM unit_history "
-            "WHERE unit_id = ? ORDER BY id",
-            (unit_id,),
-        ).fetchall()
-        keys = ("action", "old_target", "new_target", "changed_at", "changed_by", "reason")
-        out = []
-        for row in rows:
-            entry = dict(zip(keys, row))
-            if row[-1]:
-                entry["unit"] = json.loads(row[-1])
-            out.append(entry)
-        return out
-
     def delete_units(self, ids: Iterable[int], by: str | None, reason: str) -> list[Unit]:
         """Delete units (inside the caller's transaction), each kept in unit_history as it was; the
         units deleted. Their ids are never given again (AUTOINCREMENT), so the posting lists that
@@ -205,60 +156,6 @@ class SQLMemory(Memory):
             r[0]
             for r in self.conn.execute("SELECT id FROM units WHERE document = ? ORDER BY id", (document,))
         ]
-
-    def reviewed_row(self, sheet: str, row: str) -> tuple[int, str, bool] | None:
-        """(unit id, target, whether the review created the unit) an earlier review of this sheet
-        row stored, if any."""
-        found = self.conn.execute(
-            "SELECT unit_id, target, added FROM reviewed_rows WHERE sheet = ? AND row = ?", (sheet, row)
-        ).fetchone()
-        return (found[0], found[1], bool(found[2])) if found else None
-
-    def record_reviewed_row(
-        self, sheet: str, row: str, unit_id: int, target: str, added: bool = False
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO reviewed_rows (sheet, row, unit_id, target, added) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (sheet, row) DO UPDATE SET unit_id = excluded.unit_id, target = excluded.target, "
-            "added = excluded.added",
-            (sheet, row, unit_id, target, int(added)),
-        )
-
-    # ------------------------------------------------------------ copying a whole memory
-
-    def all_history(self) -> Iterator[tuple]:
-        return iter(self.conn.execute(f"SELECT {_HISTORY} FROM unit_history ORDER BY id"))
-
-    def add_history(self, rows: Iterable[tuple], unit_ids: dict[int, int] | None = None) -> int:
-        """History rows of another memory; with ``unit_ids`` (units renumbered by a merge) only
-        those of units that came along, under their new ids."""
-        if unit_ids is not None:
-            rows = [(unit_ids[r[0]], *r[1:]) for r in rows if r[0] in unit_ids]
-            rows = [r for r in rows if not self._has_history(r)]  # a second merge adds nothing
-        rows = list(rows)
-        marks = ", ".join("?" * len(_HISTORY.split(",")))
-        self.conn.executemany(f"INSERT INTO unit_history ({_HISTORY}) VALUES ({marks})", rows)
-        return len(rows)
-
-    def _has_history(self, row: tuple) -> bool:
-        return (
-            self.conn.execute(
-                "SELECT 1 FROM unit_history WHERE unit_id = ? AND action = ? AND changed_at = ? "
-                "AND old_target = ? AND new_target = ?",
-                (row[0], row[6], row[3], row[1], row[2]),
-            ).fetchone()
-            is not None
-        )
-
-    def all_reviewed_rows(self) -> Iterator[tuple]:
-        return iter(self.conn.execute("SELECT sheet, row, unit_id, target, added FROM reviewed_rows"))
-
-    def add_reviewed_rows(self, rows: Iterable[tuple], unit_ids: dict[int, int] | None = None) -> None:
-        for sheet, row, unit_id, target, added in rows:
-            if unit_ids is None or unit_id in unit_ids:
-                self.record_reviewed_row(
-                    sheet, row, unit_ids[unit_id] if unit_ids else unit_id, target, added
-                )
 
     def _insert_batch(
         self, batch: list[Unit], writer: PostingWriter, result: ImportResult, keep_ids: bool

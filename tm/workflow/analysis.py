@@ -20,13 +20,18 @@ _HAN_OR_WORD_RE = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
+def fuzzy_band(score: float | None) -> str:
+    """The analysis band of a match percent below 100."""
+    return next(name for name, low in FUZZY_BANDS if (score or 0) >= low)
+
+
 def band(row: Row, repeated: bool = False) -> str:
     if repeated and row.origin != "context":
         return "repetitions"
     if row.origin in ("context", "exact", "near-exact"):
         return str(row.score)
     if row.origin == "fuzzy":
-        return next(name for name, low in FUZZY_BANDS if (row.score or 0) >= low)
+        return fuzzy_band(row.score)
     return row.origin  # MT | none
 
 

@@ -146,18 +146,43 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
         for row, prev, nxt in progress(jobs, "memory", len(jobs)):
             key = (row.segment.key, row.context)
             if key not in cache:
-                found = memory.lookup(plain(row.source), "zh", min_fuzzy, 1, prev, nxt)  # placeholders out
-                cache[key] = found[0] if found else None
-            match = cache[key]
+                found = memory.lookup(
+                    plain(row.source), "zh", min_fuzzy, CANDIDATES, prev, nxt
+                )  # placeholders out
+                cache[key] = _least_rejected(found, memory.rejections(m.unit.id for m in found))
+            match, rejected = cache[key]
             if match is None:
                 continue
             row.target, row.origin, row.score = match.unit.target, match.kind, match.score
             row.unit_id = match.unit.id
+            if rejected:  # the reviewer sees that this translation was turned down before
+                last = rejected[-1]
+                row.issues.append(
+                    f"rejected {last['changed_at'][:10]} by {last['changed_by'] or '?'}"
+                    + (f" ({len(rejected)} times)" if len(rejected) > 1 else "")
+                    + f": {last['reason']}"
+                )
             if match.kind == "fuzzy":
                 row.tm_source = render_diff(match.diff)
                 repaired = repair(row.source, match.unit.source, match.unit.target, recognizer)
                 if repaired is not None:
                     row.target, row.fixes = repaired.target, repaired.fixes
+
+
+CANDIDATES = 3  # memory matches weighed per segment: a rejected one yields to another of its band
+
+
+def _least_rejected(found: list, rejections: dict[int, list[dict]]) -> tuple[object, list[dict]]:
+    """The best match, unless a reviewer rejected it and another match of the same band (same
+    kind and score band) was not: (match or None, that match's rejections)."""
+    from tm.workflow.analysis import fuzzy_band
+
+    if not found:
+        return None, []
+    best = found[0]
+    same_band = [m for m in found if m.kind == best.kind and fuzzy_band(m.score) == fuzzy_band(best.score)]
+    chosen = next((m for m in same_band if m.unit.id not in rejections), best)
+    return chosen, rejections.get(chosen.unit.id, [])
 
 
 def dictionary_lexicon():

@@ -23,6 +23,7 @@ from tm.text.normalize import has_han, surface
 CHECKS = (
     "same source, different targets",
     "same target, different sources",
+    "rejected more than once",
     "missing term",
     "forbidden term",
     "number",
@@ -86,7 +87,30 @@ def memory_report(memory, recognizer=None) -> Report:
         for u, key in memory.iter_keyed_units()
     )
     report.units = _check_items(items, recognizer, report)
+    report.findings += _rejected_repeatedly(memory)
     return report
+
+
+def _rejected_repeatedly(memory) -> list[Finding]:
+    """Units reviewers turned down more than once: candidates for tm edit or tm delete."""
+    counts = memory.rejected_units(2)
+    found = memory.units_by_id(counts)
+    out = []
+    for unit_id, (unit, _) in sorted(found.items()):
+        events = memory.rejections([unit_id])[unit_id]
+        whys = "; ".join(e["reason"] for e in events[-3:])
+        out.append(
+            Finding(
+                "rejected more than once",
+                [str(unit_id)],
+                [unit.document or ""],
+                [events[-1]["changed_at"]],
+                unit.source,
+                unit.target,
+                f"rejected {len(events)} times: {whys}",
+            )
+        )
+    return out
 
 
 def workbook_items(path) -> list[Item]:
