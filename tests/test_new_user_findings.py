@@ -422,3 +422,19 @@ def test_align_tsv_output_goes_into_the_memory(db_path, tmp_path):
     assert len(units) == 2 and all(s and t for s, t, _ in units)
     review = run("align", "--review", pairs)
     assert review.exit_code == 4 and f"tm import {pairs}" in review.output
+
+
+def test_a_refused_import_leaves_no_new_memory_behind(tmp_path):
+    """Issue 21/22: a refused `tm import` (or glossary import) still created an empty memory, and
+    a mistyped --db then looked like a memory with nothing in it."""
+    db = tmp_path / "fresh.db"
+    run = cli_invoker(db)
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("a\tb\n1\t2\n", encoding="utf-8")
+    assert run("import", bad).exit_code == 4 and not db.exists()
+    bad_glossary = tmp_path / "bad.csv"
+    bad_glossary.write_text("source,target\n上海精神,\n", encoding="utf-8")
+    assert run("glossary", "import", bad_glossary).exit_code == 4 and not db.exists()
+    assert run("translate", tmp_path / "missing.txt", "-o", tmp_path / "x.xlsx").exit_code == 4
+    done = run("import", SAMPLE_TMX)
+    assert done.exit_code == 0 and "created a new memory" in done.output and db.exists()

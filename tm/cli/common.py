@@ -3,8 +3,10 @@ glossary's recognizer, and printing. Command modules import this, never each oth
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
@@ -57,15 +59,25 @@ def engine_options(command):
     )(command)
 
 
+@contextlib.contextmanager
 def memory_at(db: str | None, create: bool = False):
-    """The memory of --db. Only commands that add to a memory ``create`` one (and say so); the
-    others, readers and those that change what is stored, refuse one that does not exist."""
+    """The memory of --db, open for the block. Only commands that add to a memory ``create`` one
+    (and say so); the others, readers and those that change what is stored, refuse one that does
+    not exist. A memory file the block created is removed again when the block fails: a refused
+    import leaves no empty memory behind (and a mistyped --db stays an error next time)."""
     from tm.memory import open_memory
 
     memory = open_memory(db, create=create)
+    try:
+        with memory:
+            yield memory
+    except BaseException:
+        if memory.created and getattr(memory, "file", None):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{memory.file}{suffix}").unlink(missing_ok=True)
+        raise
     if memory.created:
         click.echo(f"created a new memory: {memory.location}", err=True)
-    return memory
 
 
 def optional_recognizer(db: str | None, glossary_name: str | None = None, create: bool = False):

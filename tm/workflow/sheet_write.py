@@ -266,7 +266,7 @@ def _glossary_sheet(workbook, entries: list) -> None:
     for entry, count in entries:
         values = [
             " | ".join(entry.source_forms),
-            entry.target,
+            entry.target + ("" if entry.enforced else " (proposed, a suggestion)"),
             " | ".join(entry.alternatives),
             " | ".join(entry.forbidden),
             entry.note or "",
