@@ -40,6 +40,38 @@ def _translations(db_path, source):
         return [u.target for u in memory.iter_units() if u.source == source]
 
 
+def test_comments_stay_with_corrections_and_confirmations(run, tmp_path, db_path):
+    """Issue 22, point 3: a comment on a corrected or confirmed row was lost."""
+    doc = tmp_path / "two.txt"
+    doc.write_text("四是拓展全方位合作。\n中方愿意提供帮助。\n", encoding="utf-8")
+    path = tmp_path / "two.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", path).exit_code == 0
+    import_tsv = tmp_path / "help.tsv"
+    import_tsv.write_text("source\ttarget\n中方愿意提供帮助。\tChina is willing to help.\n", encoding="utf-8")
+    assert run("import", import_tsv).exit_code == 0
+    assert run("translate", doc, "--no-mt", "-o", path, "--force").exit_code == 0
+    set_cells(
+        path,
+        {
+            "two:1:1": {"Status": "approved", "Comment": "house style checked"},
+            "two:2:1": {
+                "Target": "China stands ready to help.",
+                "Status": "approved",
+                "Comment": "FM wording",
+            },
+        },
+    )
+    assert run("review", path, user="anna").exit_code == 0
+    with open_memory(db_path) as memory:
+        by_source = {u.source: u for u in memory.iter_units()}
+        confirmed = memory.history(by_source["四是拓展全方位合作。"].id)
+        corrected = memory.history(by_source["中方愿意提供帮助。"].id)
+    assert confirmed[-1]["action"] == "confirm" and "house style checked" in confirmed[-1]["reason"]
+    assert (
+        corrected[-1]["old_target"] == "China is willing to help." and "FM wording" in corrected[-1]["reason"]
+    )
+
+
 def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
     set_cells(sheet, {"rel:2:1": {"Target": "Thank you all.", "Status": "approved"}})
     first = json.loads(run("review", sheet, "--json").output)

@@ -73,9 +73,7 @@ def _glossary_entries(documents) -> list:
 
 
 @click.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "-o", "--output", default=None, help="One workbook (or XLIFF file: .xlf, .xliff) for all FILES."
 )

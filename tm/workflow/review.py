@@ -109,11 +109,8 @@ def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: Review
     earlier = memory.reviewed_row(sheet.sheet_id, row.id)
     if earlier is None:
         proposing = _proposing_unit(memory, row)
-        if (
-            proposing is not None and proposing.target == row.proposed
-        ):  # the memory's translation, turned down
-            comment = f": {row.comment}" if row.comment else ""
-            memory.record_rejection(proposing.id, reviewer, f"tm review {sheet.path.name} {row.id}{comment}")
+        if proposing is not None and proposing.target == row.proposed:  # the memory's own, turned down
+            memory.record_rejection(proposing.id, reviewer, _reason(sheet, row))
             report.rejections.append((row.id, proposing.id))
         return
     unit_id, target, added = earlier
@@ -127,6 +124,12 @@ def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: Review
         report.withdrawn.append(row.id)
     else:
         report.kept.append((row.id, unit_id))
+
+
+def _reason(sheet: ReviewSheet, row: SheetRow) -> str:
+    """What a unit's history says of a decision: the sheet and row, and the reviewer's comment
+    (kept with every decision, not only with the rows that make a new unit)."""
+    return f"tm review {sheet.path.name} {row.id}" + (f": {row.comment}" if row.comment else "")
 
 
 def _plain_row(row: SheetRow) -> SheetRow:
@@ -178,7 +181,7 @@ def _unit(row: SheetRow, reviewer: str | None) -> Unit:
 
 def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewSheet) -> str | None:
     """What one approved row does to stored units; None when it needs a new unit."""
-    reason = f"tm review {sheet.path.name} {row.id}"
+    reason = _reason(sheet, row)
     earlier = memory.reviewed_row(sheet.sheet_id, row.id)  # what a round of this sheet stored
     corrected = _earlier_round(memory, row, sheet, reviewer, reason, earlier)
     if corrected is not None:
