@@ -513,3 +513,18 @@ def test_a_correction_to_a_translation_the_memory_already_has_confirms_it(run, t
             ("Promote cooperation.", "reviewed"),
             ("Push cooperation.", "imported"),
         ]
+
+
+@pytest.mark.skipif(
+    SOFFICE is None and not NEED_SOFFICE, reason="LibreOffice (libreoffice-calc-nogui) is not installed"
+)
+def test_a_sheet_saved_as_ods_is_told_to_be_saved_as_xlsx(run, seeded, tmp_path, db_path):
+    """Issue 22: `tm review x.ods` (LibreOffice's own format) said only "not an .xlsx workbook"."""
+    sheet_path = tmp_path / "r.xlsx"
+    assert run("translate", seeded, "-o", sheet_path).exit_code == 0
+    out = tmp_path / "ods"
+    out.mkdir()
+    ods = soffice(tmp_path, "ods", sheet_path, out)
+    result = run("review", ods)
+    assert result.exit_code == 4 and "is an OpenDocument spreadsheet" in result.output
+    assert "save it as .xlsx" in result.output

@@ -139,7 +139,13 @@ class Workbook:
             self.sheets, shared = _sheet_paths(self.archive)
             self.strings = _shared_strings(self.archive, shared)
         except (KeyError, UserError) as exc:  # a member missing, or not XML
+            names = self.archive.namelist()
             self.archive.close()
+            if "content.xml" in names or self.path.suffix.lower() in (".ods", ".fods"):
+                raise UserError(
+                    f"{path}: is an OpenDocument spreadsheet, not an .xlsx workbook: save it as .xlsx "
+                    "(LibreOffice: File › Save As › Excel 2007-365) and give that file"
+                ) from None
             raise UserError(f"{path}: not an .xlsx workbook ({exc})") from None
 
     @property
