@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from glossary.match import TermHit
-from tm.mt.renderings import forbidden_spans, rendered, splice
+from tm.mt.renderings import by_entry, forbidden_spans, rendered, splice
 
 MIN_DROP = 1.0  # nats: a word whose log-probability falls less when the term is removed is no evidence
 SPREAD = 0.5  # a neighbour falling by at least this share of the largest fall belongs to the span
@@ -118,7 +118,7 @@ def _keep_held_renderings(candidates: list[_Candidate], steps) -> list[_Candidat
 
 
 def _distinct(hits: list[TermHit]) -> list[TermHit]:
-    return list({id(h.entry): h for h in hits}.values())
+    return [hits[group[0]] for group in by_entry(hits)]
 
 
 def _purge_forbidden(job: _Job) -> bool:
@@ -138,11 +138,8 @@ def _purge_forbidden(job: _Job) -> bool:
 def _pending(job: _Job) -> list[int]:
     """Hits still to place: those of an entry the output renders fewer times than it occurs,
     or whose forbidden rendering is still in the unsettled output."""
-    by_entry: dict[int, list[int]] = defaultdict(list)
-    for index, hit in enumerate(job.hits):
-        by_entry[id(hit.entry)].append(index)
     out = []
-    for indexes in by_entry.values():
+    for indexes in by_entry(job.hits):
         entry = job.hits[indexes[0]].entry
         open_ = [i for i in indexes if i not in job.forced]
         if not open_:

@@ -35,14 +35,18 @@ def forbidden_spans(text: str, entry, hits) -> list[tuple[int, int]]:
     return sorted(s for s in found if not any(a <= s[0] and s[1] <= b for a, b in accepted))
 
 
+def by_entry(hits) -> list[list[int]]:
+    """The hits' indexes grouped by entry (a term occurring twice is one entry), in order."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index, hit in enumerate(hits):
+        groups[id(hit.entry)].append(index)
+    return list(groups.values())
+
+
 def missing(text: str, hits) -> list[str]:
     """The approved renderings of entries the text renders fewer times than they occur."""
-    counts = defaultdict(list)
-    for hit in hits:
-        counts[id(hit.entry)].append(hit)
-    return [
-        same[0].entry.target for same in counts.values() if len(rendered(text, same[0].entry)) < len(same)
-    ]
+    entries = [(hits[group[0]].entry, len(group)) for group in by_entry(hits)]
+    return [entry.target for entry, n in entries if len(rendered(text, entry)) < n]
 
 
 def needs_enforcing(text: str, hits) -> bool:

@@ -93,11 +93,11 @@ def memory_report(memory, recognizer=None) -> Report:
 
 def _rejected_repeatedly(memory) -> list[Finding]:
     """Units reviewers turned down more than once: candidates for tm edit or tm delete."""
-    counts = memory.rejected_units(2)
-    found = memory.units_by_id(counts)
+    ids = memory.rejected_units(2)
+    found, rejections = memory.units_by_id(ids), memory.rejections(ids)
     out = []
     for unit_id, (unit, _) in sorted(found.items()):
-        events = memory.rejections([unit_id])[unit_id]
+        events = rejections[unit_id]
         whys = "; ".join(e["reason"] for e in events[-3:])
         out.append(
             Finding(

@@ -75,13 +75,7 @@ def _row_values(row: Row) -> dict:
         "Origin": row.origin_label,
         "Match %": row.score,
         "TM source": clean_cell_text("\n".join([row.tm_source, *(f"fixed {fix}" for fix in row.fixes)])),
-        "Terms": "\n".join(
-            dict.fromkeys(
-                f"{hit.text} → {hit.entry.target}"
-                + ("" if hit.entry.enforced else " (proposed, a suggestion)")
-                for hit in row.terms
-            )
-        ),
+        "Terms": "\n".join(dict.fromkeys(f"{hit.text} → {_rendering(hit.entry)}" for hit in row.terms)),
         "QA issues": "\n".join(row.issues),
         "MT confidence": round(row.confidence, 3) if row.confidence is not None else None,
         "Status": "draft",
@@ -249,6 +243,11 @@ def _alignment(name: str):
     return Alignment(wrap_text=name in WRAPPED, vertical="top", horizontal="right" if name in RIGHT else None)
 
 
+def _rendering(entry) -> str:
+    """An entry's rendering as the sheet shows it: a proposed one is marked as a suggestion."""
+    return entry.target + ("" if entry.enforced else " (proposed, a suggestion)")
+
+
 def _glossary_sheet(workbook, entries: list) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -266,7 +265,7 @@ def _glossary_sheet(workbook, entries: list) -> None:
     for entry, count in entries:
         values = [
             " | ".join(entry.source_forms),
-            entry.target + ("" if entry.enforced else " (proposed, a suggestion)"),
+            _rendering(entry),
             " | ".join(entry.alternatives),
             " | ".join(entry.forbidden),
             entry.note or "",
