@@ -50,8 +50,9 @@ def build_tmx(path: Path, n: int, in_memory: list, alphabet: str, rng: random.Ra
     return time.perf_counter() - started
 
 
-def import_tmx(tmx: Path, location: str) -> tuple[float, int]:
+def import_tmx(tmx: Path, location: str | Path) -> tuple[float, int]:
     """`tm import` in a child process into an empty memory: wall time and peak RSS."""
+    location = str(location)  # a SQLite path (bench/translate_batch.py) or a server URL
     if location.startswith("postgresql://"):
         _empty_server(location)
     else:
