@@ -143,13 +143,16 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
             jobs.append((row, prev, nxt))
     cache: dict[tuple[str, str], object] = {}
     with batch.timed("memory"):
+        # A memory nobody rejected anything in (most) is looked up as before: one match, no history.
+        weighed = CANDIDATES if memory.rejected_units(1) else 1
         for row, prev, nxt in progress(jobs, "memory", len(jobs)):
             key = (row.segment.key, row.context)
             if key not in cache:
                 found = memory.lookup(
-                    plain(row.source), "zh", min_fuzzy, CANDIDATES, prev, nxt
+                    plain(row.source), "zh", min_fuzzy, weighed, prev, nxt
                 )  # placeholders out
-                cache[key] = _least_rejected(found, memory.rejections(m.unit.id for m in found))
+                rejections = memory.rejections(m.unit.id for m in found) if weighed > 1 else {}
+                cache[key] = _least_rejected(found, rejections)
             match, rejected = cache[key]
             if match is None:
                 continue
