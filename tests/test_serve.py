@@ -293,3 +293,20 @@ def test_serve_recovers_when_the_team_server_restarts(pg_server):
         assert pgserver.PASSWORD not in errors
     finally:
         own.stop()
+
+
+def test_several_translations_of_one_source_are_shown_on_the_page(served, tmp_path):
+    """Issue 22, point 1: a memory holding two translations of one source says so with each."""
+    server, db = served
+    rows = tmp_path / "twice.tsv"
+    rows.write_text(
+        "source\ttarget\n中方支持多边主义。\tChina supports multilateralism.\n"
+        "中方支持多边主义。\tChina backs multilateralism.\n",
+        encoding="utf-8",
+    )
+    tm("import", str(rows), db=db)
+    (first, second) = api(server, "中方支持多边主义。")["memory"][:2]
+    assert first["other_translations"] == [second["target"]]
+    page = request(server, "/?q=" + urllib.parse.quote("中方支持多边主义。"))[2].decode()
+    assert "The memory also translates this source as" in page
+    assert "<q lang=\"en\">China backs multilateralism.</q>" in page

@@ -175,6 +175,8 @@ def lookup(
             if x
         )
         click.echo(f"     {where}")
+        for other in m.other_translations:
+            click.echo(f"     the memory also translates this source as → {other}")
         if m.numbers_only_in_query or m.numbers_only_in_memory:
             click.echo(
                 f"     numbers differ: query {', '.join(m.numbers_only_in_query) or '–'}; "

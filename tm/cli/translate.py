@@ -226,15 +226,23 @@ def _machine_translate(batch, no_mt: bool, recognizer, engine_settings: dict, en
 @click.option("--dry-run", is_flag=True, help="Report what would be stored; store nothing.")
 @click.option("--reviewer", default=None, help="Recorded with the units (default: $TM_USER or $USER).")
 @click.option("--strict", is_flag=True, help="Refuse approved rows whose target QA flags (terms, numbers).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Store rows whose memory unit was changed or deleted after the sheet was written "
+    "(as corrections of it; refused otherwise).",
+)
 @db_option
 @json_option
-def review(file, dry_run, reviewer, strict, db, as_json) -> None:
+def review(file, dry_run, reviewer, strict, force, db, as_json) -> None:
     """Import a reviewed sheet: approved rows into the memory (origin reviewed), corrections of
     memory translations recorded, rejected rows left out, drafts reported. Approved targets are
     checked against the glossary and for numbers, and findings listed per row (--strict refuses
     those rows). Rows whose ID or source no longer match their check are refused and listed. The
     exit status is 1 when a row was refused or QA found something. Importing the same sheet
     again changes nothing; a later round of the same sheet corrects what the earlier one stored.
+    A row about a memory unit that was changed or deleted after the sheet was written (another
+    sheet, tm edit, tm delete) is refused, naming who changed it, when and why.
     FILE may be the XLIFF file of `tm translate -o FILE.xlf`: the units a CAT tool marked done
     (translated, reviewed, signed-off, final) are the approved rows, the rest drafts."""
     from dataclasses import asdict
@@ -246,7 +254,7 @@ def review(file, dry_run, reviewer, strict, db, as_json) -> None:
     sheet = read_xliff(file) if is_xliff(file) else read_workbook(file)
     with memory_at(db, create=not dry_run) as memory:
         recognizer = termbase_of(memory).recognizer()
-        report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict)
+        report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict, force)
     if as_json:
         print_json({**asdict(report), "stored": report.stored, "dry_run": dry_run})
     else:

@@ -195,9 +195,16 @@ class Memory(ABC):
             fuzzy = self._fuzzy(key, fam, min_score, limit - len(ranked))
             ranked += [r for r in fuzzy if r[3] not in seen]
         ranked.sort(key=lambda r: (r[0], r[2] or "", r[3]), reverse=True)  # ISO times sort as text
+        same_source = [r[3] for r in ranked if r[0] >= 100]
         ranked = [r for r in ranked if r[0] >= min_score][:limit]  # --min 100: no 99, no capped fuzzy
-        units = self.units_by_id(r[3] for r in ranked)
-        return [self._match(text, units[uid][0], score, kind) for score, kind, _, uid in ranked]
+        units = self.units_by_id([r[3] for r in ranked] + (same_source if len(same_source) > 1 else []))
+        matches = [self._match(text, units[uid][0], score, kind) for score, kind, _, uid in ranked]
+        for m in matches:
+            if m.score >= 100 and len(same_source) > 1:
+                m.other_translations = list(
+                    dict.fromkeys(units[u][0].target for u in same_source if units[u][0].target != m.unit.target)
+                )
+        return matches
 
     def _exact(
         self, text: str, key: str, fam: str, prev: str | None, next_: str | None

@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from tm.errors import UserError
+from tm.errors import StaleUnit, UserError
 from tm.memory import grams as G
 from tm.memory.base import Memory
 from tm.memory.history import HistorySQL
@@ -114,22 +114,24 @@ class SQLMemory(HistorySQL, Memory):
         if not target.strip():
             raise UserError(f"empty target for unit {unit.id}")
         stamp, by = now(), by or self.user
-        current = self.conn.execute("SELECT target FROM units WHERE id = ?", (unit.id,)).fetchone()
-        if current is None or current[0] != unit.target:  # read before the transaction, changed since
-            raise UserError(f"unit {unit.id} was changed or deleted meanwhile; look it up again")
         new_hash = pair_hash(unit.source_lang, unit.target_lang, unit.source, target)
         other = self.conn.execute("SELECT id FROM units WHERE pair_hash = ?", (new_hash,)).fetchone()
         if other is not None and other[0] != unit.id:
             raise UserError(f"unit {other[0]} already holds this source with this target")
+        # Compare and set in one statement: a concurrent writer's change (committed while this
+        # one waited for the row's lock) makes it match nothing instead of being overwritten.
+        updated = self.conn.execute(
+            "UPDATE units SET target = ?, pair_hash = ?, origin = 'reviewed', changed_at = ?, "
+            "changed_by = ?, document = coalesce(document, ?), context = coalesce(context, ?) "
+            "WHERE id = ? AND target = ?",
+            (target, new_hash, stamp, by, document, context, unit.id, unit.target),
+        )
+        if updated.rowcount != 1:  # read before the transaction, changed or deleted since
+            raise StaleUnit(f"unit {unit.id} was changed or deleted meanwhile; look it up again")
         self.conn.execute(
             "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
             "action) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (unit.id, unit.target, target, stamp, by, reason, action),
-        )
-        self.conn.execute(
-            "UPDATE units SET target = ?, pair_hash = ?, origin = 'reviewed', changed_at = ?, "
-            "changed_by = ?, document = coalesce(document, ?), context = coalesce(context, ?) WHERE id = ?",
-            (target, new_hash, stamp, by, document, context, unit.id),
         )
         self._target_index_remove(unit.id, unit.target)
         self._target_index_add([(unit.id, target)])

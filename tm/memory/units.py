@@ -68,6 +68,9 @@ class Match:
     diff: list[DiffOp] = field(default_factory=list)
     numbers_only_in_query: list[str] = field(default_factory=list)
     numbers_only_in_memory: list[str] = field(default_factory=list)
+    # A 100/101 match: the other translations the memory holds of the same source (imports and
+    # merges can leave several), which a reviewer must see before trusting this one.
+    other_translations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,5 +96,6 @@ def match_data(m: Match) -> dict:
         "diff": render_diff(m.diff) if m.diff else None,
         "numbers_only_in_query": m.numbers_only_in_query,
         "numbers_only_in_memory": m.numbers_only_in_memory,
+        "other_translations": m.other_translations,
         "unit": asdict(m.unit),
     }

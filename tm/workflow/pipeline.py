@@ -165,11 +165,18 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
                     + (f" ({len(rejected)} times)" if len(rejected) > 1 else "")
                     + f": {last['reason']}"
                 )
+            if match.other_translations:  # not one translation to trust: the reviewer chooses
+                row.issues.append(other_translations_issue(match.other_translations))
             if match.kind == "fuzzy":
                 row.tm_source = render_diff(match.diff)
                 repaired = repair(row.source, match.unit.source, match.unit.target, recognizer)
                 if repaired is not None:
                     row.target, row.fixes = repaired.target, repaired.fixes
+
+
+def other_translations_issue(others: list[str]) -> str:
+    shown = "; ".join(f"“{t}”" for t in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return f"the memory also translates this source as {shown}"
 
 
 CANDIDATES = 3  # memory matches weighed per segment: a rejected one yields to another of its band

@@ -4,14 +4,18 @@ Approved rows become units of origin ``reviewed``. Where the proposal was the me
 translation of the same source (a 100 or 101 match) and the reviewer changed it, that unit's
 target is replaced and the old one kept in its history; otherwise the reviewed pair is a unit of
 its own. Each row remembers the unit it stored, so a later round of the same sheet that changes
-an approved target corrects that unit instead of adding a second translation beside it. A pair
-already stored as reviewed is left alone, so importing a sheet twice changes nothing the second
-time. The reviewed targets get the same QA as proposals; ``strict`` refuses the rows it flags."""
+an approved target corrects that unit instead of adding a second translation beside it. A row
+whose proposal was a unit's translation of the same source is a decision about that unit: if the
+unit was changed or deleted after the sheet was written (another sheet, `tm edit`, `tm delete`),
+the row is refused, saying who changed it, when and why (``force`` stores it as a correction of
+the unit, never as a second translation beside it). A pair already stored as reviewed is left
+alone, so importing a sheet twice changes nothing the second time. The reviewed targets get the same QA as proposals; ``strict`` refuses the rows it flags."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from tm.errors import StaleUnit
 from tm.formats.inline import placeholder_issue, plain
 from tm.memory.base import Memory
 from tm.memory.units import Unit
@@ -50,10 +54,12 @@ def import_review(
     dry_run: bool = False,
     recognizer=None,
     strict: bool = False,
+    force: bool = False,
 ) -> ReviewReport:
     """Apply the approved rows of ``sheet``; a dry run reports the same and stores nothing.
     With a ``recognizer`` the approved targets are checked (terms, numbers) and the findings
-    reported; ``strict`` leaves the rows with findings out, as refused."""
+    reported; ``strict`` leaves the rows with findings out, as refused. ``force`` applies rows
+    whose unit changed since the sheet was written, as corrections of it."""
     report = ReviewReport(refused=[(row.number, row.id, why) for row, why in sheet.refused])
     approved = []
     rejected = []
@@ -79,7 +85,7 @@ def import_review(
         new_rows: dict[tuple[str, str], list[SheetRow]] = {}  # a pair repeated in the sheet is one unit
         for row in approved:
             try:
-                outcome = _apply(memory, row, reviewer, sheet)
+                outcome = _apply(memory, row, reviewer, sheet, force)
             except _Refused as why:
                 report.refused.append((row.number, row.id, str(why)))
                 continue
@@ -179,7 +185,9 @@ def _unit(row: SheetRow, reviewer: str | None) -> Unit:
     )
 
 
-def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewSheet) -> str | None:
+def _apply(
+    memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewSheet, force: bool = False
+) -> str | None:
     """What one approved row does to stored units; None when it needs a new unit."""
     reason = _reason(sheet, row)
     earlier = memory.reviewed_row(sheet.sheet_id, row.id)  # what a round of this sheet stored
@@ -199,11 +207,46 @@ def _apply(memory: Memory, row: SheetRow, reviewer: str | None, sheet: ReviewShe
             return "unchanged"
         memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None, reason)
         return "confirmed"
-    if proposing is not None and proposing.target == row.proposed:  # nobody changed it since
-        memory.replace_target(proposing, row.target, reviewer, reason, row.document, row.context or None)
+    if proposing is not None and (proposing.target == row.proposed or force):
+        try:  # (nobody changed it since the sheet was written, or the reviewer insists)
+            memory.replace_target(proposing, row.target, reviewer, reason, row.document, row.context or None)
+        except StaleUnit:  # another review got there first, while this one ran
+            raise _Refused(_changed_since(memory, proposing.id, "changed")) from None
         memory.record_reviewed_row(sheet.sheet_id, row.id, proposing.id, row.target)
         return "corrected"
+    if proposing is not None:
+        raise _Refused(_changed_since(memory, proposing.id, "changed"))
+    if not force and _deleted_proposal(memory, row):
+        raise _Refused(_changed_since(memory, row.unit_id, "deleted"))
     return None
+
+
+def _deleted_proposal(memory: Memory, row: SheetRow) -> bool:
+    """Whether the row proposed a unit's translation of this very source that was deleted since."""
+    if row.unit_id is None or row.unit_id in memory.units_by_id([row.unit_id]):
+        return False
+    gone = [e.get("unit") for e in memory.history(row.unit_id) if e["action"] == "delete"]
+    return bool(gone and gone[-1] and surface(gone[-1]["source"]) == surface(row.source))
+
+
+def _changed_since(memory: Memory, unit_id: int, what: str) -> str:
+    """Why a row about a unit that changed after its sheet was written is refused, with who did
+    it, when and why, and what the reviewer can do."""
+    changes = [e for e in memory.history(unit_id) if e["action"] in ("review", "edit", "delete")]
+    last = changes[-1] if changes else {}
+    who = f" by {last.get('changed_by') or 'someone'}, {last.get('changed_at', '')[:16]}" if last else ""
+    why = f" ({last['reason']})" if last.get("reason") else ""
+    if what == "deleted":
+        return (
+            f"unit {unit_id}, whose translation this row proposed, was deleted after the sheet was "
+            f"written{who}{why}; --force stores the row anyway"
+        )
+    now_says = f"; it now says “{last['new_target']}”" if last.get("new_target") else ""
+    return (
+        f"unit {unit_id}, whose translation this row proposed, was changed after the sheet was "
+        f"written{who}{why}{now_says}; review it in a new sheet, or --force stores this row as a "
+        "correction of it"
+    )
 
 
 def _earlier_round(

@@ -1,0 +1,172 @@
+"""Issue 22, point 1: a row whose proposal came from a memory unit is a decision about that unit.
+If the unit was changed (another sheet, `tm edit`) or deleted (`tm delete`) after the sheet was
+written, the row is refused with who changed it, when and why; --force stores it as a correction,
+never as a second translation. A memory that nevertheless holds several translations of one
+source says so wherever a 100 % match is shown."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+from lxml import etree
+from openpyxl import load_workbook
+
+from tm.errors import StaleUnit
+from tm.formats.xliff_review import NS20, TM
+from tm.memory import open_memory
+
+from .conftest import cli_invoker
+from .sheet_cells import set_cells
+
+BOTH_BACKENDS = True
+
+SOURCE = "中方坚定支持多边主义。"
+OLD = "China firmly supports multilateralism."
+
+
+@pytest.fixture
+def run(db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    invoke = cli_invoker(db_path, user="ann")
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"source\ttarget\n{SOURCE}\t{OLD}\n", encoding="utf-8")
+    assert invoke("import", pairs).exit_code == 0
+    return invoke
+
+
+@pytest.fixture
+def doc(tmp_path):
+    path = tmp_path / "rel.txt"
+    path.write_text(f"{SOURCE}\n", encoding="utf-8")
+    return path
+
+
+def _sheet(run, doc, path):
+    result = run("translate", doc, "--no-mt", "-o", path)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _translations(db_path) -> list[str]:
+    with open_memory(db_path) as memory:
+        return sorted(u.target for u in memory.iter_units() if u.source == SOURCE)
+
+
+def _unit_id(db_path) -> int:
+    with open_memory(db_path) as memory:
+        (unit,) = [u for u in memory.iter_units() if u.source == SOURCE]
+        return unit.id
+
+
+def test_two_sheets_correcting_one_unit_the_second_is_refused(run, doc, tmp_path, db_path):
+    first, second = _sheet(run, doc, tmp_path / "a.xlsx"), _sheet(run, doc, tmp_path / "b.xlsx")
+    set_cells(first, {"rel:1:1": {"Target": "China resolutely supports multilateralism.", "Status": "approved"}})
+    set_cells(second, {"rel:1:1": {"Target": "China staunchly supports multilateralism.", "Status": "approved"}})
+    assert run("review", first, user="anna").exit_code == 0
+    refused = run("review", second, "--json", user="bo")
+    assert refused.exit_code == 1
+    report = json.loads(refused.stdout)
+    assert report["stored"] == 0
+    ((_, row_id, why),) = report["refused"]
+    assert row_id == "rel:1:1" and "changed after the sheet was written by anna" in why
+    assert "China resolutely supports multilateralism." in why and "--force" in why
+    assert _translations(db_path) == ["China resolutely supports multilateralism."]  # no second unit
+
+    forced = json.loads(run("review", second, "--json", "--force", user="bo").stdout)
+    assert forced["corrected"] == 1 and forced["added"] == 0
+    assert _translations(db_path) == ["China staunchly supports multilateralism."]
+    with open_memory(db_path) as memory:
+        history = memory.history(_unit_id(db_path))
+    assert [h["new_target"] for h in history if h["action"] == "review"] == [
+        "China resolutely supports multilateralism.",
+        "China staunchly supports multilateralism.",
+    ]
+
+
+def test_a_sheet_written_before_tm_edit_does_not_bring_the_old_wording_back(run, doc, tmp_path, db_path):
+    sheet = _sheet(run, doc, tmp_path / "a.xlsx")
+    edited = "China firmly upholds multilateralism."
+    assert run("edit", _unit_id(db_path), "--target", edited, "--reason", "FM style", user="cai").exit_code == 0
+    set_cells(sheet, {"rel:1:1": {"Status": "approved"}})  # the old proposal, approved as it was
+    result = run("review", sheet)
+    assert result.exit_code == 1
+    assert "changed after the sheet was written by cai" in result.stderr and "FM style" in result.stderr
+    assert _translations(db_path) == [edited]
+
+
+def test_a_sheet_written_before_tm_delete_does_not_bring_the_translation_back(run, doc, tmp_path, db_path):
+    sheet = _sheet(run, doc, tmp_path / "a.xlsx")
+    unit_id = _unit_id(db_path)
+    assert run("delete", unit_id, "--reason", "wrong translation, do not reuse", user="dai").exit_code == 0
+    set_cells(sheet, {"rel:1:1": {"Status": "approved"}})
+    result = run("review", sheet)
+    assert result.exit_code == 1
+    assert f"unit {unit_id}, whose translation this row proposed, was deleted" in result.stderr
+    assert "by dai" in result.stderr and "wrong translation, do not reuse" in result.stderr
+    assert _translations(db_path) == []
+    assert run("review", sheet, "--force").exit_code == 0  # the reviewer insists
+    assert _translations(db_path) == [OLD]
+
+
+def test_the_same_rule_for_an_xliff_batch(run, doc, tmp_path, db_path):
+    batch = tmp_path / "batch.xlf"
+    assert run("translate", doc, "--no-mt", "-o", batch).exit_code == 0
+    assert run("edit", _unit_id(db_path), "--target", "China backs multilateralism.", user="cai").exit_code == 0
+    tree = etree.parse(str(batch))
+    (unit,) = [u for u in tree.iter(f"{{{NS20}}}unit") if u.get(f"{{{TM}}}id") == "rel:1:1"]
+    segment = unit.find(f"{{{NS20}}}segment")
+    segment.find(f"{{{NS20}}}target").text = "China staunchly supports multilateralism."
+    segment.set("state", "final")
+    tree.write(str(batch), xml_declaration=True, encoding="UTF-8")
+    result = run("review", batch)
+    assert result.exit_code == 1 and "changed after the sheet was written by cai" in result.stderr
+    assert _translations(db_path) == ["China backs multilateralism."]
+
+
+def test_concurrent_corrections_of_one_unit_the_later_is_refused(db_path, backend):
+    """Two reviews read the unit before either wrote: the one that waited for the row must not
+    overwrite the other's correction (PostgreSQL at the same time; SQLite one after the other)."""
+    from tm.memory.units import Unit
+
+    with open_memory(db_path, user="setup") as memory:
+        memory.import_units([Unit(SOURCE, OLD)])
+        (read,) = [u for u in memory.iter_units()]
+    with open_memory(db_path, user="anna") as first, open_memory(db_path, user="bo") as second:
+        outcome = {}
+
+        def later():
+            try:
+                with second.transaction():
+                    second.replace_target(read, "China staunchly supports multilateralism.", "bo", "b")
+            except StaleUnit as error:
+                outcome["error"] = error
+
+        with first.transaction():
+            first.replace_target(read, "China resolutely supports multilateralism.", "anna", "a")
+            if backend == "postgresql":  # the second waits for the row lock the first holds
+                waiting = threading.Thread(target=later)
+                waiting.start()
+                time.sleep(0.5)
+        if backend == "postgresql":
+            waiting.join(10)
+        else:
+            later()
+    assert "changed or deleted meanwhile" in str(outcome.get("error"))
+    assert _translations(db_path) == ["China resolutely supports multilateralism."]
+
+
+def test_several_translations_of_one_source_are_shown(run, doc, tmp_path, db_path):
+    other = tmp_path / "other.tsv"
+    other.write_text(f"source\ttarget\n{SOURCE}\tChina staunchly backs multilateralism.\n", encoding="utf-8")
+    assert run("import", other).exit_code == 0
+    (match, *_) = json.loads(run("lookup", SOURCE, "--json").stdout)
+    assert match["score"] == 100 and len(match["other_translations"]) == 1
+    plain = run("lookup", SOURCE).stdout
+    assert plain.count("the memory also translates this source as") == 2  # each 100 % names the other
+    sheet = _sheet(run, doc, tmp_path / "out.xlsx")
+    rows = list(load_workbook(sheet)["Segments"].values)
+    qa = rows[1][rows[0].index("QA issues")]
+    assert "the memory also translates this source as" in qa
