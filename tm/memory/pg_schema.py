@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tm.errors import UserError
 from tm.memory.schema import ORIGINS
+from tm.memory.script_step import detect_scripts
 
 _V1 = f"""
 CREATE TABLE units (
@@ -105,7 +106,7 @@ CREATE INDEX reviewed_rows_unit ON reviewed_rows(unit_id);
 # (version, script): each takes the schema to that version; append, never edit. Versions count
 # as the SQLite schema's do (tm.memory.schema), so one number says what a memory holds: the
 # PostgreSQL schema began at 4, with everything SQLite had by then.
-MIGRATIONS: list[tuple[int, str]] = [(4, _V1)]
+MIGRATIONS: list[tuple[int, object]] = [(4, _V1), (5, detect_scripts)]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (
     "units",
@@ -148,7 +149,7 @@ def migrate(conn) -> int:
             conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))  # two tm db init at once
             version = conn.execute("SELECT version FROM tm_schema").fetchone()[0]
             if version < step:
-                conn.execute(script)
+                script(conn) if callable(script) else conn.execute(script)
                 conn.execute("UPDATE tm_schema SET version = ?", (step,))
     return before or 0
 

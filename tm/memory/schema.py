@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from tm.errors import UserError
+from tm.memory.script_step import detect_scripts
 
 ORIGINS = ("aligned", "reviewed", "imported", "approved-MT")
 
@@ -119,8 +120,9 @@ CREATE TABLE reviewed_rows (
 CREATE INDEX reviewed_rows_unit ON reviewed_rows(unit_id);
 """
 
-# Each step takes the database from version i to i + 1; append, never edit.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
+# function of the connection for what SQL cannot do (it runs in the step's transaction).
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts]
 VERSION = len(MIGRATIONS)
 
 
@@ -140,8 +142,12 @@ def migrate(conn: sqlite3.Connection) -> None:
             if current == VERSION:
                 conn.execute("COMMIT")
                 return
-            for statement in _statements(MIGRATIONS[current]):
-                conn.execute(statement)
+            step = MIGRATIONS[current]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _statements(step):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {current + 1}")
             conn.execute("COMMIT")
         except BaseException:

@@ -19,7 +19,7 @@ from tm.memory.history import HistorySQL
 from tm.memory.index import SQL_VARS, GramIndex, PostingWriter
 from tm.memory.schema import ORIGINS
 from tm.memory.units import UNIT_COLUMNS, ImportResult, Unit, hash64, now, pair_hash
-from tm.text.langs import family, normalize_lang
+from tm.text.langs import family, normalize_lang, with_script
 from tm.text.normalize import loose_key, matching_key
 
 BATCH = 20_000  # units per INSERT batch
@@ -188,7 +188,9 @@ class SQLMemory(HistorySQL, Memory):
             raise UserError(f"a NUL character in unit {u.source[:40]!r} → {u.target[:40]!r}")
         if u.origin not in ORIGINS:
             raise UserError(f"unknown origin {u.origin!r}; one of {', '.join(ORIGINS)}")
-        src_lang, tgt_lang = normalize_lang(u.source_lang), normalize_lang(u.target_lang)
+        # A Chinese side whose tag says nothing of its script is stored with the script it is in.
+        src_lang = with_script(normalize_lang(u.source_lang), u.source)
+        tgt_lang = with_script(normalize_lang(u.target_lang), u.target)
         key = matching_key(u.source)
         row = {c: getattr(u, c) for c in UNIT_COLUMNS}
         row.update(

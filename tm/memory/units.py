@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 
 from tm.memory.scoring import DiffOp, render_diff
+from tm.text.langs import identity_lang
 from tm.text.normalize import matching_key
 
 
@@ -21,8 +22,9 @@ def hash64(*parts: str) -> int:
 
 
 def pair_hash(source_lang: str, target_lang: str, source: str, target: str) -> int:
-    """Identifies a unit: the same source and target (and languages) are stored once."""
-    return hash64(source_lang.lower(), target_lang.lower(), source, target)
+    """Identifies a unit: the same source and target (and languages) are stored once, whether the
+    script of the Chinese was declared, detected or not known (zh, zh-Hant: one unit)."""
+    return hash64(identity_lang(source_lang).lower(), identity_lang(target_lang).lower(), source, target)
 
 
 def neighbours(texts: list[str]) -> list[tuple[str, str]]:
