@@ -94,7 +94,15 @@ def test_wrong_pairs_warn_and_do_not_import(tmp_path):
     forced = runner.invoke(
         cli, ["align", str(zf), str(ef), "--presplit", "--import", "--force-import", "--db", db]
     )
+    # the pair is taken; its links, all under the confidence floor, are held back and named
+    assert forced.exit_code == 1 and "held back, not imported (5 links)" in forced.output
+    forced = runner.invoke(
+        cli,
+        ["align", str(zf), str(ef), "--presplit", "--import", "--force-import", "--import-all", "--db", db],
+    )
     assert forced.exit_code == 0
+    with open_memory(db) as memory:
+        assert memory.count() == 5
 
 
 def test_review_round_trip_through_xlsx(tmp_path):

@@ -176,7 +176,7 @@ def test_workers_align_and_import_each_pair_and_a_bad_pair_stops_nothing(tmp_pat
         (match,) = memory.lookup(RELEASES["museum"][0][1], limit=1)
         assert match.unit.target == RELEASES["museum"][1][1] and match.unit.origin == "aligned"
         assert match.unit.document == "museum | museum"
-    forced = CliRunner().invoke(cli, [*args, "--force-import", "--json"])
+    forced = CliRunner().invoke(cli, [*args, "--force-import", "--import-all", "--json"])
     assert forced.exit_code == 1  # the empty pair still fails
     with open_memory(db) as memory:
         assert memory.count() == 16  # the copied pair now too; the rest were stored already

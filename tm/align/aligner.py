@@ -60,6 +60,7 @@ class Link:
     zh: tuple[int, ...]
     en: tuple[int, ...]
     score: float  # confidence 0–1 (the link's similarity after corrections)
+    part: float = 0.0  # of a link of three sentences or more: the best confidence one sentence less has
 
 
 def features_of(
@@ -153,11 +154,33 @@ def decode(features: PairFeatures, params: Params = Params()) -> list[Link]:
     while i or j:
         k = int(back[at])
         a, b = SHAPES[k]
-        conf = 0.0
+        conf = part = 0.0
         if k < len(LINKS):
-            shape = f.shapes[k]
-            conf = max(0.0, float(shape.sim[np.searchsorted(shape.cell, at)]))
+            conf = _similarity(f, a, b, i, j)
+            part = max(_parts(f, a, b, i, j), default=0.0)
         at = at - 1 if k == along else int(prev[k, at])
         i, j = i - a, j - b
-        links.append(Link(tuple(range(i, i + a)), tuple(range(j, j + b)), conf))
+        links.append(Link(tuple(range(i, i + a)), tuple(range(j, j + b)), conf, part))
     return links[::-1]
+
+
+def _similarity(f: PairFeatures, a: int, b: int, i: int, j: int) -> float:
+    """The confidence of the a-by-b link ending after Chinese sentence i and English sentence j
+    (0 where the band does not hold it)."""
+    if not f.lo[i] <= j <= f.hi[i]:
+        return 0.0
+    shape = f.shapes[LINKS.index((a, b))]
+    at = int(f.row_start[i]) + j - int(f.lo[i])
+    k = int(np.searchsorted(shape.cell, at))
+    return max(0.0, float(shape.sim[k])) if k < len(shape.cell) and shape.cell[k] == at else 0.0
+
+
+def _parts(f: PairFeatures, a: int, b: int, i: int, j: int):
+    """The confidences of the link less its first or last sentence on either side: a part as
+    good as the whole says that sentence has no counterpart (an omission merged in)."""
+    if a > 1:
+        yield _similarity(f, a - 1, b, i, j)  # less the first Chinese sentence
+        yield _similarity(f, a - 1, b, i - 1, j)  # less the last
+    if b > 1:
+        yield _similarity(f, a, b - 1, i, j)
+        yield _similarity(f, a, b - 1, i, j - 1)

@@ -32,6 +32,7 @@ class Options:
     encodings: tuple[str, str] = ("utf-8", "utf-8")
     units: bool = False  # hand back the memory units of each pair
     force: bool = False  # units even of pairs that look wrong
+    hold: bool = True  # hold back the links tm.align.floor says a person must review
 
 
 @dataclass
@@ -46,6 +47,7 @@ class PairResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     units: list | None = None  # memory units to store (None: not to be stored)
+    held: list[str] = field(default_factory=list)  # links held back from the units, described
 
 
 _worker: dict = {}  # in a worker process (and in this one): the recognizer and the options
@@ -224,7 +226,8 @@ def _size(pair: DocPair) -> int:
 
 
 def _align_pair(task: tuple[DocPair, Path | None]) -> PairResult:
-    from tm.align.io import units, write_output
+    from tm.align.floor import held_links
+    from tm.align.io import describe_held, units, write_output
     from tm.align.pairs import align_files
 
     pair, output = task
@@ -249,7 +252,9 @@ def _align_pair(task: tuple[DocPair, Path | None]) -> PairResult:
     paired = [k.score for k in links if k.zh and k.en]
     result.mean_confidence = sum(paired) / len(paired) if paired else 0.0
     if options.units and (options.force or not result.warnings):
-        result.units = units(aligned)
+        held = held_links(links) if options.hold else {}
+        result.units = units(aligned, held=held)
+        result.held = [describe_held(aligned, k, why, width=60) for k, why in held.items()]
     return result
 
 
@@ -261,6 +266,7 @@ class Summary:
     shapes: Counter = field(default_factory=Counter)
     failed: list[PairResult] = field(default_factory=list)
     doubtful: list[tuple[str, str]] = field(default_factory=list)  # (pair, evidence)
+    held: list[PairResult] = field(default_factory=list)  # pairs with links held back from import
     alone: int = 0
 
 
@@ -276,6 +282,8 @@ def summarize(pairing: Pairing, results: Iterable[PairResult]) -> Summary:
             summary.failed.append(result)
             continue
         summary.links += result.links
+        if result.held:
+            summary.held.append(result)
         summary.shapes.update(result.shapes)
         evidence = list(result.warnings)
         pair = how.get((result.zh, result.en))

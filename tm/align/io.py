@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tm.align.aligner import Link
+from tm.align.floor import hold_reason
 from tm.align.score import format_align
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
@@ -31,7 +33,7 @@ class Aligned:
 
 
 def doubtful(link: Link) -> bool:
-    return not link.zh or not link.en or link.score < DOUBTFUL
+    return not link.zh or not link.en or link.score < DOUBTFUL or hold_reason(link) is not None
 
 
 def write_output(aligned: Aligned, path: Path) -> None:
@@ -62,10 +64,25 @@ def tsv(aligned: Aligned) -> str:
     return "\n".join(lines) + "\n"
 
 
-def units(aligned: Aligned, document: str | None = None):
-    """Memory units (origin aligned) of the links with both sides."""
-    pairs = [aligned.texts(link) for link in aligned.links if link.zh and link.en]
-    return units_from_pairs(pairs, document or pair_name(aligned.zh_name, aligned.en_name))
+def units(aligned: Aligned, document: str | None = None, held: Iterable[int] = ()):
+    """Memory units (origin aligned) of the links with both sides, less the ``held`` ones (link
+    indices); each unit's context is its neighbours in the document, held or not."""
+    kept = [k for k, link in enumerate(aligned.links) if link.zh and link.en]
+    pairs = [aligned.texts(aligned.links[k]) for k in kept]
+    made = units_from_pairs(pairs, document or pair_name(aligned.zh_name, aligned.en_name))
+    held = set(held)
+    return [unit for k, unit in zip(kept, made) if k not in held]
+
+
+def describe_held(aligned: Aligned, k: int, why: str, width: int | None = None) -> str:
+    """One held link for a person: its number in the review sheet, the sentence ids, why it was
+    held and both texts (cut to ``width`` characters each when given)."""
+    link = aligned.links[k]
+    zh, en = aligned.texts(link)
+    if width:
+        zh, en = (t if len(t) <= width else t[: width - 1] + "…" for t in (zh, en))
+    ids = f"[{','.join(map(str, link.zh))}]:[{','.join(map(str, link.en))}]"
+    return f"link {k + 1} {ids}, {why}: {zh} ↔ {en}"
 
 
 def pair_name(zh_name: str, en_name: str) -> str:
@@ -97,7 +114,11 @@ def write_review(aligned: Aligned, path: Path) -> None:
     doubt = PatternFill("solid", fgColor="FFF2CC")
     order = {
         "Links": list(range(len(aligned.links))),
-        "By confidence": sorted(range(len(aligned.links)), key=lambda k: aligned.links[k].score),
+        # held links first: they are not imported without a decision
+        "By confidence": sorted(
+            range(len(aligned.links)),
+            key=lambda k: (hold_reason(aligned.links[k]) is None, aligned.links[k].score),
+        ),
     }
     first = True
     for title, indices in order.items():

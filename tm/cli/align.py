@@ -66,6 +66,12 @@ from tm.errors import UserError
 )
 @click.option("--force", is_flag=True, help="Replace an existing -o file.")
 @click.option("--force-import", is_flag=True, help="Import even when the pair looks wrong.")
+@click.option(
+    "--import-all",
+    is_flag=True,
+    help="Import the links held back for review too (under the confidence floor, or a merged link "
+    "a sentence adds nothing to).",
+)
 @click.option("--document", default=None, help="Document name recorded with imported units.")
 @db_option
 @encoding_option
@@ -83,6 +89,7 @@ def align_cmd(
     review_file,
     force,
     force_import,
+    import_all,
     document,
     db,
     encoding,
@@ -92,6 +99,7 @@ def align_cmd(
 ) -> None:
     """Align ZH_FILE with its translation EN_FILE, sentence by sentence; or each document of
     ZH_DIR with its translation in EN_DIR (paired by --pairs, by file name, else by content)."""
+    from tm.align.floor import held_links
     from tm.align.io import pair_name, units_from_pairs
     from tm.align.pairs import align_files
 
@@ -128,7 +136,7 @@ def align_cmd(
             raise UserError("give two files or two folders, not one of each")
         if document:
             raise UserError("--document names one pair's units: not for folders")
-        flags = (presplit, do_import, force, force_import)
+        flags = (presplit, do_import, force, force_import, import_all)
         _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, as_json)
         return
     if pairs_file or jobs:
@@ -140,6 +148,7 @@ def align_cmd(
         check_outputs([output], inputs=files, memory=db or default_db_path(), force=force)
     recognizer = optional_recognizer(db, create=do_import)  # glossary terms on both sides are anchors
     aligned, warnings = align_files(files[0], files[1], presplit, encodings, recognizer)
+    held = {} if import_all else held_links(aligned.links)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if output:
@@ -156,8 +165,9 @@ def align_cmd(
                     "confidence": round(k.score, 4),
                     "chinese": aligned.texts(k)[0],
                     "english": aligned.texts(k)[1],
+                    "held": held.get(n),
                 }
-                for k in aligned.links
+                for n, k in enumerate(aligned.links)
             ]
         )
     else:
@@ -172,15 +182,33 @@ def align_cmd(
         from tm.align.io import units
 
         with memory_at(db, create=True) as memory:
-            result = memory.import_units(units(aligned, document))
+            result = memory.import_units(units(aligned, document, held))
         click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
+        if held:
+            _print_held(aligned, held, files, presplit)
+            sys.exit(EXIT_FINDINGS)
+
+
+def _print_held(aligned, held: dict[int, str], files, presplit: bool) -> None:
+    from tm.align.io import describe_held
+
+    click.echo(f"held back, not imported ({len(held)} links):", err=True)
+    for k, why in held.items():
+        click.echo(f"  {describe_held(aligned, k, why)}", err=True)
+    sheet = f"{Path(files[0]).stem}.xlsx"
+    again = f"tm align {files[0]} {files[1]}" + (" --presplit" if presplit else "")
+    click.echo(
+        f"to review them: {again} -o {sheet} (held links on top of its 'By confidence' sheet), "
+        f"decide, then tm align --review {sheet} --import; or --import-all to store them as they are",
+        err=True,
+    )
 
 
 def _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, as_json) -> None:
     from tm.align import archive
     from tm.memory import default_db_path
 
-    presplit, do_import, force, force_import = flags
+    presplit, do_import, force, force_import, import_all = flags
     if not output and not do_import:
         raise UserError(
             "aligning folders: give -o OUT_DIR for the outputs, --import to store the links, or both"
@@ -189,7 +217,7 @@ def _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, a
     out_dir = Path(output) if output else None
     listed = Path(pairs_file) if pairs_file else None
     recognizer = optional_recognizer(db, create=do_import)
-    options = archive.Options(presplit, encodings, units=do_import, force=force_import)
+    options = archive.Options(presplit, encodings, units=do_import, force=force_import, hold=not import_all)
     results, stored, refused = [], [0, 0, 0], []
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     with archive.Workers(jobs or cores, recognizer, options) as workers:
@@ -209,7 +237,7 @@ def _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, a
         print_json(_summary_data(summary, pairing, stored, refused))
     else:
         _print_summary(summary, pairing, out_dir, stored if do_import else None, refused)
-    if summary.failed or refused:
+    if summary.failed or refused or summary.held:
         sys.exit(EXIT_FINDINGS)
 
 
@@ -246,6 +274,17 @@ def _print_summary(summary, pairing, out_dir, stored, refused) -> None:
     if refused:
         names = ", ".join(f"{r.zh.name} ↔ {r.en.name}" for r in refused)
         click.echo(f"not imported, they look wrong (see above; --force-import imports them): {names}")
+    if summary.held:
+        click.echo(f"held back, not imported ({sum(len(r.held) for r in summary.held)} links):")
+        for result in summary.held:
+            click.echo(f"  {result.zh.name} ↔ {result.en.name}:")
+            for line in result.held:
+                click.echo(f"    {line}")
+        click.echo(
+            "to review them: tm align ZH_FILE EN_FILE -o PAIR.xlsx for a pair (held links on top of its "
+            "'By confidence' sheet), decide, then tm align --review PAIR.xlsx --import; or --import-all "
+            "to store them as they are"
+        )
 
 
 def _summary_data(summary, pairing, stored, refused) -> dict:
@@ -261,6 +300,7 @@ def _summary_data(summary, pairing, stored, refused) -> dict:
         "failed": [{"zh": str(r.zh), "en": str(r.en), "error": r.error} for r in summary.failed],
         "stored": {"pairs": stored[0], "added": stored[1], "updated": stored[2]},
         "not_imported": [{"zh": str(r.zh), "en": str(r.en)} for r in refused],
+        "held": [{"zh": str(r.zh), "en": str(r.en), "links": r.held} for r in summary.held],
     }
 
 
