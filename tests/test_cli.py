@@ -13,7 +13,7 @@ def run(db_path):
 
 
 def test_import_lookup_concordance_stats_export(run, tmp_path):
-    assert "sample-memory.tmx: 9 added, 0 updated" in run("import", SAMPLE_TMX).output
+    assert "sample-memory.tmx: 9 added, 0 updated, 0 unchanged" in run("import", SAMPLE_TMX).output
     out = run("lookup", "二是推動國(guó)際抗疫合作。", "--json")
     (best, *_) = json.loads(out.output)
     assert best["kind"] == "fuzzy" and best["target"].startswith("Third")

@@ -178,3 +178,14 @@ def test_location_from_env_then_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("TM_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert default_db_path() == tmp_path / "data" / "tm" / "memory.db"
+
+
+def test_the_same_unit_imported_again_is_unchanged(memory):
+    """A new user's finding: re-importing an identical file said every unit was 'updated' and
+    moved its changed time."""
+    assert memory.import_units([Unit(SRC, TGT, document="a")]).added == 1
+    (before,) = list(memory.iter_units())
+    again = memory.import_units([Unit(SRC, TGT, document="a")])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+    (after,) = list(memory.iter_units())
+    assert after.changed_at == before.changed_at

@@ -65,7 +65,9 @@ def import_(
             else:
                 units = read_table(file, kind, source_lang, target_lang, origin, document, encoding)
             result = memory.import_units(units)
-            click.echo(f"{file}: {result.added} added, {result.updated} updated")
+            click.echo(
+                f"{file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged"
+            )
 
 
 @click.command()

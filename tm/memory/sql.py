@@ -33,7 +33,12 @@ ON_PAIR_CONFLICT = """ON CONFLICT (pair_hash) DO UPDATE SET
     note = coalesce(excluded.note, units.note),
     changed_at = excluded.changed_at,
     changed_by = coalesce(excluded.changed_by, units.changed_by)
-WHERE excluded.changed_at >= units.changed_at"""
+WHERE excluded.changed_at >= units.changed_at AND (  -- the same unit imported again is unchanged
+    (units.origin <> 'reviewed' AND excluded.origin <> units.origin)
+    OR coalesce(excluded.document, units.document) IS DISTINCT FROM units.document
+    OR coalesce(excluded.context, units.context) IS DISTINCT FROM units.context
+    OR coalesce(excluded.note, units.note) IS DISTINCT FROM units.note
+)"""
 
 
 class SQLMemory(HistorySQL, Memory):
@@ -167,6 +172,7 @@ class SQLMemory(HistorySQL, Memory):
         fresh, updated = self._upsert(rows)
         result.added += len(fresh)
         result.updated += updated
+        result.unchanged += len(rows) - len(fresh) - updated
         self._target_index_add([(r[0], r[3]) for r in fresh])
         by_family: dict[str, tuple[list[int], list[str]]] = {}
         for uid, key, lang, _ in fresh:

@@ -86,6 +86,7 @@ class ConcordanceHit:
 class ImportResult:
     added: int = 0
     updated: int = 0
+    unchanged: int = 0  # stored already, as they were
 
 
 def match_data(m: Match) -> dict:
