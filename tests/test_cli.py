@@ -161,3 +161,18 @@ def test_glossary_check_modes(run, tmp_path):
     assert run("glossary", "check", "--tsv", tsv).exit_code == 0
     en.write_text("only one line\n", encoding="utf-8")
     assert "aligned files need one segment per line" in run("glossary", "check", zh, en).output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["mt"], ["delete"], ["align"], ["models", "install", "a", "b", "c"]],
+    ids=["mt-no-text", "delete-nothing", "align-nothing", "install-nothing"],
+)
+def test_a_missing_argument_is_a_usage_error_everywhere(args, tmp_path):
+    """A new user's finding: `tm mt` with no text exited 4 (bad input) where `tm lookup` with no
+    text exits 2 (usage): a command given too little is a usage error, whichever it is."""
+    from .conftest import cli_invoker
+
+    result = cli_invoker(tmp_path / "m.db")(*args)
+    assert result.exit_code == 2, result.output
+    assert "give " in result.output

@@ -128,12 +128,12 @@ def align_cmd(
             click.echo(f"memory: {result.added} added, {result.updated} updated")
         return
     if len(files) != 2:
-        raise UserError("give ZH_FILE EN_FILE, ZH_DIR EN_DIR, or --review FILE.xlsx")
+        raise click.UsageError("give ZH_FILE EN_FILE, ZH_DIR EN_DIR, or --review FILE.xlsx")
     encodings = (zh_encoding or encoding, en_encoding or encoding)
     folders = [Path(f).is_dir() for f in files]
     if any(folders):
         if not all(folders):
-            raise UserError("give two files or two folders, not one of each")
+            raise click.UsageError("give two files or two folders, not one of each")
         if document:
             raise UserError("--document names one pair's units: not for folders")
         flags = (presplit, do_import, force, force_import, import_all)

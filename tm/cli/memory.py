@@ -255,7 +255,7 @@ def delete(unit_ids, document, reason, dry_run, db, as_json) -> None:
     """Delete units by id (as lookups show them) or a whole --document; each is kept in its
     history, and its id is never given to another unit."""
     if bool(unit_ids) == bool(document):
-        raise UserError("give UNIT_ID… or --document NAME")
+        raise click.UsageError("give UNIT_ID… or --document NAME")
     with memory_at(db) as memory:
         ids = list(unit_ids) if unit_ids else memory.document_unit_ids(document)
         unknown = sorted(set(ids) - set(memory.units_by_id(ids)))

@@ -68,7 +68,7 @@ def models_install(what: tuple[str, ...]) -> None:
     elif len(what) == 2 and not what[0].endswith(".argosmodel"):
         model = m.download_and_install(*what)
     else:
-        raise UserError("give one .argosmodel file, or a language pair such as: zh en")
+        raise click.UsageError("give one .argosmodel file, or a language pair such as: zh en")
     click.echo(f"installed {model.name} ({model.from_code}→{model.to_code} {model.version}) in {model.path}")
 
 
@@ -115,7 +115,7 @@ def mt(
     from tm.workflow.pipeline import dictionary_lexicon
 
     if bool(text) == bool(file):
-        raise UserError("give TEXT or -f FILE")
+        raise click.UsageError("give TEXT or -f FILE")
     source = read_text(file, encoding) if file else "\n".join(text)
     segments = segment_text(source, "mt", "zh")
     recognizer = None if no_glossary else optional_recognizer(db, glossary_name)
