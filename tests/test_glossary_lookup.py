@@ -106,8 +106,7 @@ def test_an_english_query_shows_how_the_memory_rendered_its_entry(seeded):
 
 
 def set_targets(path, targets: dict[str, str]) -> None:
-    """What a translator does: type targets into the rows of the given IDs (the sheet is
-    protected, openpyxl writes it all the same)."""
+    """What a translator does: type targets into the rows of the given IDs."""
     workbook = load_workbook(path)
     sheet = workbook["Segments"]
     header = [c.value for c in sheet[1]]

@@ -5,7 +5,7 @@ cells together, and what a sheet read back holds.
 Sheets: "Segments" (one row a segment; Target, Status and Comment are the cells a translator
 edits), "Glossary" (the entries that occur), "Summary" (the analysis), and the hidden "_tm"
 (format marker, sheet id, the documents) and "_layout" (every segment with its source and the
-line breaks before its paragraph). Hidden, locked columns on "Segments" carry what the import
+line breaks before its paragraph). Hidden columns on "Segments" carry what the import
 needs (the proposal, the memory unit, the context) and a check hash of those and of ID and
 Source, so a row whose source was edited, or whose cells were moved, is recognised and refused.
 """

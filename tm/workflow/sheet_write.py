@@ -31,7 +31,6 @@ from tm.workflow.sheet import (
     RIGHT,
     STATUSES,
     STYLED,
-    VISIBLE,
     WIDTHS,
     WRAPPED,
     check_hash,
@@ -133,7 +132,7 @@ def _layout_sheet(workbook, batch: Batch) -> None:
 
 
 def _segments_sheet(workbook, batch: Batch) -> None:
-    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -154,7 +153,8 @@ def _segments_sheet(workbook, batch: Batch) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    sheet.auto_filter.ref = f"A1:{letters[VISIBLE[-1]]}{total + 1}"
+    # The filter spans the hidden columns too: sorting from its buttons moves them with their row.
+    sheet.auto_filter.ref = f"A1:{letters[HEADER[-1]]}{total + 1}"
     status = DataValidation(
         type="list",
         formula1=f'"{",".join(STATUSES)}"',
@@ -163,13 +163,23 @@ def _segments_sheet(workbook, batch: Batch) -> None:
         errorTitle="Status",
         error=f"Choose one of: {', '.join(STATUSES)}",
     )
-    status.add(f"{letters['Status']}2:{letters['Status']}{max(total, 1) + 1}")
+    last = max(total, 1) + 1
+    status.add(f"{letters['Status']}2:{letters['Status']}{last}")
     sheet.data_validations.append(status)
-    # Locked cells cannot be typed over; filtering, sorting and resizing stay allowed.
-    protection = sheet.protection
-    protection.sheet = True
-    protection.autoFilter = protection.sort = False
-    protection.formatColumns = protection.formatRows = protection.formatCells = False
+    # Not protected: Excel and LibreOffice refuse to sort a protected sheet's locked cells. Typing
+    # over a cell a translator does not edit is refused by validation instead (pasting gets past
+    # it, so review refuses a row whose ID, Source or hidden cells no longer match its check).
+    fixed = DataValidation(
+        type="textLength",
+        operator="equal",
+        formula1="-1",
+        showErrorMessage=True,
+        errorTitle="Read-only",
+        error="Type in Target, Status or Comment; this cell stays as tm wrote it.",
+    )
+    for name, letter in letters.items():
+        fixed.add(f"{letter}1" if name in EDITABLE else f"{letter}1:{letter}{last}")
+    sheet.data_validations.append(fixed)
 
     cells = _Cells(sheet)
     font = Font(name=CJK_FONT, size=11)
@@ -178,7 +188,6 @@ def _segments_sheet(workbook, batch: Batch) -> None:
     for name in STYLED:  # empty cells are not written: their column's style applies to them
         dims = sheet.column_dimensions[letters[name]]  # (set before the first row is written)
         dims.font, dims.alignment = font, _alignment(name)
-        dims.protection = Protection(locked=name not in EDITABLE)
     sheet.append([cells.cell(name, header) for name in HEADER])
     looks = {  # (origin, column) -> template: a handful of looks for any number of rows
         (origin, name): cells.template(
@@ -186,7 +195,6 @@ def _segments_sheet(workbook, batch: Batch) -> None:
             font=font,
             fill=PatternFill("solid", fgColor=color) if name in FILLED else PatternFill(),
             alignment=_alignment(name),
-            protection=Protection(locked=name not in EDITABLE),
         )
         for origin, color in ORIGIN_FILLS.items()
         for name in STYLED
