@@ -230,3 +230,26 @@ def test_a_word_release_goes_to_a_cat_tool_and_back_into_the_memory(run, seeded,
     assert _lookup(run, "我們要弘揚上海精神。") == [
         "We must carry forward the Shanghai Spirit."
     ]  # plain in the memory
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_batch_a_tool_re_indented_keeps_units_that_open_with_formatting(run, seeded, tmp_path, version):
+    import docx
+
+    release = tmp_path / "opening.docx"
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("王毅").bold = True
+    paragraph.add_run("表示，雙方同意。")
+    document.save(release)
+    out = tmp_path / "opening.xlf"
+    tree = _translate(run, release, out, version)
+    (unit,) = _units(tree, version).values()
+    _set(unit, version, "Wang Yi said the two sides agreed.", "final" if version == "2.0" else "translated")
+    etree.indent(tree, space="  ")  # <source> opens with <pc>/<g>: indentation goes in before it
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    assert "<source>\n" in out.read_text(encoding="utf-8")
+    (row,) = read_xliff(out).rows
+    assert row.source == "{1}王毅{/1}表示，雙方同意。" and row.intact
+    report = json.loads(run("review", out, "--json").stdout)
+    assert report["added"] == 1 and report["refused"] == []

@@ -164,6 +164,12 @@ def _unit12(holder, unit: XUnit, index: int) -> None:
         etree.SubElement(element, _q(ns, "note"), **{"from": "glossary"}).text = text
 
 
+def _kept(text: str | None) -> str:
+    """Text as content: whitespace holding a line break is indentation a tool re-indenting the
+    file put beside inline elements (a segment never holds a raw line break: those are {n/})."""
+    return "" if not text or (not text.strip() and "\n" in text) else text
+
+
 def _text_of(element) -> str:
     """An element's content as placeholder text: inline elements by their id (pc/g → {n}…{/n},
     ph/x/… → {n/}); markup a CAT tool added (<mrk>, a tag without our id) keeps only its text."""
@@ -171,10 +177,10 @@ def _text_of(element) -> str:
         return ""
 
     def walk(node) -> str:
-        out = node.text or ""
+        out = _kept(node.text) if len(node) else node.text or ""
         for child in node:
             if not isinstance(child.tag, str):  # a comment or processing instruction
-                out += child.tail or ""
+                out += _kept(child.tail)
                 continue
             local, ident = child.tag.split("}")[-1], child.get("id", "")
             if local in ("pc", "g") and ident.isdigit():
@@ -183,7 +189,7 @@ def _text_of(element) -> str:
                 out += f"{{{ident}/}}"
             else:
                 out += walk(child)
-            out += child.tail or ""
+            out += _kept(child.tail)
         return out
 
     return walk(element)
