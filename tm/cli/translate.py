@@ -299,14 +299,17 @@ def review(file, dry_run, reviewer, strict, force, db, as_json) -> None:
 def export_doc(file, output, out_dir, document, allow_draft, allow_missing, force) -> None:
     """Reassemble the translated document(s) from a review sheet: approved targets, paragraphs and
     blank lines as in the source. A Word, HTML or XLIFF source is written in its own format (its
-    original file, unchanged since, with the text replaced), or flattened with -o OUT.txt."""
+    original file, unchanged since, with the text replaced), or flattened with -o OUT.txt. FILE
+    may be the XLIFF file of `tm translate -o FILE.xlf` after a CAT tool: the units it marked
+    done (translated, reviewed, signed-off, final) are the approved targets."""
     from tm.formats.atomic import atomic_write
     from tm.formats.outputs import check_outputs
     from tm.workflow.documents import SUFFIXES, export_document, formatting_left_out, output_format
     from tm.workflow.exportdoc import SHOWN, assemble, line_ending
     from tm.workflow.sheet_read import read_workbook
+    from tm.workflow.xliff_batch import is_xliff, read_xliff
 
-    sheet = read_workbook(file)
+    sheet = read_xliff(file) if is_xliff(file) else read_workbook(file)
     layouts = sheet.documents
     if document:
         layouts = [d for d in layouts if d.name == document]

@@ -3,8 +3,10 @@ one <file> per document, one unit per segment. A segment's placeholders are XLIF
 (2.0: <pc id>…</pc> and <ph id/>; 1.2: <g id> and <x id/>), the pre-translation its target with a
 state, its origin and score a match proposal (2.0: the Matches module's <mtc:match>; 1.2:
 <alt-trans>), glossary hits notes; what the import needs (the segment id, the proposal, the memory
-unit, the context, the check hash) are attributes in the ``tm`` namespace. Read back: each unit's
-source and target as placeholder text, its state, and those attributes."""
+unit, the context, the check hash) are attributes in the ``tm`` namespace, and so is what
+export-doc needs (each <file>'s original path, checksum, format and segment count; the line breaks
+before each paragraph's first unit). Read back: each unit's source and target as placeholder text,
+its state, and those attributes."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ class XUnit:
     context: str = ""
     check: str = ""
     approved: bool = False  # read: the CAT tool marked it done
+    gap: int | None = None  # line breaks before its paragraph (a paragraph's first unit only)
 
 
 @dataclass
@@ -53,6 +56,10 @@ class XFile:
     name: str  # the document's name in the batch
     original: str  # its file name
     units: list[XUnit] = field(default_factory=list)
+    path: str = ""  # where the source release was read; empty in a batch written before export-doc read it
+    sha256: str = ""
+    format: str = ""  # txt | docx | html | xliff
+    segments: int | None = None  # units written
 
 
 def _q(ns: str, name: str) -> str:
@@ -100,9 +107,11 @@ def write_batch(out, files: list[XFile], version: str, sheet_id: str) -> None:
             attrs = {"original": xfile.original, "datatype": "plaintext"}
             attrs |= {"source-language": "zh", "target-language": "en"}
             holder = etree.SubElement(etree.SubElement(root, _q(ns, "file"), attrs), _q(ns, "body"))
-            holder.getparent().set(_q(TM, "name"), xfile.name)
-        if version == "2.0":
-            holder.set(_q(TM, "name"), xfile.name)
+        element = holder if version == "2.0" else holder.getparent()
+        element.set(_q(TM, "name"), xfile.name)
+        for name in ("path", "sha256", "format"):
+            element.set(_q(TM, name), getattr(xfile, name))
+        element.set(_q(TM, "segments"), str(len(xfile.units)))
         for index, unit in enumerate(xfile.units, start=1):
             (_unit20 if version == "2.0" else _unit12)(holder, unit, index)
     etree.ElementTree(root).write(out, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -113,6 +122,8 @@ def _tm_attributes(element, unit: XUnit) -> None:
         element.set(_q(TM, name), getattr(unit, name))
     if unit.score is not None:
         element.set(_q(TM, "score"), str(unit.score))
+    if unit.gap is not None:
+        element.set(_q(TM, "gap"), str(unit.gap))
 
 
 def _unit20(holder, unit: XUnit, index: int) -> None:
@@ -214,14 +225,26 @@ def read_batch(path: Path) -> tuple[str, str, list[XFile]]:
     files = []
     for element in root.iterfind(_q(ns, "file")):
         xfile = XFile(element.get(_q(TM, "name")) or "", element.get("original") or "")
+        for name in ("path", "sha256", "format"):
+            setattr(xfile, name, element.get(_q(TM, name)) or "")
+        xfile.segments = _number(path, element.get(_q(TM, "segments")))
         name = "unit" if version == "2.0" else "trans-unit"
         for unit in element.iter(_q(ns, name)):
-            xfile.units.append(_read_unit(unit, ns, version))
+            xfile.units.append(_read_unit(path, unit, ns, version))
         files.append(xfile)
     return version, sheet_id, files
 
 
-def _read_unit(unit, ns: str, version: str) -> XUnit:
+def _number(path: Path, value: str | None) -> int | None:
+    """A count tm wrote; one message when someone changed it into something else."""
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise UserError(f"{path}: a tm attribute holds {value!r} where tm wrote a number; translate it again")
+    return int(value)
+
+
+def _read_unit(path: Path, unit, ns: str, version: str) -> XUnit:
     attrs = {name: unit.get(_q(TM, name)) or "" for name in ("id", "check", "proposed", "unit", "context")}
     holder = unit.find(_q(ns, "segment")) if version == "2.0" else unit
     holder = unit if holder is None else holder
@@ -238,5 +261,6 @@ def _read_unit(unit, ns: str, version: str) -> XUnit:
         state=state,
         approved=approved,
         origin=unit.get(_q(TM, "origin")) or "",
+        gap=_number(path, unit.get(_q(TM, "gap"))),
         **attrs,
     )

@@ -74,7 +74,9 @@ def segment_targets(
     if deleted > 0:
         missing.append(Missing(f"{deleted} of {layout.name}", "deleted from the sheet", True))
     if missing and not allow_missing:
-        raise UserError(_message(layout.name, missing))
+        from tm.workflow.xliff_batch import is_xliff
+
+        raise UserError(_message(layout.name, missing, xliff=is_xliff(sheet.path)))
     return texts, missing
 
 
@@ -93,15 +95,16 @@ def _missing(segment_id: str, row: SheetRow | None, refusal: str | None) -> Miss
     return Missing(segment_id, "no target" if not row.target else row.status)
 
 
-def _message(name: str, missing: list[Missing]) -> str:
+def _message(name: str, missing: list[Missing], xliff: bool) -> str:
     """What is missing, in two groups: rows a reviewer can still approve, and rows that are gone."""
+    approve = "mark them translated or final in the CAT tool" if xliff else "approve them in the sheet"
     parts = []
     open_ = [m for m in missing if not m.deleted]
     gone = [m for m in missing if m.deleted]
     if open_:
         parts.append(
-            f"{len(open_)} segment(s) have no approved translation: {_listing(open_, True)}; approve "
-            "them in the sheet or use --allow-draft"
+            f"{len(open_)} segment(s) have no approved translation: {_listing(open_, True)}; {approve} "
+            "or use --allow-draft"
         )
     if gone:
         parts.append(

@@ -2,7 +2,9 @@
 (tm.formats.xliff_review) with the same check hash as a review sheet's rows, and `tm review
 batch.xlf` reads it back as the ReviewSheet that tm.workflow.review imports. A unit the CAT tool
 marked done (2.0 state translated, reviewed or final; 1.2 translated, signed-off or final, or
-approved="yes") is an approved row, any other a draft."""
+approved="yes") is an approved row, any other a draft. The batch also carries each document's
+layout and original (path, checksum, format), so `tm export-doc batch.xlf` writes the document
+as it does from a sheet."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from pathlib import Path
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
 from tm.formats.xliff_review import XFile, XUnit, read_batch, write_batch, xml_text
-from tm.workflow.pipeline import Batch, Row
-from tm.workflow.sheet import DocumentLayout, ReviewSheet, SheetRow, check_hash, refusals
+from tm.workflow.pipeline import Batch, Document, Row
+from tm.workflow.sheet import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow, check_hash, refusals
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
 
@@ -28,7 +30,7 @@ def _memory_source(tm_source: str) -> str:
     return re.sub(r"\{\+(.*?)\+\}", r"\1", re.sub(r"\[-.*?-\]", "", tm_source))
 
 
-def _unit(row: Row) -> XUnit:
+def _unit(row: Row, doc: Document) -> XUnit:
     source, target = xml_text(row.source), xml_text(row.target)
     unit = str(row.unit_id) if row.unit_id is not None else ""
     context = xml_text(row.context)
@@ -45,12 +47,23 @@ def _unit(row: Row) -> XUnit:
         unit=unit,
         context=context,
         check=check_hash(row.id, source, target, unit, context),
+        gap=doc.gaps[row.segment.para - 1] if row.segment.index == 1 else None,
     )
 
 
 def write_xliff(batch: Batch, path: Path, version: str) -> None:
     """The batch as one XLIFF file, a <file> per document, written atomically."""
-    files = [XFile(doc.name, doc.path.name, [_unit(row) for row in doc.rows]) for doc in batch.documents]
+    files = [
+        XFile(
+            doc.name,
+            doc.path.name,
+            [_unit(row, doc) for row in doc.rows],
+            path=xml_text(str(doc.path.resolve())),  # export-doc never writes over the source release
+            sha256=doc.sha256,
+            format=doc.format,
+        )
+        for doc in batch.documents
+    ]
     with atomic_write(path, "wb") as out:
         write_batch(out, files, version, uuid.uuid4().hex)
 
@@ -64,7 +77,7 @@ def read_xliff(path: str | Path) -> ReviewSheet:
     rows: list[SheetRow] = []
     documents = []
     for xfile in files:
-        documents.append(DocumentLayout(xfile.name, xfile.original, len(xfile.units), format="xliff"))
+        documents.append(_layout(xfile))
         for unit in xfile.units:
             intact = unit.check == check_hash(unit.id, unit.source, unit.proposed, unit.unit, unit.context)
             rows.append(
@@ -84,3 +97,24 @@ def read_xliff(path: str | Path) -> ReviewSheet:
     sheet = ReviewSheet(path, rows, documents, sheet_id)
     sheet.refused = refusals(sheet, "ID, source or the tm attributes no longer match the check (edited)")
     return sheet
+
+
+def _layout(xfile: XFile) -> DocumentLayout:
+    """A document of the batch as export-doc rebuilds it. A batch written before the layout was
+    carried has one line break between paragraphs, and no original to rebuild a .docx from."""
+    from tm.formats.documents import EXTENSIONS
+
+    layout = DocumentLayout(
+        xfile.name,
+        xfile.original,
+        len(xfile.units) if xfile.segments is None else xfile.segments,
+        source_path=xfile.path,
+        sha256=xfile.sha256,
+        format=xfile.format or EXTENSIONS.get(Path(xfile.original).suffix.lower(), "txt"),
+    )
+    if xfile.segments is not None:  # an id twice (a unit copied) is refused, never written twice
+        segments: dict[str, LayoutSegment] = {}
+        for u in xfile.units:
+            segments.setdefault(u.id, LayoutSegment(u.id, u.source, u.gap))
+        layout.segments = list(segments.values())
+    return layout
