@@ -227,9 +227,17 @@ class Termbase:
             )
         except ConflictError as exc:  # worded for one entry typed on the command line, not a file
             (conflict,) = exc.conflicts
+            advice = f"Pass --replace to make it “{conflict.incoming}”"
+            stored = self.get(entry.source, entry.glossary)
+            if stored and conflict.incoming.casefold() in {f.casefold() for f in stored.forbidden}:
+                advice = (  # --replace alone would be refused as both accepted and forbidden
+                    f"“{conflict.incoming}” is one of its forbidden renderings: to approve it, "
+                    f"tm glossary edit {entry.source} --remove-forbidden \"{conflict.incoming}\" "
+                    f"--target \"{conflict.incoming}\""
+                )
             raise UserError(
                 f"{conflict.source} already has the approved rendering “{conflict.existing}” "
-                f"({conflict.glossary}); nothing was changed. Pass --replace to make it “{conflict.incoming}”"
+                f"({conflict.glossary}); nothing was changed. {advice}"
             ) from None
         outcome = "added" if report.added else "updated" if report.updated else "unchanged"
         return outcome, report.changes[0][1] if report.changes else []

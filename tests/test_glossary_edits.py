@@ -2,6 +2,7 @@
 fewer columns, or an alternative given again; removals are explicit and said."""
 
 import json
+import shlex
 
 import pytest
 
@@ -142,3 +143,16 @@ def test_an_export_keeps_which_glossary_wins(run, tmp_path, db_path, fmt):
     assert [(g["name"], g["priority"]) for g in listed] == [("project", 10), ("general", 0)]
     (entry,) = json.loads(fresh("glossary", "lookup", "一帶一路", "--json").output)["entries"][:1]
     assert entry["target"] == "BRI"
+
+
+def test_a_forbidden_rendering_typed_as_the_new_one_is_told_how_to_approve_it(run):
+    """A new user's finding: the conflict advised --replace, which then failed ("both accepted
+    and forbidden") when the new rendering was one the entry forbids."""
+    assert run("glossary", "add", "上海精神", "Shanghai Spirit", "--forbidden", "Shanghai Mentality").exit_code == 0
+    result = run("glossary", "add", "上海精神", "Shanghai Mentality")
+    assert result.exit_code == 4 and "--replace" not in result.output
+    advice = result.output.split("to approve it, ")[1].strip()
+    assert advice.startswith("tm glossary edit 上海精神 --remove-forbidden")
+    args = shlex.split(advice)[1:]
+    assert run(*args).exit_code == 0  # the advice works as given
+    assert _entry(run, "上海精神")["target"] == "Shanghai Mentality"
