@@ -360,6 +360,18 @@ def test_standard_input_is_read_once(tmp_path, name):
     assert [r.source for r in read_workbook(sheet).rows] == ["謝謝。"]
 
 
+def test_a_process_substitution_is_named_stdin_not_by_its_descriptor(tmp_path):
+    """A new user's finding: `tm segment <(…)` named the document "63" (/dev/fd/63)."""
+    import shlex
+    import subprocess
+    import sys
+
+    command = f"{shlex.quote(sys.executable)} -m tm segment <(printf '謝謝。\\n')"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, env={**os.environ})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().splitlines() == ["stdin:1:1\t謝謝。"]
+
+
 def test_messages_name_the_files_kind_and_what_failed(run, tmp_path):
     """Issue 22: `tm import` of a review workbook or a Word release said only "cannot tell the
     format"; a refused server lost the first half of libpq's message (what failed)."""

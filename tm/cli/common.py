@@ -142,7 +142,8 @@ def rereadable(path: str) -> str:
             return path  # the reader says what is wrong with it
     folder = tempfile.mkdtemp(prefix="tm-input-")
     click.get_current_context().call_on_close(lambda: shutil.rmtree(folder, ignore_errors=True))
-    copy = Path(folder) / ("stdin" if path == "-" else Path(path).name)
+    name = Path(path).name  # a named pipe keeps its name; <(…) is /dev/fd/63: no name at all
+    copy = Path(folder) / ("stdin" if path == "-" or name.isdigit() else name)
     with open(copy, "wb") as out:
         if path == "-":
             shutil.copyfileobj(sys.stdin.buffer, out)
