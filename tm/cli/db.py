@@ -3,9 +3,11 @@ backends."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from tm.cli.common import print_json
+from tm.cli.common import EXIT_FINDINGS, print_json
 from tm.errors import UserError
 
 
@@ -34,27 +36,60 @@ def db_init(url: str, readers: tuple[str, ...]) -> None:
 @db.command(name="copy")
 @click.argument("source")
 @click.argument("destination")
-@click.option("--merge", is_flag=True, help="Add to a destination that already holds units or entries.")
+@click.option("--merge", is_flag=True, help="Sync into a destination that already holds units or entries.")
+@click.option("--replace", is_flag=True, help="Take SOURCE's rendering where a glossary entry conflicts.")
+@click.option(
+    "--skip-conflicts", is_flag=True, help="Keep DESTINATION's rendering where a glossary entry conflicts."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print data as JSON.")
-def db_copy(source: str, destination: str, merge: bool, as_json: bool) -> None:
+def db_copy(
+    source: str, destination: str, merge: bool, replace: bool, skip_conflicts: bool, as_json: bool
+) -> None:
     """Copy a memory with its glossary, provenance and history from SOURCE to DESTINATION (a
-    SQLite file or a postgresql:// URL), in one transaction on the destination."""
+    SQLite file or a postgresql:// URL), in one transaction on the destination. With --merge,
+    sync: edits and deletions made in SOURCE since the two were copied are carried; a unit both
+    changed is a conflict, listed and left as DESTINATION has it (exit status 1)."""
     from tm.memory import open_memory
     from tm.workflow.dbcopy import copy_memory
 
+    if replace and skip_conflicts:
+        raise UserError("--replace and --skip-conflicts exclude each other")
+    mode = "replace" if replace else "skip" if skip_conflicts else "fail"
     with open_memory(source, create=False) as src, open_memory(destination, create=True) as dst:
         same_file = src.file and dst.file and src.file.resolve() == dst.file.resolve()
         if same_file or src.location == dst.location:
             raise UserError("SOURCE and DESTINATION are the same memory")
-        report = copy_memory(src, dst, merge)
+        report = copy_memory(src, dst, merge, mode)
         names = (src.location, dst.location)
     if as_json:
         print_json({"source": names[0], "destination": names[1], **report})
+    else:
+        changed = f", {report['updated']} edits and {report['deleted']} deletions carried" if merge else ""
+        click.echo(
+            f"{names[0]} → {names[1]}: {report['units']} units{changed}, {report['terms']} glossary "
+            f"entries, {report['history']} history entries"
+        )
+        for kept in report["terms_kept"]:
+            click.echo(f"  kept: {kept}", err=True)
+        _print_conflicts(report["conflicts"], names)
+    if report["conflicts"]:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _print_conflicts(conflicts: list[dict], names: tuple[str, str]) -> None:
+    if not conflicts:
         return
     click.echo(
-        f"{names[0]} → {names[1]}: {report['units']} units, {report['terms']} glossary entries, "
-        f"{report['history']} history entries"
+        f"{len(conflicts)} conflicts, left as {names[1]} has them; make both say the same "
+        "(tm edit, tm delete) and merge again:"
     )
+    for conflict in conflicts:
+        click.echo(f"  {conflict['source']}  ({conflict['why']})")
+        for side, name in (("in_source", names[0]), ("in_destination", names[1])):
+            version = conflict[side]
+            said = "deleted" if version["deleted"] else repr(version["target"])
+            who = f"{version['changed_by']}, {version['changed_at']}"
+            click.echo(f"    {name}, unit {version['unit']}: {said} ({who})")
 
 
 COMMANDS = [db]

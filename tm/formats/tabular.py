@@ -14,7 +14,8 @@ from tm.formats.xlsxio import FORMULA_START
 from tm.memory.units import Unit
 from tm.text.files import read_csv
 
-COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
+# (no uid: a file imported makes units of their own; a unit's identity travels with tm db copy)
+COLUMNS = [f.name for f in fields(Unit) if f.name not in ("id", "uid")]
 REQUIRED = ("source", "target")
 ALIGNMENT_COLUMNS = ("zh_ids", "en_ids", "confidence")  # how `tm align` starts its TSV
 

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 
 from tm.memory.units import now
 
-_HISTORY = "unit_id, old_target, new_target, changed_at, changed_by, reason, action, unit"
+_HISTORY = "unit_id, old_target, new_target, changed_at, changed_by, reason, action, unit, uid, unit_uid"
+HISTORY_COLUMNS = _HISTORY.split(", ")
 
 
 class HistorySQL:
@@ -113,29 +114,19 @@ class HistorySQL:
 
     # ------------------------------------------------------------ copying a whole memory
 
+    def has_history(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM unit_history LIMIT 1").fetchone() is not None
+
     def all_history(self) -> Iterator[tuple]:
         return iter(self.conn.execute(f"SELECT {_HISTORY} FROM unit_history ORDER BY id"))
 
-    def add_history(self, rows: Iterable[tuple], unit_ids: dict[int, int] | None = None) -> int:
-        """History rows of another memory; with ``unit_ids`` (units renumbered by a merge) only
-        those of units that came along, under their new ids."""
-        if unit_ids is not None:
-            rows = [(unit_ids[r[0]], *r[1:]) for r in rows if r[0] in unit_ids]
-            rows = [r for r in rows if not self._has_history(r)]  # a second merge adds nothing
+    def add_history(self, rows: Iterable[tuple]) -> int:
+        """History rows of another memory (HISTORY_COLUMNS, under this memory's unit ids), each
+        keeping its identity (uid)."""
         rows = list(rows)
-        marks = ", ".join("?" * len(_HISTORY.split(",")))
+        marks = ", ".join("?" * len(HISTORY_COLUMNS))
         self.conn.executemany(f"INSERT INTO unit_history ({_HISTORY}) VALUES ({marks})", rows)
         return len(rows)
-
-    def _has_history(self, row: tuple) -> bool:
-        return (
-            self.conn.execute(
-                "SELECT 1 FROM unit_history WHERE unit_id = ? AND action = ? AND changed_at = ? "
-                "AND old_target = ? AND new_target = ?",
-                (row[0], row[6], row[3], row[1], row[2]),
-            ).fetchone()
-            is not None
-        )
 
     def all_reviewed_rows(self) -> Iterator[tuple]:
         return iter(self.conn.execute("SELECT sheet, row, unit_id, target, added FROM reviewed_rows"))

@@ -103,10 +103,53 @@ CREATE TABLE reviewed_rows (
 CREATE INDEX reviewed_rows_unit ON reviewed_rows(unit_id);
 """
 
+# Identities of units and history entries, derived for what was stored before exactly as the
+# SQLite step derives them (tm.memory.schema._V6): a server and a laptop copied from it before
+# this step still know each other's units.
+_V6 = """
+ALTER TABLE units ADD COLUMN uid TEXT;
+UPDATE units SET uid = md5(id::text || chr(31) || source || chr(31) || created_at || chr(31)
+    || coalesce(created_by, ''));
+ALTER TABLE units ALTER COLUMN uid SET NOT NULL;
+CREATE UNIQUE INDEX units_uid ON units(uid);
+ALTER TABLE unit_history ADD COLUMN uid TEXT;
+ALTER TABLE unit_history ADD COLUMN unit_uid TEXT;
+UPDATE unit_history h SET unit_uid = u.uid FROM units u WHERE u.id = h.unit_id;
+UPDATE unit_history h SET unit_uid = d.derived FROM (
+    SELECT DISTINCT ON (unit_id) unit_id, md5(unit_id::text || chr(31) || (unit::json ->> 'source')
+        || chr(31) || (unit::json ->> 'created_at') || chr(31)
+        || coalesce(unit::json ->> 'created_by', '')) AS derived
+    FROM unit_history WHERE unit IS NOT NULL ORDER BY unit_id, id DESC
+) d WHERE d.unit_id = h.unit_id AND h.unit_uid IS NULL;
+UPDATE unit_history SET unit_uid = md5('unit' || chr(31) || unit_id::text) WHERE unit_uid IS NULL;
+UPDATE unit_history h SET uid = md5(h.unit_uid || chr(31) || h.action || chr(31) || h.changed_at
+    || chr(31) || h.old_target || chr(31) || h.new_target || chr(31) || coalesce(h.changed_by, '')
+    || chr(31) || coalesce(h.reason, '') || chr(31) || r.n::text)
+FROM (SELECT id, row_number() OVER (PARTITION BY unit_uid, action, changed_at, old_target, new_target,
+    changed_by, reason ORDER BY id) AS n FROM unit_history) r
+WHERE r.id = h.id;
+ALTER TABLE unit_history ALTER COLUMN uid SET NOT NULL;
+CREATE UNIQUE INDEX unit_history_uid ON unit_history(uid);
+CREATE INDEX unit_history_unit_uid ON unit_history(unit_uid);
+-- every writer of history gets both without naming them
+CREATE FUNCTION unit_history_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.uid := coalesce(NEW.uid, replace(gen_random_uuid()::text, '-', ''));
+    NEW.unit_uid := coalesce(NEW.unit_uid, (SELECT uid FROM units WHERE id = NEW.unit_id));
+    RETURN NEW;
+END $$;
+CREATE TRIGGER unit_history_identity BEFORE INSERT ON unit_history
+    FOR EACH ROW EXECUTE FUNCTION unit_history_identity();
+"""
+
 # (version, script): each takes the schema to that version; append, never edit. Versions count
 # as the SQLite schema's do (tm.memory.schema), so one number says what a memory holds: the
 # PostgreSQL schema began at 4, with everything SQLite had by then.
-MIGRATIONS: list[tuple[int, object]] = [(4, _V1), (5, detect_scripts)]  # (a function: tm.memory.schema)
+MIGRATIONS: list[tuple[int, object]] = [
+    (4, _V1),
+    (5, detect_scripts),
+    (6, _V6),
+]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (
     "units",

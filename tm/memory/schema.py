@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
 from tm.errors import UserError
@@ -120,9 +121,46 @@ CREATE TABLE reviewed_rows (
 CREATE INDEX reviewed_rows_unit ON reviewed_rows(unit_id);
 """
 
+# One identity per unit and per history entry, the same in every copy (tm db copy --merge syncs
+# by them; new ones are random). What was stored before gets one derived from what a copy keeps
+# (a unit's id, source and creation; an entry's unit and content), so a memory and a copy made
+# before this step still know each other's units. tm.memory.pg_schema derives them alike.
+_V6 = """
+ALTER TABLE units ADD COLUMN uid TEXT;
+UPDATE units SET uid = md5(id || char(31) || source || char(31) || created_at || char(31)
+    || coalesce(created_by, ''));
+CREATE UNIQUE INDEX units_uid ON units(uid);
+ALTER TABLE unit_history ADD COLUMN uid TEXT;
+ALTER TABLE unit_history ADD COLUMN unit_uid TEXT;
+UPDATE unit_history SET unit_uid = (SELECT uid FROM units WHERE units.id = unit_history.unit_id);
+UPDATE unit_history SET unit_uid = (
+    SELECT md5(d.unit_id || char(31) || json_extract(d.unit, '$.source') || char(31)
+        || json_extract(d.unit, '$.created_at') || char(31)
+        || coalesce(json_extract(d.unit, '$.created_by'), ''))
+    FROM unit_history d WHERE d.unit_id = unit_history.unit_id AND d.unit IS NOT NULL
+    ORDER BY d.id DESC LIMIT 1
+) WHERE unit_uid IS NULL;
+UPDATE unit_history SET unit_uid = md5('unit' || char(31) || unit_id) WHERE unit_uid IS NULL;
+UPDATE unit_history AS h SET uid = md5(h.unit_uid || char(31) || h.action || char(31) || h.changed_at
+    || char(31) || h.old_target || char(31) || h.new_target || char(31) || coalesce(h.changed_by, '')
+    || char(31) || coalesce(h.reason, '') || char(31) || r.n)
+FROM (SELECT id, row_number() OVER (PARTITION BY unit_uid, action, changed_at, old_target, new_target,
+    changed_by, reason ORDER BY id) AS n FROM unit_history) AS r
+WHERE r.id = h.id;
+CREATE UNIQUE INDEX unit_history_uid ON unit_history(uid);
+CREATE INDEX unit_history_unit_uid ON unit_history(unit_uid);
+-- every writer of history gets both without naming them
+CREATE TRIGGER unit_history_identity AFTER INSERT ON unit_history
+WHEN NEW.uid IS NULL OR NEW.unit_uid IS NULL BEGIN
+    UPDATE unit_history SET uid = coalesce(NEW.uid, lower(hex(randomblob(16)))),
+        unit_uid = coalesce(NEW.unit_uid, (SELECT uid FROM units WHERE id = NEW.unit_id))
+    WHERE id = NEW.id;
+END;
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts]
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6]
 VERSION = len(MIGRATIONS)
 
 
@@ -130,6 +168,7 @@ def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema to VERSION, one transaction per step (safe with concurrent openers)."""
     if conn.execute("PRAGMA user_version").fetchone()[0] == VERSION:
         return  # the usual case: no write lock taken
+    conn.create_function("md5", 1, _md5, deterministic=True)  # PostgreSQL's, for derived identities
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -153,6 +192,10 @@ def migrate(conn: sqlite3.Connection) -> None:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def _md5(text: str | None) -> str | None:
+    return None if text is None else hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _statements(script: str) -> list[str]:

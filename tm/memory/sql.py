@@ -18,7 +18,8 @@ from tm.memory.base import Memory
 from tm.memory.history import HistorySQL
 from tm.memory.index import SQL_VARS, GramIndex, PostingWriter
 from tm.memory.schema import ORIGINS
-from tm.memory.units import UNIT_COLUMNS, ImportResult, Unit, hash64, now, pair_hash
+from tm.memory.sync import SyncSQL
+from tm.memory.units import UNIT_COLUMNS, ImportResult, Unit, hash64, new_uid, now, pair_hash, unit_of
 from tm.text.langs import family, normalize_lang, with_script
 from tm.text.normalize import loose_key, matching_key
 
@@ -41,7 +42,7 @@ WHERE excluded.changed_at >= units.changed_at AND (  -- the same unit imported a
 )"""
 
 
-class SQLMemory(HistorySQL, Memory):
+class SQLMemory(SyncSQL, HistorySQL, Memory):
     """A memory in SQL tables; ``self.conn`` runs ``?``-parameter SQL (execute, executemany)."""
 
     conn: object
@@ -210,6 +211,7 @@ class SQLMemory(HistorySQL, Memory):
             changed_at=u.changed_at or u.created_at or stamp,
             created_by=u.created_by or self.user,
             changed_by=u.changed_by or u.created_by or self.user,
+            uid=u.uid or new_uid(),
         )
         return row
 
@@ -295,7 +297,3 @@ class SQLMemory(HistorySQL, Memory):
             "size_bytes": self._size_bytes(),
             "schema_version": self.schema_version(),
         }
-
-
-def unit_of(row: tuple) -> Unit:
-    return Unit(id=row[0], **dict(zip(UNIT_COLUMNS, row[1:])))

@@ -4,6 +4,7 @@ the hashes that identify a pair and a segment's context (both sides must take th
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 
@@ -14,6 +15,11 @@ from tm.text.normalize import matching_key
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_uid() -> str:
+    """A new unit's or history entry's identity (32 hex digits, as the migration's)."""
+    return uuid.uuid4().hex
 
 
 def hash64(*parts: str) -> int:
@@ -56,10 +62,16 @@ class Unit:
     changed_by: str | None = None
     context: str | None = None
     note: str | None = None
+    uid: str | None = None  # the same in every copy of the memory: how tm db copy --merge knows it
     id: int | None = None
 
 
 UNIT_COLUMNS = [f.name for f in fields(Unit) if f.name != "id"]
+
+
+def unit_of(row: tuple) -> Unit:
+    """A unit from a row of its id and UNIT_COLUMNS."""
+    return Unit(id=row[0], **dict(zip(UNIT_COLUMNS, row[1:])))
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """`tm db copy`: a memory with its glossary, provenance and history moved between backends
 (SQLite → PostgreSQL to start a team server, PostgreSQL → SQLite for a laptop), streaming, in
 one transaction on the destination. Into an empty memory units keep their ids (history and
-reviewed sheets name them); --merge adds to a memory that holds some, as an import would."""
+reviewed sheets name them) and, as into any, their identity; --merge into one that holds some
+syncs it with the source (tm.workflow.dbsync)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ from glossary.model import CONTENT_FIELDS
 from glossary.store import Termbase
 from tm.errors import UserError
 from tm.memory.sql import SQLMemory
+from tm.workflow.dbsync import sync
 
 
-def copy_memory(source: SQLMemory, destination: SQLMemory, merge: bool = False) -> dict:
-    """Copy everything; the counts copied."""
+def copy_memory(
+    source: SQLMemory, destination: SQLMemory, merge: bool = False, on_conflict: str = "fail"
+) -> dict:
+    """Copy (or sync) everything; what was copied and the conflicts left for a person.
+    ``on_conflict``: what a glossary entry the destination renders otherwise gets ('fail',
+    'replace' or 'skip', as `tm glossary import`)."""
     termbase, target_terms = Termbase.of(source), Termbase.of(destination)
-    report = {"units": 0, "terms": 0, "history": 0}
+    report = {"units": 0, "updated": 0, "deleted": 0, "history": 0, "terms": 0}
+    report.update(conflicts=[], terms_kept=[])
     with destination.transaction():  # (counted inside: an import landing meanwhile is seen)
         held_units, held_terms = destination.count(), target_terms.count()
         if (held_units or held_terms) and not merge:
@@ -22,30 +29,21 @@ def copy_memory(source: SQLMemory, destination: SQLMemory, merge: bool = False) 
                 f"{destination.location} holds {held_units} units and {held_terms} glossary entries; "
                 "--merge adds to it, nothing is copied otherwise"
             )
-        keep_ids = not held_units
-        result = destination.add_units(source.iter_units(), keep_ids=keep_ids)
-        report["units"] = result.added + result.updated
-        ids = None if keep_ids else _renumbered(source, destination)
-        if keep_ids:
+        if held_units or destination.has_history():
+            synced = sync(source, destination)
+            report.update(units=synced.added, updated=synced.carried, deleted=synced.deleted)
+            report.update(history=synced.history, conflicts=synced.conflicts)
+        else:
+            report["units"] = destination.add_units(source.iter_units(), keep_ids=True).added
             destination.reserve_unit_ids(source.next_unit_id())
-        report["history"] = destination.add_history(source.all_history(), ids)
-        destination.add_reviewed_rows(source.all_reviewed_rows(), ids)
+            report["history"] = destination.add_history(source.all_history())
+            destination.add_reviewed_rows(source.all_reviewed_rows())
         for name, priority, _ in termbase.glossaries():
             rows = [(None, _as_stated(entry)) for entry in termbase.entries(name)]
-            added = target_terms.import_entries(rows, name, priority, "fail", transaction=False)
+            added = target_terms.import_entries(rows, name, priority, on_conflict, transaction=False)
             report["terms"] += added.added + added.updated + added.unchanged
+            report["terms_kept"] += [str(c) for c in added.skipped]
     return report
-
-
-def _renumbered(source: SQLMemory, destination: SQLMemory) -> dict[int, int]:
-    """Source unit id → destination unit id, for the units history and reviews name."""
-    named = {row[0] for row in source.all_history()} | {row[2] for row in source.all_reviewed_rows()}
-    out = {}
-    for uid, (unit, _) in source.units_by_id(named).items():
-        stored = destination.find_pair(unit)
-        if stored is not None:
-            out[uid] = stored.id
-    return out
 
 
 def _as_stated(entry):
