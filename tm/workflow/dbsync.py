@@ -26,7 +26,7 @@ _UNIT_ID, _UID, _UNIT_UID = (HISTORY_COLUMNS.index(c) for c in ("unit_id", "uid"
 
 @dataclass
 class SyncReport:
-    added: int = 0  # units new to the destination (a pair it held already: provenance merged)
+    added: int = 0  # units new to the destination
     carried: int = 0  # targets brought to the source's
     deleted: int = 0
     history: int = 0  # history entries carried
@@ -119,8 +119,8 @@ def _add(destination, fresh, held, theirs, entries, report) -> None:
     their history, under the unit that holds their pair here if one did already."""
     destination.add_units(fresh)
     new = [u for u in fresh if u.uid not in held]
-    report.added += len(new)
     stored = destination.units_by_uid(u.uid for u in new)
+    report.added += len(stored)  # (the others' pairs were here already: their provenance merged)
     for unit in new:
         mine = stored.get(unit.uid) or destination.find_pair(unit)
         report.unit_ids[unit.id] = mine.id
