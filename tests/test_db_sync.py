@@ -13,6 +13,7 @@ from tm.memory import open_memory
 from tm.memory.postgres import is_url
 
 from .conftest import SAMPLE_TMX, cli_invoker
+from .schema_before import without_identities
 
 BOTH_BACKENDS = True
 
@@ -157,26 +158,12 @@ def _before_identities(location) -> None:
         import psycopg
 
         with psycopg.connect(location, autocommit=True) as conn:
-            conn.execute(
-                "DROP TRIGGER unit_history_identity ON unit_history; DROP FUNCTION unit_history_identity();"
-                "ALTER TABLE units DROP COLUMN uid; ALTER TABLE unit_history DROP COLUMN uid, "
-                "DROP COLUMN unit_uid; UPDATE unit_history SET unit = (unit::jsonb - 'uid')::text "
-                "WHERE unit IS NOT NULL; UPDATE tm_schema SET version = 5"
-            )
+            without_identities(conn, postgres=True)
+            conn.execute("UPDATE tm_schema SET version = 5")
         return
     conn = sqlite3.connect(location, isolation_level=None)
-    for statement in (
-        "DROP TRIGGER unit_history_identity",
-        "DROP INDEX units_uid",
-        "DROP INDEX unit_history_uid",
-        "DROP INDEX unit_history_unit_uid",
-        "ALTER TABLE units DROP COLUMN uid",
-        "ALTER TABLE unit_history DROP COLUMN uid",
-        "ALTER TABLE unit_history DROP COLUMN unit_uid",
-        "UPDATE unit_history SET unit = json_remove(unit, '$.uid') WHERE unit IS NOT NULL",
-        "PRAGMA user_version = 5",
-    ):
-        conn.execute(statement)
+    without_identities(conn, postgres=False)
+    conn.execute("PRAGMA user_version = 5")
     conn.close()
 
 

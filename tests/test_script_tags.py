@@ -11,6 +11,7 @@ from tm.memory.units import hash64
 from tm.text.langs import chinese_script
 
 from .conftest import SEED, cli_invoker
+from .schema_before import without_identities
 
 BOTH_BACKENDS = True
 
@@ -81,6 +82,7 @@ def test_a_memory_written_before_is_upgraded(db_path, backend, tmp_path):
     identity, so importing it again adds nothing."""
     with open_memory(db_path) as memory:
         with memory.transaction():
+            without_identities(memory.conn, postgres=backend == "postgresql")  # (a later step)
             memory.conn.execute(
                 "INSERT INTO units (source, target, source_lang, target_lang, source_key, loose_hash, "
                 "pair_hash, origin, created_at, changed_at) VALUES (?, ?, ?, 'en', ?, 0, ?, 'imported', "

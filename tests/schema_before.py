@@ -1,0 +1,28 @@
+"""A memory as a tm before unit identities (schema step 6) left it: what an upgrade starts from."""
+
+from __future__ import annotations
+
+_SQLITE = (
+    "DROP TRIGGER unit_history_identity",
+    "DROP INDEX units_uid",
+    "DROP INDEX unit_history_uid",
+    "DROP INDEX unit_history_unit_uid",
+    "ALTER TABLE units DROP COLUMN uid",
+    "ALTER TABLE unit_history DROP COLUMN uid",
+    "ALTER TABLE unit_history DROP COLUMN unit_uid",
+    "UPDATE unit_history SET unit = json_remove(unit, '$.uid') WHERE unit IS NOT NULL",
+)
+_POSTGRES = (
+    "DROP TRIGGER unit_history_identity ON unit_history",
+    "DROP FUNCTION unit_history_identity()",
+    "ALTER TABLE units DROP COLUMN uid",
+    "ALTER TABLE unit_history DROP COLUMN uid, DROP COLUMN unit_uid",
+    "UPDATE unit_history SET unit = (unit::jsonb - 'uid')::text WHERE unit IS NOT NULL",
+)
+
+
+def without_identities(conn, postgres: bool) -> None:
+    """Take step 6 out of a memory's schema and data (``conn``: a memory's, or a raw one);
+    the caller sets the version it pretends to be."""
+    for statement in _POSTGRES if postgres else _SQLITE:
+        conn.execute(statement)
