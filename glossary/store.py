@@ -232,8 +232,8 @@ class Termbase:
             if stored and conflict.incoming.casefold() in {f.casefold() for f in stored.forbidden}:
                 advice = (  # --replace alone would be refused as both accepted and forbidden
                     f"“{conflict.incoming}” is one of its forbidden renderings: to approve it, "
-                    f"tm glossary edit {entry.source} --remove-forbidden \"{conflict.incoming}\" "
-                    f"--target \"{conflict.incoming}\""
+                    f'tm glossary edit {entry.source} --remove-forbidden "{conflict.incoming}" '
+                    f'--target "{conflict.incoming}"'
                 )
             raise UserError(
                 f"{conflict.source} already has the approved rendering “{conflict.existing}” "

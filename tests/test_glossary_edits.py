@@ -148,7 +148,10 @@ def test_an_export_keeps_which_glossary_wins(run, tmp_path, db_path, fmt):
 def test_a_forbidden_rendering_typed_as_the_new_one_is_told_how_to_approve_it(run):
     """A new user's finding: the conflict advised --replace, which then failed ("both accepted
     and forbidden") when the new rendering was one the entry forbids."""
-    assert run("glossary", "add", "上海精神", "Shanghai Spirit", "--forbidden", "Shanghai Mentality").exit_code == 0
+    assert (
+        run("glossary", "add", "上海精神", "Shanghai Spirit", "--forbidden", "Shanghai Mentality").exit_code
+        == 0
+    )
     result = run("glossary", "add", "上海精神", "Shanghai Mentality")
     assert result.exit_code == 4 and "--replace" not in result.output
     advice = result.output.split("to approve it, ")[1].strip()

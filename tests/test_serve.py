@@ -309,4 +309,4 @@ def test_several_translations_of_one_source_are_shown_on_the_page(served, tmp_pa
     assert first["other_translations"] == [second["target"]]
     page = request(server, "/?q=" + urllib.parse.quote("中方支持多边主义。"))[2].decode()
     assert "The memory also translates this source as" in page
-    assert "<q lang=\"en\">China backs multilateralism.</q>" in page
+    assert '<q lang="en">China backs multilateralism.</q>' in page

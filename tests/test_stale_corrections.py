@@ -63,8 +63,12 @@ def _unit_id(db_path) -> int:
 
 def test_two_sheets_correcting_one_unit_the_second_is_refused(run, doc, tmp_path, db_path):
     first, second = _sheet(run, doc, tmp_path / "a.xlsx"), _sheet(run, doc, tmp_path / "b.xlsx")
-    set_cells(first, {"rel:1:1": {"Target": "China resolutely supports multilateralism.", "Status": "approved"}})
-    set_cells(second, {"rel:1:1": {"Target": "China staunchly supports multilateralism.", "Status": "approved"}})
+    set_cells(
+        first, {"rel:1:1": {"Target": "China resolutely supports multilateralism.", "Status": "approved"}}
+    )
+    set_cells(
+        second, {"rel:1:1": {"Target": "China staunchly supports multilateralism.", "Status": "approved"}}
+    )
     assert run("review", first, user="anna").exit_code == 0
     refused = run("review", second, "--json", user="bo")
     assert refused.exit_code == 1
@@ -89,7 +93,9 @@ def test_two_sheets_correcting_one_unit_the_second_is_refused(run, doc, tmp_path
 def test_a_sheet_written_before_tm_edit_does_not_bring_the_old_wording_back(run, doc, tmp_path, db_path):
     sheet = _sheet(run, doc, tmp_path / "a.xlsx")
     edited = "China firmly upholds multilateralism."
-    assert run("edit", _unit_id(db_path), "--target", edited, "--reason", "FM style", user="cai").exit_code == 0
+    assert (
+        run("edit", _unit_id(db_path), "--target", edited, "--reason", "FM style", user="cai").exit_code == 0
+    )
     set_cells(sheet, {"rel:1:1": {"Status": "approved"}})  # the old proposal, approved as it was
     result = run("review", sheet)
     assert result.exit_code == 1
@@ -114,7 +120,9 @@ def test_a_sheet_written_before_tm_delete_does_not_bring_the_translation_back(ru
 def test_the_same_rule_for_an_xliff_batch(run, doc, tmp_path, db_path):
     batch = tmp_path / "batch.xlf"
     assert run("translate", doc, "--no-mt", "-o", batch).exit_code == 0
-    assert run("edit", _unit_id(db_path), "--target", "China backs multilateralism.", user="cai").exit_code == 0
+    assert (
+        run("edit", _unit_id(db_path), "--target", "China backs multilateralism.", user="cai").exit_code == 0
+    )
     tree = etree.parse(str(batch))
     (unit,) = [u for u in tree.iter(f"{{{NS20}}}unit") if u.get(f"{{{TM}}}id") == "rel:1:1"]
     segment = unit.find(f"{{{NS20}}}segment")

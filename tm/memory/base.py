@@ -201,9 +201,8 @@ class Memory(ABC):
         matches = [self._match(text, units[uid][0], score, kind) for score, kind, _, uid in ranked]
         for m in matches:
             if m.score >= 100 and len(same_source) > 1:
-                m.other_translations = list(
-                    dict.fromkeys(units[u][0].target for u in same_source if units[u][0].target != m.unit.target)
-                )
+                others = (units[u][0].target for u in same_source)
+                m.other_translations = list(dict.fromkeys(t for t in others if t != m.unit.target))
         return matches
 
     def _exact(

@@ -27,7 +27,8 @@ def detect_scripts(conn) -> None:
         last = rows[-1][0]
         changed = []
         for uid, source, target, source_lang, target_lang, old_hash in rows:
-            new_source_lang, new_target_lang = with_script(source_lang, source), with_script(target_lang, target)
+            new_source_lang = with_script(source_lang, source)
+            new_target_lang = with_script(target_lang, target)
             new_hash = pair_hash(new_source_lang, new_target_lang, source, target)
             if new_hash != old_hash and _taken(conn, new_hash):
                 new_hash = old_hash

@@ -175,7 +175,8 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
 
 
 def other_translations_issue(others: list[str]) -> str:
-    shown = "; ".join(f"“{t}”" for t in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    shown = "; ".join(f"“{t}”" for t in others[:3])
+    shown += f" and {len(others) - 3} more" if len(others) > 3 else ""
     return f"the memory also translates this source as {shown}"
 
 

@@ -9,7 +9,8 @@ whose proposal was a unit's translation of the same source is a decision about t
 unit was changed or deleted after the sheet was written (another sheet, `tm edit`, `tm delete`),
 the row is refused, saying who changed it, when and why (``force`` stores it as a correction of
 the unit, never as a second translation beside it). A pair already stored as reviewed is left
-alone, so importing a sheet twice changes nothing the second time. The reviewed targets get the same QA as proposals; ``strict`` refuses the rows it flags."""
+alone, so importing a sheet twice changes nothing the second time. The reviewed targets get the
+same QA as proposals; ``strict`` refuses the rows it flags."""
 
 from __future__ import annotations
 
