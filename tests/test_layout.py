@@ -98,3 +98,23 @@ def test_no_module_is_a_room_of_everything():
         m: n for m, p in _modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
     }
     assert long == {}
+
+
+def test_the_format_modules_import_each_other_in_no_circle():
+    """A format reader imports the shared base (tm.formats.blocks), never the registry that picks
+    between the readers (tm.formats.documents): one format per module, none depending on another."""
+    modules = {m: p for m, p in _modules().items() if m.startswith("tm.formats.")}
+    graph = {m: {i for i in _imports(p) if i in modules and i != m} for m, p in modules.items()}
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            module = todo.pop()
+            if module == goal:
+                return True
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph[module])
+        return False
+
+    assert sorted(f"{a} ⇄ {b}" for a in graph for b in graph[a] if reaches(b, a)) == []

@@ -1,15 +1,17 @@
-"""Release documents other than plain text: which format a file is (its content must agree with
-its name), the checks every container passes before a library opens it, and one reader
-interface: ``open_document(path, fmt)`` gives the translatable blocks (paragraphs, cells,
-attributes, XLIFF sources) in document order, each written back with ``write`` and saved whole."""
+"""The registry of release documents other than plain text: which format a file is (its content
+must agree with its name) and its reader. ``open_document(path, fmt)`` gives the translatable
+blocks (tm.formats.blocks: paragraphs, cells, attributes, XLIFF sources) in document order, each
+written back with ``write`` and saved whole. The readers (docx, html, xliff) never import this."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tm.errors import UserError
+from tm.formats.docx import DocxDocument
+from tm.formats.html import HtmlDocument
+from tm.formats.xliff import XliffDocument
 
 EXTENSIONS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
 EXTENSIONS |= {".xlf": "xliff", ".xliff": "xliff"}
@@ -23,18 +25,9 @@ NAMES = {
     "pdf": "a PDF document",
 }
 FORMATS = ("txt", "docx", "html", "xliff")
+READERS = {"docx": DocxDocument, "html": HtmlDocument, "xliff": XliffDocument}
 _HTML_RE = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _XLIFF_RE = re.compile(rb"^\s*(<\?xml[^>]*\?>)?[\s\S]{0,2000}?<xliff[\s>]")
-
-
-@dataclass
-class Block:
-    """One translatable piece: its text with placeholders, what they stand for, and where it is."""
-
-    text: str
-    tags: dict = field(default_factory=dict)
-    node: object = None
-    extra: dict = field(default_factory=dict)  # format-specific (a proposal, the run properties)
 
 
 def sniff(data: bytes) -> str:
@@ -89,19 +82,9 @@ def format_of(path: str | Path, given: str | None = None) -> str:
 def open_document(path: str | Path, fmt: str):
     """The document's reader: ``.blocks``, ``.write(block, text)``, ``.save(out)``."""
     path = Path(path)
-    if fmt == "docx":
-        from tm.formats.docx import DocxDocument
-
-        return DocxDocument(path)
-    if fmt == "html":
-        from tm.formats.html import HtmlDocument
-
-        return HtmlDocument(path)
-    if fmt == "xliff":
-        from tm.formats.xliff import XliffDocument
-
-        return XliffDocument(path)
-    raise UserError(f"{path}: no reader for format {fmt!r}")
+    if fmt not in READERS:
+        raise UserError(f"{path}: no reader for format {fmt!r}")
+    return READERS[fmt](path)
 
 
 def sha256_of(path: str | Path) -> str:

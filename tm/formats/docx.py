@@ -15,7 +15,7 @@ from copy import deepcopy
 from pathlib import Path
 
 from tm.errors import UserError
-from tm.formats.documents import Block
+from tm.formats.blocks import Block
 from tm.formats.inline import Tag, tokens
 from tm.formats.zipcheck import check_zip
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from tm.errors import UserError
-from tm.formats.documents import Block
+from tm.formats.blocks import Block
 from tm.formats.inline import extract, rebuild
 
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "caption", "figcaption"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tm.errors import UserError
-from tm.formats.documents import Block
+from tm.formats.blocks import Block
 from tm.formats.inline import extract, rebuild
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
