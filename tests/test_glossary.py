@@ -387,7 +387,7 @@ def test_hand_written_tbx_in_tig_and_ntig_form(tmp_path):
         (
             "<martif><text><body><termEntry><langSet xml:lang='zh'><tig><term>甲</term></tig></langSet>\n"
             "</termEntry></body></text></martif>",
-            "line 1: entry has no term in en",
+            "no entry holds both Chinese and English",
         ),
         ("<martif><text><body>\n<termEntry></langSet></body></text></martif>", "line 2: bad XML"),
     ],

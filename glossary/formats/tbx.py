@@ -2,7 +2,8 @@
 
 Read: termEntry or conceptEntry → langSet or langSec → tig, ntig (termGrp) or termSec.
 administrativeStatus maps renderings: preferredTerm → approved, admittedTerm → accepted
-alternative, deprecatedTerm / supersededTerm → forbidden.
+alternative, deprecatedTerm / supersededTerm → forbidden. The languages read are picked as for TMX
+(tm.formats.languages): an entry without the pair's is skipped and reported, not an error.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 from glossary.model import LIST_FIELDS, Entry
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
+from tm.formats.languages import PairReading
 from tm.formats.xmlsafe import hardened_parser, parse_file
-from tm.text.langs import family
 
 _CONCEPT = {"termEntry", "conceptEntry"}
 _LANG = {"langSet", "langSec"}
@@ -99,13 +100,13 @@ def _priority(value: str | None, name: str, line: int) -> int | None:
         raise UserError(f"{name}: line {line}: x-priority must be a whole number, not {value!r}") from None
 
 
-def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: str) -> Entry:
+def _entry(concept: dict, line: int, name: str, pairs: PairReading) -> Entry | None:
     langs = concept["langs"]
-    src = next((terms for lang, terms in langs.items() if family(lang) == family(source_lang)), [])
-    tgt = next((terms for lang, terms in langs.items() if family(lang) == family(target_lang)), [])
-    if not src or not tgt:
-        missing = source_lang if not src else target_lang
-        raise UserError(f"{name}: line {line}: entry has no term in {missing}")
+    pair = pairs.pick([lang for lang, terms in langs.items() if terms], line)
+    if pair is None:
+        return None
+    src, tgt = langs[pair[0]], langs[pair[1]]
+    target_lang = pairs.tag(pair[1], line)
 
     def status(term: dict) -> str:
         return term["notes"].get("administrativeStatus", "")
@@ -134,6 +135,8 @@ def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: s
         case_sensitive=case,
         glossary=fields.get("x-glossary") or "general",
         priority=_priority(fields.get("x-priority"), name, line),
+        source_lang=pairs.tag(pair[0], line),
+        target_lang=target_lang,
     )
     # What the file states: what it holds (the case flag only when written, as tm writes it).
     stated = {"note": entry.note, "domain": entry.domain, "reference": entry.reference}
@@ -143,16 +146,20 @@ def _entry(concept: dict, line: int, name: str, source_lang: str, target_lang: s
     return entry
 
 
-def read_tbx(
-    path: str | Path, source_lang: str = "zh", target_lang: str = "en"
-) -> Iterator[tuple[int, Entry]]:
+def read_tbx(path: str | Path, pairs: PairReading | None = None) -> Iterator[tuple[int, Entry]]:
+    """(line, entry) of each entry holding the pair; ``pairs`` (made if not given) records the
+    languages read and the entries skipped."""
+    pairs = pairs or PairReading(str(path), unit="entry", units="entries")
     reader = _Reader(str(path))
     for _ in parse_file(reader.parser, path):
         for line, concept in reader.ready:
-            yield line, _entry(concept, line, str(path), source_lang, target_lang)
+            entry = _entry(concept, line, str(path), pairs)
+            if entry is not None:
+                yield line, entry
         reader.ready.clear()
     if not reader.root_seen:
         raise UserError(f"{path}: empty file, not TBX")
+    pairs.check_any()
 
 
 def _term(text: str, status: str) -> str:

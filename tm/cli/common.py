@@ -27,6 +27,20 @@ format_option = click.option(
     default=None,
     help="Read FILE as this format (default: by its extension, checked against its content).",
 )
+
+
+def pair_options(command):
+    """--source-lang and --target-lang: the variants a multilingual file (TMX, TBX) is read in."""
+    command = click.option(
+        "--target-lang", default=None, help="The English variant to read (default: the file's en-*)."
+    )(command)
+    return click.option(
+        "--source-lang",
+        default=None,
+        help="The Chinese variant to read (default: the file's zh, zh-CN, zh-TW…; asked if it holds two).",
+    )(command)
+
+
 force_option = click.option("--force", is_flag=True, help="Replace an existing output file.")
 paragraphs_option = click.option(
     "--paragraphs",

@@ -18,6 +18,7 @@ from tm.cli.common import (
     highlight,
     json_option,
     memory_at,
+    pair_options,
     print_json,
     termbase_of,
 )
@@ -197,26 +198,27 @@ def glossary_list(db, glossary_name, as_json) -> None:
     is_flag=True,
     help="The file holds whole entries: fields it leaves empty are cleared, list items it lacks removed.",
 )
+@pair_options
 @encoding_option
-def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_conflicts, sync, encoding) -> None:
+def glossary_import(
+    file, db, glossary_name, priority, fmt, replace, skip_conflicts, sync, source_lang, target_lang, encoding
+) -> None:
     """Import a glossary (CSV, TSV, XLSX or TBX); all or nothing, conflicts listed. A stored entry
     changes only in what the file states (empty cells and missing columns leave it as it is;
-    alternatives, forbidden renderings and source forms are added to), unless --sync."""
+    alternatives, forbidden renderings and source forms are added to), unless --sync. A TBX entry
+    without the pair's languages is skipped, and its line listed."""
     from glossary.formats import format_of
     from glossary.formats.tabular import read_table
     from glossary.formats.tbx import read_tbx
     from glossary.formats.xlsx import read_xlsx
+    from tm.formats.languages import PairReading
 
     if replace and skip_conflicts:
         raise UserError("--replace and --skip-conflicts exclude each other")
     kind = format_of(file, fmt)
-    rows = (
-        read_tbx(file)
-        if kind == "tbx"
-        else read_xlsx(file)
-        if kind == "xlsx"
-        else read_table(file, kind, encoding)
-    )
+    pairs = PairReading(file, source_lang, target_lang, "entry", "entries")
+    readers = {"tbx": lambda: read_tbx(file, pairs), "xlsx": lambda: read_xlsx(file)}
+    rows = readers.get(kind, lambda: read_table(file, kind, encoding))()
     mode = "replace" if replace else "skip" if skip_conflicts else "fail"
     with memory_at(db, create=True) as memory:
         report = termbase_of(memory).import_entries(rows, glossary_name, priority, mode, sync)
@@ -224,6 +226,8 @@ def glossary_import(file, db, glossary_name, priority, fmt, replace, skip_confli
         f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
         + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else "")
     )
+    for line in pairs.summary():
+        click.echo(f"  {line}")
     for term, changes in report.changes:
         click.echo(f"  {term}: {'; '.join(changes)}")
     for conflict in report.skipped:

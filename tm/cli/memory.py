@@ -16,6 +16,7 @@ from tm.cli.common import (
     highlight,
     json_option,
     memory_at,
+    pair_options,
     print_json,
     termbase_of,
 )
@@ -32,8 +33,7 @@ from tm.errors import UserError
     default=None,
     help="Default: from the extension.",
 )
-@click.option("--source-lang", default=None, help="Source language when the file does not say (zh).")
-@click.option("--target-lang", default="en", show_default=True)
+@pair_options
 @click.option(
     "--origin",
     type=click.Choice(["aligned", "reviewed", "imported", "approved-MT"]),
@@ -47,27 +47,32 @@ def import_(
     db: str | None,
     fmt: str | None,
     source_lang: str | None,
-    target_lang: str,
+    target_lang: str | None,
     origin: str | None,
     document: str | None,
     encoding: str,
 ) -> None:
-    """Import TMX, TSV or CSV FILES into the memory; each file is all-or-nothing."""
+    """Import TMX, TSV or CSV FILES into the memory; each file is all-or-nothing. A TMX <tu>
+    without the pair's languages is skipped, and its line listed."""
     from tm.formats import format_of
+    from tm.formats.languages import PairReading
     from tm.formats.tabular import read_table
     from tm.formats.tmx import read_tmx
 
     with memory_at(db, create=True) as memory:
         for file in files:
             kind = format_of(file, fmt)
+            pairs = PairReading(file, source_lang, target_lang, "<tu>", "<tu>s")
             if kind == "tmx":
-                units = read_tmx(file, source_lang, target_lang, origin, document)
+                units = read_tmx(file, origin=origin, document=document, pairs=pairs)
             else:
                 units = read_table(file, kind, source_lang, target_lang, origin, document, encoding)
             result = memory.import_units(units)
             click.echo(
                 f"{file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged"
             )
+            for line in pairs.summary():
+                click.echo(f"  {line}")
 
 
 @click.command()

@@ -1,7 +1,8 @@
 """TMX 1.4b, streamed both ways: a million-unit file is never held in memory.
 
 Reading uses expat with entity declarations and external entities refused (no billion laughs,
-no local files read through XXE); errors name the line.
+no local files read through XXE); errors name the line. The pair read from each <tu> is chosen by
+tm.formats.languages: a <tu> without it is skipped and reported, not an error.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 from tm import __version__
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
+from tm.formats.languages import PairReading
 from tm.formats.xmlsafe import hardened_parser, parse_file
 from tm.memory.units import Unit
-from tm.text.langs import family, normalize_lang
 
 _INLINE_SKIP = {"bpt", "ept", "ph", "it", "ut"}  # native codes, not text
 _PROPS = {"x-origin": "origin", "x-document": "document", "x-context": "context"}
@@ -42,10 +43,10 @@ def iso_to_tmx_date(value: str | None) -> str | None:
 
 
 class _TmxReader:
-    def __init__(self, name: str, source_lang: str | None, target_lang: str):
+    def __init__(self, name: str, pairs: PairReading):
         self.name = name
-        self.source_lang = source_lang
-        self.target_lang = target_lang
+        self.pairs = pairs
+        self.srclang: str | None = None  # the header's
         self.ready: list[Unit] = []
         self.parser = hardened_parser(name)
         self.parser.StartElementHandler = self._start
@@ -74,9 +75,7 @@ class _TmxReader:
                 self.skip_depth += 1
             return
         if tag == "header":
-            srclang = attrs.get("srclang")
-            if self.source_lang is None and srclang and srclang != "*all*":
-                self.source_lang = srclang
+            self.srclang = attrs.get("srclang")
         elif tag == "tu":
             self.tu = {
                 "line": self.parser.CurrentLineNumber,
@@ -120,36 +119,29 @@ class _TmxReader:
                 self.tu["props"][self.prop_type] = text
             self.prop_text = self.prop_type = None
         elif tag == "tu" and self.tu is not None:
-            self.ready.append(self._unit(self.tu))
+            unit = self._unit(self.tu)
+            if unit is not None:
+                self.ready.append(unit)
             self.tu = None
 
-    def _unit(self, tu: dict) -> Unit:
-        line = tu["line"]
-        src_lang = self.source_lang or "zh"
-        attrs = tu["attrs"]
-        if attrs.get("srclang") and attrs["srclang"] != "*all*":
-            src_lang = attrs["srclang"]
-        src = [(lang, seg) for lang, seg in tu["tuvs"] if family(lang) == family(src_lang)]
-        tgt = [
-            (lang, seg)
-            for lang, seg in tu["tuvs"]
-            if family(lang) == family(self.target_lang) and family(lang) != family(src_lang)
-        ]
-        if not src:
-            raise UserError(f"{self.name}: line {line}: <tu> has no <seg> in the source language {src_lang}")
-        if not tgt:
-            raise UserError(
-                f"{self.name}: line {line}: <tu> has no <seg> in the target language {self.target_lang}"
-            )
-        if not src[0][1].strip() or not tgt[0][1].strip():
-            raise UserError(f"{self.name}: line {line}: <tu> has an empty <seg>")
+    def _unit(self, tu: dict) -> Unit | None:
+        line, attrs = tu["line"], tu["attrs"]
+        segs: dict[str, str] = {}
+        for lang, seg in tu["tuvs"]:
+            if seg.strip():  # an empty <seg> is a language the unit lacks
+                segs.setdefault(lang, seg)
+        prefer = next((s for s in (attrs.get("srclang"), self.srclang) if s and s != "*all*"), None)
+        pair = self.pairs.pick(list(segs), line, prefer)
+        if pair is None:
+            return None
+        (source_lang, source), (target_lang, target) = ((self.pairs.tag(t, line), segs[t]) for t in pair)
         props = tu["props"]
         try:
             return Unit(
-                source=src[0][1],
-                target=tgt[0][1],
-                source_lang=normalize_lang(src[0][0]),
-                target_lang=normalize_lang(tgt[0][0]),
+                source=source,
+                target=target,
+                source_lang=source_lang,
+                target_lang=target_lang,
                 origin=props.get("x-origin", "imported"),
                 document=props.get("x-document"),
                 context=props.get("x-context"),
@@ -166,12 +158,15 @@ class _TmxReader:
 def read_tmx(
     path: str | Path,
     source_lang: str | None = None,
-    target_lang: str = "en",
+    target_lang: str | None = None,
     origin: str | None = None,
     document: str | None = None,
+    pairs: PairReading | None = None,
 ) -> Iterator[Unit]:
-    """Yield the units of a TMX file as the parser reaches them."""
-    reader = _TmxReader(str(path), source_lang, target_lang)
+    """Yield the units of a TMX file as the parser reaches them; ``pairs`` (made if not given)
+    records the languages read and the units skipped."""
+    pairs = pairs or PairReading(str(path), source_lang, target_lang, "<tu>", "<tu>s")
+    reader = _TmxReader(str(path), pairs)
     for _ in parse_file(reader.parser, path):
         for unit in reader.ready:
             if origin:
@@ -182,6 +177,7 @@ def read_tmx(
         reader.ready.clear()
     if not reader.seen_root:
         raise UserError(f"{path}: empty file, not TMX")
+    pairs.check_any()
 
 
 def _xml(text: str) -> str:
