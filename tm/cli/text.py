@@ -57,7 +57,7 @@ def segment(
     if kind == "txt":
         segments = segment_text(read_text(file, encoding), Path(file).stem, lang, para_mode)
     else:
-        segments = document_segments(Path(file), Path(file).stem, kind)[0]
+        segments = document_segments(Path(file), Path(file).stem, kind, encoding)[0]
     if as_json:
         print_json(
             [

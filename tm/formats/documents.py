@@ -12,6 +12,7 @@ from tm.errors import UserError
 from tm.formats.docx import DocxDocument
 from tm.formats.html import HtmlDocument
 from tm.formats.xliff import XliffDocument
+from tm.text.files import HTML_START, markup_head
 
 EXTENSIONS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
 EXTENSIONS |= {".xlf": "xliff", ".xliff": "xliff"}
@@ -26,7 +27,6 @@ NAMES = {
 }
 FORMATS = ("txt", "docx", "html", "xliff")
 READERS = {"docx": DocxDocument, "html": HtmlDocument, "xliff": XliffDocument}
-_HTML_RE = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _XLIFF_RE = re.compile(rb"^\s*(<\?xml[^>]*\?>)?[\s\S]{0,2000}?<xliff[\s>]")
 
 
@@ -38,10 +38,10 @@ def sniff(data: bytes) -> str:
         return "docx" if b"word/document.xml" in data else "zip"
     if data.startswith(b"%PDF"):
         return "pdf"
-    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    head = markup_head(data)  # UTF-16 read too
     if _XLIFF_RE.match(head):
         return "xliff"
-    if _HTML_RE.match(head):
+    if HTML_START.match(head):
         return "html"
     return "txt"
 
@@ -79,12 +79,13 @@ def format_of(path: str | Path, given: str | None = None) -> str:
     return named
 
 
-def open_document(path: str | Path, fmt: str):
-    """The document's reader: ``.blocks``, ``.write(block, text)``, ``.save(out)``."""
+def open_document(path: str | Path, fmt: str, encoding: str = "utf-8"):
+    """The document's reader: ``.blocks``, ``.write(block, text)``, ``.save(out)``. ``encoding``
+    (--encoding) reads an HTML page that names no character set; the other formats say theirs."""
     path = Path(path)
     if fmt not in READERS:
         raise UserError(f"{path}: no reader for format {fmt!r}")
-    return READERS[fmt](path)
+    return HtmlDocument(path, encoding) if fmt == "html" else READERS[fmt](path)
 
 
 def sha256_of(path: str | Path) -> str:

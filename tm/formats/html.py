@@ -1,11 +1,18 @@
 """HTML pages through lxml: each innermost block element (paragraph, heading, list item, cell…)
 is a paragraph, the <title> too, and ``alt`` and ``title`` attributes; inline elements inside a
 block (b, a, em, span…) are paired placeholders, <br>, images and anything else empty ones;
-<script> and <style> are never read. Written back, only text and <html lang> change."""
+<script> and <style> are never read. Written back, only text and <html lang> change.
+
+The page is decoded by its byte-order mark (UTF-8, UTF-16), else the charset it declares (XML
+declaration, <meta>), else --encoding (UTF-8 by default): one option serves a batch of pages. A
+page opening with an XML declaration is XHTML: read as XML (with the hardened parser) and written
+back as XML, in its own encoding; one that is not well-formed is read as HTML, as browsers do."""
 
 from __future__ import annotations
 
+import codecs
 import re
+from html.entities import name2codepoint
 from pathlib import Path
 
 from tm.errors import UserError
@@ -19,57 +26,111 @@ INLINE = {"a", "b", "strong", "i", "em", "u", "s", "span", "sup", "sub", "small"
 INLINE |= {"abbr", "cite", "q", "font", "ins", "del", "time", "var", "kbd", "bdi", "bdo", "dfn", "ruby"}
 NEVER = {"script", "style", "noscript", "template", "svg", "math"}
 ATTRIBUTES = ("alt", "title")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+_XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)""")
+_ENTITY_RE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+# Labels browsers read as a larger encoding (WHATWG): a "gb2312" page is GBK, often with 镕 in it.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _local(element) -> str:
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
 
 
 def _kind(element) -> str:
-    return "paired" if element.tag in INLINE else "empty"
+    return "paired" if _local(element) in INLINE else "empty"
+
+
+def _charset(data: bytes, encoding: str) -> tuple[str, bytes, str]:
+    """(the codec to read the page with, the byte-order mark it opens with, what chose it)."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec, bom, "its byte-order mark"
+    head = data[:4096]
+    if head.startswith((b"<\x00?\x00", b"\x00<\x00?")):  # an XML declaration in UTF-16, no mark
+        return ("utf-16-le" if head[0] else "utf-16-be"), b"", "its XML declaration"
+    found = _XML_ENCODING_RE.match(head) or _CHARSET_RE.search(head)
+    if not found:
+        return encoding, b"", "--encoding" if encoding.lower() not in ("utf-8", "utf8") else "the default"
+    declared = found.group(1).decode("ascii").lower()
+    if declared.startswith("utf-16"):  # a <meta> found in ASCII bytes is not UTF-16 (WHATWG)
+        declared = "utf-8"
+    return _SUPERSETS.get(declared, declared), b"", "its declaration"
+
+
+def _xhtml(text: str, name: str):
+    """The XML tree of an XHTML page, or None when it is not well-formed XML. HTML's named
+    entities (&nbsp;) become the characters: XML knows only five."""
+    from xml.parsers import expat
+
+    from lxml import etree
+
+    from tm.formats.xmlsafe import hardened_parser
+
+    body = _XML_DECL_RE.sub("", text, count=1)
+    body = _ENTITY_RE.sub(
+        lambda m: (
+            m[0] if m[1] in _XML_ENTITIES or m[1] not in name2codepoint else f"&#{name2codepoint[m[1]]};"
+        ),
+        body,
+    ).encode("utf-8")
+    try:
+        hardened_parser(name).Parse(body, True)  # refuses entity declarations: not a fallback
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, strip_cdata=False)
+        return etree.fromstring(body, parser).getroottree()
+    except (expat.ExpatError, etree.XMLSyntaxError):
+        return None
 
 
 class HtmlDocument:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, encoding: str = "utf-8"):
         import lxml.html
         from lxml import etree
 
         data = path.read_bytes()
-        found = _CHARSET_RE.search(data[:4096])
-        self.charset = found.group(1).decode("ascii").lower() if found else "utf-8"
+        self.charset, self.bom, chosen = _charset(data, encoding)
         try:
-            text = data.decode(self.charset)
+            text = data[len(self.bom) :].decode(self.charset)
         except LookupError:
             raise UserError(f"{path}: declares the unknown character set {self.charset!r}") from None
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
+            advice = "pass --encoding with the one it is in" if chosen != "its declaration" else "correct it"
             raise UserError(
-                f"{path}: line {line}: bytes that are not {self.charset} (the page's character set); "
-                "save it again in UTF-8"
+                f"{path}: line {line}: bytes that are not {self.charset} ({chosen}); {advice}, "
+                "or save the page again in UTF-8"
             ) from None
         if "\x00" in text:
             raise UserError(f"{path}: holds NUL bytes: not an HTML page")
-        try:
-            root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text.lstrip("\ufeff")))
-        except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-            raise UserError(f"{path}: is not an HTML page tm can read ({exc})") from None
-        self.tree = root.getroottree()
+        self.tree = _xhtml(text, str(path)) if _XML_DECL_RE.match(text) else None
+        self.xml = self.tree is not None
+        if self.tree is None:
+            try:
+                root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text))
+            except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+                raise UserError(f"{path}: is not an HTML page tm can read ({exc})") from None
+            self.tree = root.getroottree()
         self.path = path
         self.blocks = self._blocks()
 
     def _blocks(self) -> list[Block]:
         out = []
         for element in self.tree.getroot().iter():
-            if not isinstance(element.tag, str) or any(a.tag in NEVER for a in element.iterancestors()):
+            name = _local(element)
+            if not name or name in NEVER or any(_local(a) in NEVER for a in element.iterancestors()):
                 continue
-            if element.tag in NEVER:
-                continue
-            if element.tag in BLOCKS and not any(d.tag in BLOCKS for d in element.iterdescendants()):
+            if name in BLOCKS and not any(_local(d) in BLOCKS for d in element.iterdescendants()):
                 text, tags = extract(element, _kind)
                 if text.strip():
                     out.append(Block(text, tags, element))
-            for name in ATTRIBUTES:  # after the block that holds the element: written back first
-                value = element.get(name)
+            for attribute in ATTRIBUTES:  # after the block that holds the element: written back first
+                value = element.get(attribute)
                 if value and value.strip():
-                    out.append(Block(value, {}, element, {"attribute": name}))
+                    out.append(Block(value, {}, element, {"attribute": attribute}))
         return out
 
     def write(self, block: Block, text: str) -> None:
@@ -79,12 +140,19 @@ class HtmlDocument:
             rebuild(block.node, text, block.tags)
 
     def save(self, out) -> None:
-        """Write the page to the binary stream ``out``."""
+        """Write the page to the binary stream ``out``, in the encoding it was read in."""
         from lxml import etree
 
         root = self.tree.getroot()
-        root.set("lang", "en")
-        if root.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:
-            root.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
+        if not self.xml or root.get("lang") is not None:
+            root.set("lang", "en")
+        if self.xml or root.get(XML_LANG) is not None:
+            root.set(XML_LANG, "en")
+        codec = "utf-16" if self.charset.startswith("utf-16") else self.charset  # with its mark
+        if self.bom == codecs.BOM_UTF8:
+            out.write(self.bom)
+        if self.xml:
+            self.tree.write(out, xml_declaration=True, encoding=codec)
+            return
         doctype = self.tree.docinfo.doctype
-        out.write(etree.tostring(self.tree, method="html", encoding=self.charset, doctype=doctype))
+        out.write(etree.tostring(self.tree, method="html", encoding=codec, doctype=doctype))

@@ -17,7 +17,16 @@ ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16")
 # Control characters no text file holds, and private-use characters (what GB18030 makes of Big5
 # bytes): a "text" decoded with them is binary, or in another encoding.
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
-_HTML = re.compile(rb"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
+# An HTML or XHTML page opens so, after a byte-order mark (markup_head), an XML declaration, comments.
+HTML_START = re.compile(
+    rb"\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
+)
+_UTF16_STARTS = (
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),  # an XML declaration in UTF-16 without a mark (XML 1.0, appendix F)
+    (b"\x00<\x00?", "utf-16-be"),
+)
 _SAVE_AS_TEXT = "save it as plain text (UTF-8) and try again"
 _SAVE_AS_CSV = "save the sheet as CSV or plain text (UTF-8) and try again"
 # Folders that tell apart the Office zip containers people mistake for text files.
@@ -47,6 +56,17 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def markup_head(data: bytes) -> bytes:
+    """The first 4 KB of a file as bytes a markup sniffer can match: UTF-16 (by its mark, or an
+    XML declaration in it) decoded, a UTF-8 byte-order mark dropped."""
+    head = data[:4096]
+    for start, codec in _UTF16_STARTS:
+        if head.startswith(start):
+            skip = len(start) if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else 0
+            return head[skip:].decode(codec, "ignore").encode("utf-8")
+    return head.removeprefix(codecs.BOM_UTF8)
 
 
 def _fits(data: bytes, encoding: str) -> bool:
@@ -146,7 +166,7 @@ def _file_kind(data: bytes) -> tuple[str, str] | None:
         return "a PDF document", "copy its text into a plain-text file (UTF-8) and try again"
     if data.startswith(b"{\\rtf"):
         return "an RTF document (.rtf)", _SAVE_AS_TEXT
-    if _HTML.match(data.removeprefix(codecs.BOM_UTF8)):
+    if HTML_START.match(markup_head(data)):
         return "an HTML page", "give it the .html extension (or pass --format html): tm reads web pages"
     return None
 

@@ -25,11 +25,16 @@ def segmentable(fmt: str, blocks: list) -> list[tuple[object, str]]:
     return out
 
 
-def document_segments(path: Path, name: str, fmt: str) -> tuple[list[Segment], dict[str, str]]:
-    """The segments of a document and the targets its file already proposes (XLIFF), by id."""
+def document_segments(
+    path: Path, name: str, fmt: str, encoding: str = "utf-8", notes: list[str] | None = None
+) -> tuple[list[Segment], dict[str, str]]:
+    """The segments of a document and the targets its file already proposes (XLIFF), by id;
+    what the reader noticed (an XLIFF file from another language) is added to ``notes``."""
     from tm.formats.documents import open_document
 
-    document = open_document(path, fmt)
+    document = open_document(path, fmt, encoding)
+    if notes is not None:
+        notes.extend(getattr(document, "notes", []))
     segments: list[Segment] = []
     proposals: dict[str, str] = {}
     for para, (block, text) in enumerate(segmentable(fmt, document.blocks), start=1):
@@ -96,7 +101,7 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
             "file that was translated, or translate the new one, or export .txt"
         )
     texts, missing = segment_targets(sheet, layout, allow_draft, allow_missing)
-    document = open_document(original, layout.format)
+    document = open_document(original, layout.format, layout.encoding)
     paragraphs: dict[int, list[str]] = {}
     for segment_id, text in texts.items():
         paragraphs.setdefault(int(segment_id.rsplit(":", 2)[1]), []).append(text)

@@ -63,6 +63,7 @@ class Document:
     format: str = "txt"  # txt | docx | html | xliff (tm.workflow.documents)
     sha256: str = ""  # of the file read: export-doc refuses to rebuild from a changed original
     proposals: dict[str, str] = field(default_factory=dict)  # id -> target an XLIFF file held
+    encoding: str = "utf-8"  # --encoding: export-doc reads an HTML page without a charset alike
 
 
 @dataclass
@@ -114,7 +115,7 @@ def read_documents(
                 segments = segment_text(text, name, "zh", para_mode)
                 gaps = paragraph_gaps(text, para_mode)
             else:
-                segments, proposals = document_segments(path, name, kind)
+                segments, proposals = document_segments(path, name, kind, encoding, batch.notes)
                 text = "".join(s.text for s in segments)
                 gaps = [0] + [1] * (segments[-1].para - 1 if segments else 0)
             rows = [Row(s, s.clean) for s in segments]
@@ -122,7 +123,8 @@ def read_documents(
                 raise UserError(f"{path}: no text to translate (an empty file?); leave it out")
             if not has_han(text):
                 batch.notes.append(f"{path}: no Chinese characters; is this the Chinese release?")
-            batch.documents.append(Document(name, path, rows, gaps, kind, sha256_of(path), proposals))
+            document = Document(name, path, rows, gaps, kind, sha256_of(path), proposals, encoding)
+            batch.documents.append(document)
     return batch
 
 

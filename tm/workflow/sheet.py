@@ -104,6 +104,7 @@ class DocumentLayout:
     source_path: str = ""  # where the source release was read (version 2)
     sha256: str = ""  # of that file: export-doc rebuilds a .docx/.html/.xlf from it, unchanged
     format: str = "txt"  # txt | docx | html | xliff
+    encoding: str = "utf-8"  # --encoding it was read with (an HTML page without a charset)
 
 
 @dataclass

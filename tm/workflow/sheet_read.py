@@ -94,6 +94,7 @@ def _layouts(path: Path, meta: list[list]) -> list[DocumentLayout]:
                 source_path=_text(r[3] if len(r) > 3 else None),
                 sha256=_text(r[4] if len(r) > 4 else None),
                 format=_text(r[5] if len(r) > 5 else None) or "txt",
+                encoding=_text(r[6] if len(r) > 6 else None) or "utf-8",
             )
             for r in meta[2:]
             if r and r[0] is not None

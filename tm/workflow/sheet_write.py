@@ -101,10 +101,10 @@ def write_workbook(
     _summary_sheet(workbook, summary, info)
     meta = _hidden_sheet(workbook, "_tm")
     meta.append([FORMAT, FORMAT_VERSION, info.get("created", ""), uuid.uuid4().hex])
-    meta.append(["document", "file", "segments", "path", "sha256", "format"])
+    meta.append(["document", "file", "segments", "path", "sha256", "format", "encoding"])
     for doc in batch.documents:  # the path: export-doc never writes over the source release
         where = clean_cell_text(str(doc.path.resolve()))
-        meta.append([doc.name, doc.path.name, len(doc.rows), where, doc.sha256, doc.format])
+        meta.append([doc.name, doc.path.name, len(doc.rows), where, doc.sha256, doc.format, doc.encoding])
     _layout_sheet(workbook, batch)
     with atomic_write(path, "wb") as out:
         workbook.save(out)

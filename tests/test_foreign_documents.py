@@ -1,0 +1,100 @@
+"""Pages other tools wrote: HTML in UTF-16, XHTML with an XML declaration, a page in GB18030
+without a charset."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from lxml import etree
+
+from tm.formats.inline import plain
+from tm.workflow.sheet_read import read_workbook
+
+from . import test_translate
+from .test_translate import edit
+
+run = test_translate.run  # a CLI runner on an empty memory, no MT model
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="{charset}"><title>外交部</title></head>
+<body><p>王毅表示，<b>上海精神</b>是合作的基础。</p><p>朱镕基总理出席。</p></body></html>
+"""
+XHTML = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="zh-CN" lang="zh-CN">
+<head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8" /><title>外交部</title></head>
+<body><p>王毅表示，<b>上海精神</b>是合作的基础。</p><p>朱镕基总理出席。<br />&nbsp;</p>
+<script type="text/javascript">//<![CDATA[
+if (1 < 2) { document.title = "x"; }
+//]]></script></body></html>
+"""
+ENGLISH = {
+    "外交部": "Ministry of Foreign Affairs",
+    "王毅表示，上海精神是合作的基础。": "Wang Yi said the Shanghai Spirit is the basis of cooperation.",
+    "朱镕基总理出席。": "Premier Zhu Rongji attended.",
+}
+
+
+def _translate_and_export(run, page: Path, tmp_path: Path, *options) -> Path:
+    sheet = tmp_path / "page.review.xlsx"
+    result = run("translate", page, "-o", sheet, "--no-mt", *options)
+    assert result.exit_code == 0, result.output
+    rows = read_workbook(sheet).rows
+    assert [plain(r.source) for r in rows] == list(ENGLISH)
+    edit(sheet, {r.id: {"Target": ENGLISH[plain(r.source)], "Status": "approved"} for r in rows})
+    edit(
+        sheet,
+        {rows[1].id: {"Target": "Wang Yi said the {1}Shanghai Spirit{/1} is the basis of cooperation."}},
+    )
+    out = tmp_path / f"page.en{page.suffix}"
+    result = run("export-doc", sheet, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_an_html_page_in_utf16_is_read_by_its_mark_and_written_back_in_it(run, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE.format(charset="utf-16").encode("utf-16"))  # with its byte-order mark
+    out = _translate_and_export(run, page, tmp_path)
+    data = out.read_bytes()
+    assert data.startswith(codecs.BOM_UTF16_LE)
+    text = data.decode("utf-16")
+    assert "<b>Shanghai Spirit</b>" in text and 'lang="en"' in text and "镕" not in text
+
+
+def test_xhtml_with_an_xml_declaration_is_read_and_written_back_as_xml(run, tmp_path):
+    page = tmp_path / "page.xhtml"
+    page.write_text(XHTML, encoding="utf-8")
+    out = _translate_and_export(run, page, tmp_path)
+    written = out.read_bytes()
+    assert written.startswith(b"<?xml")
+    root = etree.fromstring(written)  # well-formed XML (its &nbsp; read, not a fall-back to HTML)
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert root.find(".//h:b", ns).text == "Shanghai Spirit"
+    assert root.find(".//h:br", ns) is not None and b"<br>" not in written
+    assert b"<![CDATA[" in written and "if (1 < 2)" in root.find(".//h:script", ns).text
+
+
+def test_a_page_without_a_charset_is_read_in_the_encoding_given_and_exported_alike(run, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE.replace('<meta charset="{charset}">', "").encode("gb18030"))
+    refused = run("translate", page, "-o", tmp_path / "x.xlsx", "--no-mt")
+    assert refused.exit_code == 4 and "pass --encoding" in refused.output
+    out = _translate_and_export(run, page, tmp_path, "--encoding", "gb18030")
+    assert b"Premier Zhu Rongji attended." in out.read_bytes()
+
+
+def test_a_gb2312_page_holding_a_gbk_character_is_read(run, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE.format(charset="gb2312").encode("gb18030"))  # 镕 is GBK, not GB2312
+    out = _translate_and_export(run, page, tmp_path)
+    assert b"Premier Zhu Rongji attended." in out.read_bytes()
+
+
+def test_a_utf16_page_named_txt_is_named_for_what_it_is(run, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(XHTML.encode("utf-16"))
+    result = run("segment", page)
+    assert result.exit_code == 4 and "is an HTML page" in result.output and "--format html" in result.output
