@@ -77,7 +77,9 @@ def test_a_multiterm_termbase_asks_which_variants_then_skips_entries_without_the
     assert "line 10: the entry holds Chinese in 2 variants (zh-CN, zh-TW)" in refused.output
     refused = run("glossary", "import", DATA / "multiterm.tbx", "--source-lang", "zh-TW")
     assert refused.exit_code == 4 and "--target-lang en-US or --target-lang en-GB" in refused.output
-    result = run("glossary", "import", DATA / "multiterm.tbx", "--source-lang", "zh-TW", "--target-lang", "en-GB")
+    result = run(
+        "glossary", "import", DATA / "multiterm.tbx", "--source-lang", "zh-TW", "--target-lang", "en-GB"
+    )
     assert result.exit_code == 0, result.output
     assert "2 added" in result.output and "read zh-TW → en-GB" in result.output
     assert "skipped 2 entries without both Chinese and English: lines 29, 53" in result.output
