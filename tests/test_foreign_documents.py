@@ -1,11 +1,13 @@
-"""Pages other tools wrote: HTML in UTF-16, XHTML with an XML declaration, a page in GB18030
-without a charset."""
+"""Pages and XLIFF files other tools wrote: HTML in UTF-16, XHTML with an XML declaration, a page
+in GB18030 without a charset; XLIFF whose segments a CAT tool already settled, XLIFF from another
+language, and the bilingual files CAT tools keep (.sdlxliff, .mqxliff) given to `tm review`."""
 
 from __future__ import annotations
 
 import codecs
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from tm.formats.inline import plain
@@ -91,6 +93,77 @@ def test_a_gb2312_page_holding_a_gbk_character_is_read(run, tmp_path):
     page.write_bytes(PAGE.format(charset="gb2312").encode("gb18030"))  # 镕 is GBK, not GB2312
     out = _translate_and_export(run, page, tmp_path)
     assert b"Premier Zhu Rongji attended." in out.read_bytes()
+
+
+XLIFF20 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="2.0" xmlns="urn:oasis:names:tc:xliff:document:2.0" srcLang="{src}" trgLang="en-US"><file id="f1">
+<unit id="u1"><segment state="final"><source>雙方同意。</source><target>Both sides agreed.</target></segment></unit>
+<unit id="u2"><segment state="final"><source>弘揚上海精神。</source><target>Carry the spirit.</target></segment></unit>
+<unit id="u3"><segment><source>加強合作。</source></segment></unit>
+</file></xliff>
+"""
+
+
+def test_xliff_segments_a_cat_tool_settled_keep_their_state_unless_their_target_changes(run, tmp_path):
+    source = tmp_path / "batch.xlf"
+    source.write_text(XLIFF20.format(src="zh-CN"), encoding="utf-8")
+    sheet = tmp_path / "batch.review.xlsx"
+    assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
+    rows = read_workbook(sheet).rows
+    edit(sheet, {r.id: {"Status": "approved"} for r in rows})
+    edit(sheet, {rows[1].id: {"Target": "Carry forward the Shanghai Spirit."}})
+    edit(sheet, {rows[2].id: {"Target": "Strengthen cooperation."}})
+    out = tmp_path / "batch.en.xlf"
+    assert run("export-doc", sheet, "-o", out).exit_code == 0
+    ns = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+    segments = etree.parse(str(out)).getroot().findall(".//x:segment", ns)
+    assert [(s.get("state"), s.find("x:target", ns).text) for s in segments] == [
+        ("final", "Both sides agreed."),  # written back as it was: still final
+        ("translated", "Carry forward the Shanghai Spirit."),
+        ("translated", "Strengthen cooperation."),
+    ]
+
+
+def test_an_xliff_file_from_another_language_is_named_in_a_warning(run, tmp_path):
+    source = tmp_path / "batch.xlf"
+    source.write_text(XLIFF20.format(src="ja-JP"), encoding="utf-8")
+    result = run("translate", source, "-o", tmp_path / "batch.review.xlsx", "--no-mt")
+    assert result.exit_code == 0
+    assert "its srcLang is ja-JP, not Chinese" in result.output
+
+
+SDLXLIFF = """<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2" sdl:version="1.0">
+<file original="batch.xlf" datatype="x-sdlfilterframework2" source-language="zh-CN" target-language="en-US"><body>
+<trans-unit id="6b1f2c1e-0c61-4f0e-9d7b-2b8f3f1f7c11"><source>雙方同意。</source>
+<seg-source><mrk mtype="seg" mid="1">雙方同意。</mrk></seg-source>
+<target><mrk mtype="seg" mid="1">Both sides agreed.</mrk></target>
+<sdl:seg-defs><sdl:seg id="1" conf="Translated" origin="interactive"/></sdl:seg-defs></trans-unit>
+</body></file></xliff>
+"""
+MQXLIFF = """<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:mq="MQXliff" version="1.2">
+<file original="batch.xlf" source-language="zho-CN" target-language="eng-US" datatype="plaintext"><body>
+<trans-unit id="1" mq:status="ManuallyConfirmed"><source xml:space="preserve">雙方同意。</source>
+<target xml:space="preserve">Both sides agreed.</target></trans-unit>
+</body></file></xliff>
+"""
+
+
+@pytest.mark.parametrize(
+    "name, text, said",
+    [
+        ("batch.xlf.sdlxliff", SDLXLIFF, "SDL Trados Studio's own file (.sdlxliff)"),
+        ("batch.mqxliff", MQXLIFF, "memoQ's own file (.mqxliff)"),
+    ],
+)
+def test_review_names_a_cat_tools_own_file_and_what_to_give_it(run, tmp_path, name, text, said):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run("review", path)
+    assert result.exit_code == 4
+    assert said in result.output and "give `tm review` that file" in result.output
+    assert "xlsx" not in result.output
 
 
 def test_a_utf16_page_named_txt_is_named_for_what_it_is(run, tmp_path):

@@ -249,9 +249,9 @@ def review(file, dry_run, reviewer, strict, force, db, as_json) -> None:
 
     from tm.workflow.review import import_review
     from tm.workflow.sheet_read import read_workbook
-    from tm.workflow.xliff_batch import is_xliff, read_xliff
+    from tm.workflow.xliff_batch import read_xliff, reads_as_xliff
 
-    sheet = read_xliff(file) if is_xliff(file) else read_workbook(file)
+    sheet = read_xliff(file) if reads_as_xliff(file) else read_workbook(file)
     with memory_at(db, create=not dry_run) as memory:
         recognizer = termbase_of(memory).recognizer()
         report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict, force)

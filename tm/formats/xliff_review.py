@@ -23,6 +23,15 @@ MTC = "urn:oasis:names:tc:xliff:matches:2.0"
 TM = "urn:tm:review:1"
 # What a CAT tool's "done" looks like: these states (or 1.2's approved="yes") import as approved.
 FINAL_STATES = {"2.0": {"translated", "reviewed", "final"}, "1.2": {"translated", "signed-off", "final"}}
+# The bilingual files CAT tools keep of a batch (their namespace): not the batch, whose attributes they drop.
+CAT_FILES = {
+    "http://sdl.com/FileTypes/SdlXliff/1.0": (
+        "SDL Trados Studio's own file (.sdlxliff)",
+        "File › Save Target As",
+    ),
+    "MQXliff": ("memoQ's own file (.mqxliff)", "export the document (Documents › Export)"),
+    "http://www.memsource.com/mxlf/2.0": ("Phrase's own file (.mxliff)", "download the completed file"),
+}
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -217,6 +226,12 @@ def read_batch(path: Path) -> tuple[str, str, list[XFile]]:
         raise UserError(f"{path}: not an XLIFF 1.2 or 2.0 file (root {root.tag!r})")
     version = "2.0" if ns == NS20 else "1.2"
     sheet_id = root.get(_q(TM, "sheet"))
+    tool = next((CAT_FILES[ns] for ns in root.nsmap.values() if ns in CAT_FILES), None)
+    if not sheet_id and tool:
+        raise UserError(
+            f"{path}: is {tool[0]}, not the batch `tm translate` wrote: there, write the translated "
+            f"batch back to its .xlf ({tool[1]}) and give `tm review` that file"
+        )
     if not sheet_id:
         raise UserError(
             f"{path}: an XLIFF file not written by `tm translate -o FILE.xlf` (no tm:sheet); "

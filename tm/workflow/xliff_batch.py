@@ -19,10 +19,26 @@ from tm.workflow.pipeline import Batch, Document, Row
 from tm.workflow.sheet import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow, check_hash, refusals
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
+CAT_SUFFIXES = (".sdlxliff", ".mqxliff", ".mxliff")  # XLIFF 1.2 as Trados, memoQ and Phrase keep it
 
 
 def is_xliff(path: str | Path) -> bool:
     return Path(path).suffix.lower() in XLIFF_SUFFIXES
+
+
+def reads_as_xliff(path: str | Path) -> bool:
+    """Whether `tm review` reads ``path`` as XLIFF: by its name (a CAT tool's own too), else by
+    its content (an .xml or a name without an extension)."""
+    from tm.formats.documents import sniff
+
+    suffix = Path(path).suffix.lower()
+    if suffix in XLIFF_SUFFIXES + CAT_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as handle:
+            return suffix != ".xlsx" and sniff(handle.read(4096)) == "xliff"
+    except OSError:
+        return False  # the workbook reader says what is wrong with the file
 
 
 def _memory_source(tm_source: str) -> str:
