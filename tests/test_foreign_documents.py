@@ -171,3 +171,12 @@ def test_a_utf16_page_named_txt_is_named_for_what_it_is(run, tmp_path):
     page.write_bytes(XHTML.encode("utf-16"))
     result = run("segment", page)
     assert result.exit_code == 4 and "is an HTML page" in result.output and "--format html" in result.output
+
+
+def test_align_reads_a_page_without_a_charset_in_the_encoding_given(tmp_path):
+    from tm.align.pairs import read_sentences
+
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE.replace('<meta charset="{charset}">', "").encode("gb18030"))
+    sentences, _ = read_sentences(page, "zh", False, "gb18030")
+    assert "朱镕基总理出席。" in sentences

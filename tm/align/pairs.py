@@ -22,7 +22,9 @@ def read_sentences(path: str | Path, lang: str, presplit: bool, encoding: str) -
     fmt = format_of(path)
     if fmt != "txt":
         text = "\n".join(
-            plain(block.text) for block in open_document(path, fmt).blocks if plain(block.text).strip()
+            plain(block.text)
+            for block in open_document(path, fmt, encoding).blocks
+            if plain(block.text).strip()
         )
     else:
         text = read_text(path, encoding, "--zh-encoding" if lang == "zh" else "--en-encoding")
