@@ -96,7 +96,7 @@ class HtmlDocument:
         try:
             text = data[len(self.bom) :].decode(self.charset)
         except LookupError:
-            raise UserError(f"{path}: declares the unknown character set {self.charset!r}") from None
+            raise UserError(f"{path}: unknown character set {self.charset!r} ({chosen})") from None
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             advice = "pass --encoding with the one it is in" if chosen != "its declaration" else "correct it"

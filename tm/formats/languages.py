@@ -15,8 +15,8 @@ from tm.text.langs import family, normalize_lang
 _SIDE_NAMES = {"zh": "Chinese", "en": "English"}
 
 
-def _same(a: str, b: str) -> bool:
-    return a.replace("_", "-").lower() == b.replace("_", "-").lower()
+def _key(tag: str) -> str:
+    return tag.replace("_", "-").lower()
 
 
 def _shown(lines: list[int], limit: int = 10) -> str:
@@ -62,9 +62,12 @@ class PairReading:
     def _one(self, tags: list[str], wanted: str, option: str, line: int, exact: bool) -> str | None:
         """The one tag of ``wanted``'s family; where the unit holds several, the one named
         (``exact``: an option or the file named it), else a question."""
-        variants = {t.replace("_", "-").lower(): t for t in reversed(tags) if family(t) == family(wanted)}
-        candidates = list(reversed(variants.values()))  # zh-CN and zh_cn are one variant
-        named = [t for t in candidates if exact and _same(t, wanted)]
+        variants: dict[str, str] = {}
+        for tag in tags:
+            if family(tag) == family(wanted):
+                variants.setdefault(_key(tag), tag)  # zh-CN and zh_cn are one variant
+        candidates = list(variants.values())
+        named = [t for t in candidates if exact and _key(t) == _key(wanted)]
         if named or len(candidates) <= 1:
             return (named or candidates or [None])[0]
         side = _SIDE_NAMES.get(family(wanted), family(wanted))
