@@ -1,0 +1,90 @@
+"""Word alignment of sentence pairs: which Chinese token translates which English token.
+
+A ``WordAligner`` is trained once on a batch of tokenised pairs (a memory's units, the pairs to
+align, or both) and then aligns any pair, new ones included, with what it learned: the
+statistical tables of tm.align.wordmodel, the dictionary evidence of tm.align.wordlex (with a
+glossary's approved renderings as certain links), both directions' link posteriors averaged
+and symmetrised by growing from confident links into weaker neighbours (tm.align.wordsym)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tm.align import wordlex, wordmodel, wordsym
+
+Pair = tuple[list[str], list[str]]
+_ARTICLES = frozenset(("the", "a", "an"))
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How posteriors become links; chosen by cross-validation with wordmodel.Settings."""
+
+    high: float = 0.5  # a link on its own
+    low: float = 0.2  # a link beside one, where one of its words has no link yet
+    articles: bool = True  # an unlinked article joins the Chinese words of the noun after it
+
+
+@dataclass
+class WordAligner:
+    settings: wordmodel.Settings = field(default_factory=wordmodel.Settings)
+    decoding: Decoding = field(default_factory=Decoding)
+    terms: dict[str, list[list[str]]] = field(default_factory=dict)
+    tables: wordmodel.Tables = field(default_factory=wordmodel.Tables)
+
+    @classmethod
+    def train(cls, pairs: list[Pair], terms=None, settings=None, decoding=None) -> WordAligner:
+        """An aligner trained on ``pairs`` (Chinese tokens, English tokens); ``terms`` are
+        (Chinese, approved English) renderings whose links are certain."""
+        aligner = cls(
+            settings or wordmodel.Settings(),
+            decoding or Decoding(),
+            wordlex.glossary_terms(terms or ()),
+        )
+        pairs = [(z, e) for z, e in pairs if z and e]
+        evidences = [aligner.evidence(z, e)[0] for z, e in pairs]
+        keyed = [(z, [wordlex.english_key(w) for w in e]) for z, e in pairs]
+        aligner.tables = wordmodel.train(keyed, evidences, aligner.settings)
+        return aligner
+
+    def evidence(self, zh: list[str], en: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        return wordlex.evidence(zh, en, self.terms)
+
+    def posterior(self, zh: list[str], en: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(zh × en link posterior, the certain links)."""
+        weights, certain = self.evidence(zh, en)
+        keys = [wordlex.english_key(w) for w in en]
+        forward, backward = wordmodel.posteriors(self.tables, zh, keys, weights, self.settings)
+        combined = (forward + backward) / 2
+        combined[certain] = 1.0
+        return combined, certain
+
+    def align(self, zh: list[str], en: list[str]) -> set[tuple[int, int]]:
+        if not zh or not en:
+            return set()
+        posterior, _ = self.posterior(zh, en)
+        links = wordsym.soft_grow(posterior, self.decoding.high, self.decoding.low)
+        if self.decoding.articles:
+            links |= _articles(links, en)
+        return links
+
+    def align_all(self, pairs: list[Pair]) -> list[set[tuple[int, int]]]:
+        return [self.align(z, e) for z, e in pairs]
+
+
+def _articles(links: set[tuple[int, int]], en: list[str]) -> set[tuple[int, int]]:
+    """Links of an unlinked article to the Chinese words of the next English word (the Chinese
+    has no articles; annotators link "the" with its noun's word)."""
+    linked: dict[int, set[int]] = {}
+    for i, j in links:
+        linked.setdefault(j, set()).add(i)
+    out = set()
+    for j, word in enumerate(en[:-1]):
+        if word.lower() in _ARTICLES and j not in linked:
+            for k in (j + 1, j + 2):
+                if k in linked:
+                    out |= {(i, j) for i in linked[k]}
+                    break
+    return out
