@@ -22,10 +22,10 @@ _FLOOR = 1e-6  # probability of a word pair never seen together
 class Settings:
     """Constants of the model, chosen by cross-validation (bench/wordalign.py)."""
 
-    boost: float = 20.0  # how much dictionary evidence multiplies a link's probability
+    boost: float = 5.0  # how much dictionary evidence multiplies a link's probability
     diagonal: float = 4.0  # the diagonal prior's sharpness (fast_align's λ)
-    null: float = 0.1  # prior probability that a word has no counterpart
-    iterations: int = 6
+    null: float = 0.2  # prior probability that a word has no counterpart
+    iterations: int = 3
     smoothing: float = 0.01  # added to every count: rare words are not sure of their one partner
 
 

@@ -8,6 +8,7 @@ and symmetrised by growing from confident links into weaker neighbours (tm.align
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,8 +24,8 @@ class Decoding:
     """How posteriors become links; chosen by cross-validation with wordmodel.Settings."""
 
     high: float = 0.5  # a link on its own
-    low: float = 0.2  # a link beside one, where one of its words has no link yet
-    articles: bool = True  # an unlinked article joins the Chinese words of the noun after it
+    low: float = 0.3  # a link beside one, where one of its words has no link yet
+    articles: bool = False  # an unlinked article joins the Chinese words of the noun after it
 
 
 @dataclass
@@ -36,8 +37,10 @@ class WordAligner:
 
     @classmethod
     def train(cls, pairs: list[Pair], terms=None, settings=None, decoding=None) -> WordAligner:
-        """An aligner trained on ``pairs`` (Chinese tokens, English tokens); ``terms`` are
-        (Chinese, approved English) renderings whose links are certain."""
+        """An aligner trained on ``pairs`` (Chinese tokens, English tokens: the pairs to align and
+        any more, a memory's units); ``terms`` are (Chinese, approved English) renderings whose
+        links are certain. Training needs no links: it is the same whatever pairs are aligned
+        later with ``align``."""
         aligner = cls(
             settings or wordmodel.Settings(),
             decoding or Decoding(),
@@ -64,14 +67,18 @@ class WordAligner:
     def align(self, zh: list[str], en: list[str]) -> set[tuple[int, int]]:
         if not zh or not en:
             return set()
-        posterior, _ = self.posterior(zh, en)
-        links = wordsym.soft_grow(posterior, self.decoding.high, self.decoding.low)
-        if self.decoding.articles:
-            links |= _articles(links, en)
-        return links
+        return decode(self.posterior(zh, en)[0], en, self.decoding)
 
     def align_all(self, pairs: list[Pair]) -> list[set[tuple[int, int]]]:
         return [self.align(z, e) for z, e in pairs]
+
+
+def decode(posterior: np.ndarray, en: list[str], decoding: Decoding) -> set[tuple[int, int]]:
+    """Links from a pair's posterior."""
+    links = wordsym.soft_grow(posterior, decoding.high, decoding.low)
+    if decoding.articles:
+        links |= _articles(links, en)
+    return links
 
 
 def _articles(links: set[tuple[int, int]], en: list[str]) -> set[tuple[int, int]]:
@@ -87,4 +94,35 @@ def _articles(links: set[tuple[int, int]], en: list[str]) -> set[tuple[int, int]
                 if k in linked:
                     out |= {(i, j) for i in linked[k]}
                     break
+    return out
+
+
+_EN_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:'\w+)?|'s|[^\w\s]")
+
+
+def tokenize(zh: str, en: str) -> Pair:
+    """Tokens of a memory unit: Chinese cut into words (rjieba: jieba's dictionary and HMM),
+    English into words, numbers and punctuation."""
+    import rjieba
+
+    return [w for w in rjieba.cut(zh) if w.strip()], _EN_TOKEN_RE.findall(en)
+
+
+def memory_pairs(memory, limit: int = 200_000) -> list[Pair]:
+    """The memory's units as tokenised pairs (Chinese sources, English targets), at most ``limit``."""
+    from itertools import islice
+
+    units = (u for u in memory.iter_units() if u.source_lang.startswith("zh") and u.target_lang.startswith("en"))
+    return [tokenize(u.source, u.target) for u in islice(units, limit)]
+
+
+def approved_renderings(termbase) -> list[tuple[str, str]]:
+    """(Chinese form, approved English) of every approved entry, simplified forms too: the
+    links a glossary makes certain."""
+    from tm.text.normalize import to_simplified
+
+    out = []
+    for entry in termbase.entries(statuses=("approved",)):
+        for form in entry.source_forms:
+            out += [(form, entry.target), (to_simplified(form), entry.target)]
     return out
