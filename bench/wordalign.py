@@ -29,8 +29,8 @@ from tm.align import wordeval, wordmodel, words  # noqa: E402
 from tm.align.wordsym import grow_diag_final_and  # noqa: E402
 
 SETTINGS = [
-    wordmodel.Settings(boost=b, diagonal=d, null=n, iterations=i)
-    for b, d, n, i in itertools.product((5.0, 20.0, 100.0), (2.0, 4.0), (0.05, 0.2), (3, 8))
+    wordmodel.Settings(boost=b, diagonal=d, null=n, iterations=i, hmm_iterations=h)
+    for b, d, n, i, h in itertools.product((5.0, 20.0, 50.0), (2.0, 4.0), (0.05, 0.2), (3, 8), (0, 1, 2))
 ]
 DECODINGS = [
     words.Decoding(high=h, low=low, articles=a)

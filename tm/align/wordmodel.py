@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tm.align import wordhmm
+
 NULL = "<null>"
 _FLOOR = 1e-6  # probability of a word pair never seen together
 
@@ -22,10 +24,11 @@ _FLOOR = 1e-6  # probability of a word pair never seen together
 class Settings:
     """Constants of the model, chosen by cross-validation (bench/wordalign.py)."""
 
-    boost: float = 5.0  # how much dictionary evidence multiplies a link's probability
+    boost: float = 20.0  # how much dictionary evidence multiplies a link's probability
     diagonal: float = 4.0  # the diagonal prior's sharpness (fast_align's λ)
     null: float = 0.2  # prior probability that a word has no counterpart
-    iterations: int = 3
+    iterations: int = 3  # of IBM model 1 with the diagonal prior
+    hmm_iterations: int = 1  # of the HMM after it (0: model 1 aligns); more overfit a small memory
     smoothing: float = 0.01  # added to every count: rare words are not sure of their one partner
 
 
@@ -35,6 +38,9 @@ class Tables:
 
     forward: dict[str, dict[str, float]] = field(default_factory=dict)
     backward: dict[str, dict[str, float]] = field(default_factory=dict)
+    jumps: tuple[list[float], list[float]] = field(
+        default_factory=lambda: (wordhmm.initial_jumps().tolist(), wordhmm.initial_jumps().tolist())
+    )
 
     def matrix(self, rows: list[str], columns: list[str], backward: bool = False) -> np.ndarray:
         table = self.backward if backward else self.forward
@@ -94,36 +100,54 @@ class _Corpus:
         return out
 
 
-def _train_direction(pairs, evidences, settings: Settings) -> dict[str, dict[str, float]]:
+def _pair_posteriors(values: np.ndarray, evidence: np.ndarray, jumps, settings: Settings):
+    """(posterior with the NULL row, jump counts or None) of one pair under the model in use."""
+    if settings.hmm_iterations and jumps is not None:
+        emission = values[:-1] * (1.0 + settings.boost * evidence) * _positions(*evidence.shape, settings.diagonal)
+        return wordhmm.posteriors(emission, values[-1], jumps, settings.null)
+    return link_posteriors(values[:-1], values[-1], evidence, settings), None
+
+
+def _train_direction(pairs, evidences, settings: Settings):
     corpus = _Corpus(pairs)
     t = np.ones(len(corpus.keys))
-    for _ in range(settings.iterations):
+    jumps = wordhmm.initial_jumps()
+    for step in range(settings.iterations + settings.hmm_iterations):
+        hmm = step >= settings.iterations
         counts = np.full(len(corpus.keys), settings.smoothing)
+        jump_counts = np.full_like(jumps, 0.1)
         for index, evidence in zip(corpus.index, evidences):
             if evidence.size:
-                values = t[index]
-                post = link_posteriors(values[:-1], values[-1], evidence, settings)
+                post, moved = _pair_posteriors(t[index], evidence, jumps if hmm else None, settings)
                 np.add.at(counts, index.ravel(), post.ravel())
+                if moved is not None:
+                    jump_counts += moved
         totals = np.bincount(corpus.key_row, weights=counts, minlength=len(corpus.rows))
         t = counts / totals[corpus.key_row]
-    return corpus.table(t)
+        if hmm:
+            jumps = jump_counts / jump_counts.sum()
+    return corpus.table(t), jumps.tolist()
 
 
 def train(pairs, evidences, settings: Settings = Settings()) -> Tables:
     """Both directions' tables from tokenised pairs (Chinese tokens, English keys) and the
     evidence matrix of each (zh × en)."""
-    forward = _train_direction(pairs, evidences, settings)
-    backward = _train_direction([(e, z) for z, e in pairs], [m.T for m in evidences], settings)
-    return Tables(forward, backward)
+    forward, forward_jumps = _train_direction(pairs, evidences, settings)
+    backward, backward_jumps = _train_direction([(e, z) for z, e in pairs], [m.T for m in evidences], settings)
+    return Tables(forward, backward, (forward_jumps, backward_jumps))
 
 
 def posteriors(tables: Tables, zh: list[str], en: list[str], evidence: np.ndarray, settings: Settings):
     """(forward, backward) link posteriors of one pair, both zh × en without NULL: forward, each
     English word's choice of a Chinese word; backward, each Chinese word's choice of an English one."""
-    forward = link_posteriors(
-        tables.matrix(zh, en), tables.matrix([NULL], en)[0], evidence, settings
-    )[:-1]
-    backward = link_posteriors(
-        tables.matrix(en, zh, backward=True), tables.matrix([NULL], zh, backward=True)[0], evidence.T, settings
-    )[:-1]
-    return forward, backward.T
+    jumps = [np.array(j) for j in tables.jumps]
+    forward, _ = _pair_posteriors(
+        np.vstack([tables.matrix(zh, en), tables.matrix([NULL], en)]), evidence, jumps[0], settings
+    )
+    backward, _ = _pair_posteriors(
+        np.vstack([tables.matrix(en, zh, backward=True), tables.matrix([NULL], zh, backward=True)]),
+        evidence.T,
+        jumps[1],
+        settings,
+    )
+    return forward[:-1], backward[:-1].T
