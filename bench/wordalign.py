@@ -34,7 +34,9 @@ SETTINGS = [
 ]
 DECODINGS = [
     words.Decoding(high=h, low=low, articles=a)
-    for (h, low), a in itertools.product(((0.5, 0.2), (0.5, 0.3), (0.6, 0.2), (0.6, 0.3), (0.7, 0.3)), (True, False))
+    for (h, low), a in itertools.product(
+        ((0.5, 0.2), (0.5, 0.3), (0.6, 0.2), (0.6, 0.3), (0.7, 0.3)), (True, False)
+    )
 ]
 
 
@@ -46,11 +48,15 @@ def eflomal_links(pairs) -> list[set] | None:
     with tempfile.TemporaryDirectory() as folder:
         forward, backward = Path(folder, "fwd"), Path(folder, "rev")
         eflomal.Aligner().align(
-            [" ".join(z) for z, _ in pairs], [" ".join(e) for _, e in pairs],
-            links_filename_fwd=str(forward), links_filename_rev=str(backward),
+            [" ".join(z) for z, _ in pairs],
+            [" ".join(e) for _, e in pairs],
+            links_filename_fwd=str(forward),
+            links_filename_rev=str(backward),
         )
-        read = [[{tuple(map(int, x.split("-"))) for x in line.split()} for line in p.read_text().splitlines()]
-                for p in (forward, backward)]
+        read = [
+            [{tuple(map(int, x.split("-"))) for x in line.split()} for line in p.read_text().splitlines()]
+            for p in (forward, backward)
+        ]
     return [grow_diag_final_and(f, b, len(z), len(e)) for f, b, (z, e) in zip(*read, pairs)]
 
 
@@ -79,8 +85,10 @@ def summed(scores) -> wordeval.Score:
 
 
 def line(name: str, table: dict) -> str:
-    return (f"{name:<34} P {table['precision']:.3f}  R {table['recall']:.3f}  AER {table['aer']:.3f}  "
-            f"phrase F1 {table['phrase_f1']:.3f}  links {table['links']}")
+    return (
+        f"{name:<34} P {table['precision']:.3f}  R {table['recall']:.3f}  AER {table['aer']:.3f}  "
+        f"phrase F1 {table['phrase_f1']:.3f}  links {table['links']}"
+    )
 
 
 def main() -> None:
@@ -91,9 +99,11 @@ def main() -> None:
     data = Path(args.data)
     pairs = wordeval.read_parallel(data / "dev.zh", data / "dev.en")
     gold = wordeval.read_gold(data / "dev.align", pairs)
-    print(f"# bench/wordalign.py  {len(pairs)} pairs from {data}  {args.folds}-fold CV  "
-          f"{len(SETTINGS)}×{len(DECODINGS)} constant sets  Python {platform.python_version()}  "
-          f"{time.strftime('%Y-%m-%d')}")
+    print(
+        f"# bench/wordalign.py  {len(pairs)} pairs from {data}  {args.folds}-fold CV  "
+        f"{len(SETTINGS)}×{len(DECODINGS)} constant sets  Python {platform.python_version()}  "
+        f"{time.strftime('%Y-%m-%d')}"
+    )
     started = time.perf_counter()
     table = per_pair_scores(pairs, gold)
     folds = [list(range(k, len(pairs), args.folds)) for k in range(args.folds)]
@@ -106,8 +116,13 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     flomal = eflomal_links(pairs)
     if flomal is None:
-        print(line("eflomal (pairs alone, gdfa)", {"precision": 0, "recall": 0, "aer": 1, "phrase_f1": 0, "links": 0})
-              + "  -- not installed: pip install eflomal")
+        print(
+            line(
+                "eflomal (pairs alone, gdfa)",
+                {"precision": 0, "recall": 0, "aer": 1, "phrase_f1": 0, "links": 0},
+            )
+            + "  -- not installed: pip install eflomal"
+        )
     else:
         print(line("eflomal (pairs alone, gdfa)", wordeval.score(flomal, gold, pairs).table()))
     print(line(f"tm, {args.folds}-fold CV held out", summed(held_out).table()))

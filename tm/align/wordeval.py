@@ -37,7 +37,11 @@ def parse_links(line: str, zh_len: int, en_len: int, where: str) -> tuple[Links,
     sure, possible = set(), set()
     for item in line.split():
         parts = item.split("-")
-        if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts[:2]) or parts[2:] not in ([], ["P"]):
+        if (
+            len(parts) not in (2, 3)
+            or not all(p.isdigit() for p in parts[:2])
+            or parts[2:] not in ([], ["P"])
+        ):
             raise UserError(f"{where}: {item!r} is not a link (i-j, or i-j-P for a possible one)")
         i, j = int(parts[0]), int(parts[1])
         if i >= zh_len or j >= en_len:
@@ -56,14 +60,19 @@ def read_gold(path, pairs, encoding: str = "utf-8") -> list[tuple[Links, Links]]
     lines = read_text(str(path), encoding).splitlines()
     if len(lines) != len(pairs):
         raise UserError(f"{path} has {len(lines)} lines but the parallel files have {len(pairs)}")
-    return [parse_links(line, len(z), len(e), f"{path}, line {n}") for n, (line, (z, e)) in enumerate(zip(lines, pairs), 1)]
+    return [
+        parse_links(line, len(z), len(e), f"{path}, line {n}")
+        for n, (line, (z, e)) in enumerate(zip(lines, pairs), 1)
+    ]
 
 
 def format_links(links: Links) -> str:
     return " ".join(f"{i}-{j}" for i, j in sorted(links))
 
 
-def phrase_pairs(links: Links, zh_len: int, en_len: int, limit: int = MAX_PHRASE) -> set[tuple[int, int, int, int]]:
+def phrase_pairs(
+    links: Links, zh_len: int, en_len: int, limit: int = MAX_PHRASE
+) -> set[tuple[int, int, int, int]]:
     """Phrase pairs (zh start, zh end, en start, en end; ends inclusive) consistent with the
     links: each holds a link and no link leaves it. Tight: unaligned edge words are not added."""
     by_zh: dict[int, list[int]] = {}
@@ -88,7 +97,8 @@ def phrase_pairs(links: Links, zh_len: int, en_len: int, limit: int = MAX_PHRASE
 
 @dataclass
 class Score:
-    """Counts summed over pairs, so the ratios weigh every link alike."""
+    """Counts summed over pairs, so the ratios weigh every link alike. The gold's phrase pairs are
+    those of all its links, possible ones too (a link an annotator allowed belongs to a phrase)."""
 
     predicted: int = 0
     sure: int = 0

@@ -42,7 +42,7 @@ _SENSE_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NOTES_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|[\u3400-\u9fff|]+")
 _REFERENCE_RE = re.compile(r"(?:^|\b)(?:see(?: also)?|variant of|old variant of) ([\u3400-\u9fff|]+)")
 _BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "``": '"', "''": '"'}
-_PUNCT = str.maketrans("，、。：；？！（）“”‘’《》「」『』〈〉", ",,.:;?!()\"\"''\"\"\"\"\"\"\"\"")
+_PUNCT = str.maketrans("，、。：；？！（）“”‘’《》「」『』〈〉", ',,.:;?!()""\'\'""""""""')
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 
@@ -102,7 +102,9 @@ def _cut(token: str, dictionary) -> list[str]:
     """A token cut into dictionary words, longest first (新闻公报 → 新闻 公报)."""
     words, i = [], 0
     while i < len(token):
-        size = next(k for k in range(min(8, len(token) - i), 0, -1) if k == 1 or token[i : i + k] in dictionary)
+        size = next(
+            k for k in range(min(8, len(token) - i), 0, -1) if k == 1 or token[i : i + k] in dictionary
+        )
         words.append(token[i : i + size])
         i += size
     return words
@@ -152,7 +154,9 @@ def _numbers_en(en: list[str]) -> list[tuple[set[float], set[int]]]:
     return out
 
 
-def evidence(zh: list[str], en: list[str], terms: dict[str, list[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def evidence(
+    zh: list[str], en: list[str], terms: dict[str, list[str]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(weights, certain): a zh × en matrix of dictionary evidence in [0, 1], and the mask of
     links that glossary terms make certain. ``terms`` maps a Chinese term to the token lists
     of its approved renderings (``glossary_terms``)."""
@@ -191,9 +195,15 @@ def evidence(zh: list[str], en: list[str], terms: dict[str, list[str]] | None = 
         flat = token.translate(_PUNCT)
         if not _HAN_RE.search(token):
             for j, word in enumerate(en):
-                if _BRACKETS.get(word, word) == flat or (_LATIN_RE.search(token) and word.lower() == token.lower()):
+                if _BRACKETS.get(word, word) == flat or (
+                    _LATIN_RE.search(token) and word.lower() == token.lower()
+                ):
                     weights[i, j] = max(weights[i, j], SAME)
-        values, months = _numbers_zh(token) if re.search(r"[\d零〇一二两兩三四五六七八九十百千万亿萬億]", token) else (set(), set())
+        values, months = (
+            _numbers_zh(token)
+            if re.search(r"[\d零〇一二两兩三四五六七八九十百千万亿萬億]", token)
+            else (set(), set())
+        )
         if values or months:
             numbers_en = numbers_en or _numbers_en(en)
             for j, (en_values, en_months) in enumerate(numbers_en):
@@ -248,6 +258,8 @@ def _certain(zh: list[str], lowered: list[str], terms) -> np.ndarray:
             for rendering in terms.get("".join(zh[i : i + size]), ()) if i + size <= len(zh) else ():
                 n = len(rendering)
                 for j in range(len(lowered) - n + 1):
-                    if lowered[j : j + n] == rendering or [english_key(w) for w in lowered[j : j + n]] == [english_key(w) for w in rendering]:
+                    if lowered[j : j + n] == rendering or [english_key(w) for w in lowered[j : j + n]] == [
+                        english_key(w) for w in rendering
+                    ]:
                         certain[i : i + size, j : j + n] = True
     return certain

@@ -9,7 +9,7 @@ and symmetrised by growing from confident links into weaker neighbours (tm.align
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -72,6 +72,30 @@ class WordAligner:
     def align_all(self, pairs: list[Pair]) -> list[set[tuple[int, int]]]:
         return [self.align(z, e) for z, e in pairs]
 
+    def state(self) -> dict:
+        """The trained aligner as plain data (JSON-able), to store and align new pairs with later
+        without training again."""
+        return {
+            "settings": asdict(self.settings),
+            "decoding": asdict(self.decoding),
+            "terms": self.terms,
+            "tables": {
+                "forward": self.tables.forward,
+                "backward": self.tables.backward,
+                "jumps": self.tables.jumps,
+            },
+        }
+
+    @classmethod
+    def from_state(cls, data: dict) -> WordAligner:
+        tables = data["tables"]
+        return cls(
+            wordmodel.Settings(**data["settings"]),
+            Decoding(**data["decoding"]),
+            data["terms"],
+            wordmodel.Tables(tables["forward"], tables["backward"], tuple(tables["jumps"])),
+        )
+
 
 def decode(posterior: np.ndarray, en: list[str], decoding: Decoding) -> set[tuple[int, int]]:
     """Links from a pair's posterior."""
@@ -112,7 +136,9 @@ def memory_pairs(memory, limit: int = 200_000) -> list[Pair]:
     """The memory's units as tokenised pairs (Chinese sources, English targets), at most ``limit``."""
     from itertools import islice
 
-    units = (u for u in memory.iter_units() if u.source_lang.startswith("zh") and u.target_lang.startswith("en"))
+    units = (
+        u for u in memory.iter_units() if u.source_lang.startswith("zh") and u.target_lang.startswith("en")
+    )
     return [tokenize(u.source, u.target) for u in islice(units, limit)]
 
 

@@ -22,7 +22,11 @@ def grow_diag_final_and(forward: set, backward: set, zh_len: int, en_len: int) -
         for i, j in sorted(links):
             for di, dj in _NEIGHBOURS:
                 cand = (i + di, j + dj)
-                if cand in union and cand not in links and (cand[0] not in zh_linked or cand[1] not in en_linked):
+                if (
+                    cand in union
+                    and cand not in links
+                    and (cand[0] not in zh_linked or cand[1] not in en_linked)
+                ):
                     links.add(cand)
                     zh_linked.add(cand[0])
                     en_linked.add(cand[1])

@@ -327,12 +327,41 @@ def eval_align(gold_dir, pred_dir, as_json) -> None:
 
 
 @eval_group.command(name="wordalign")
-@click.option("--zh", "zh_file", required=True, type=click.Path(dir_okay=False), help="Chinese, one sentence a line, tokens separated by spaces.")
-@click.option("--en", "en_file", required=True, type=click.Path(dir_okay=False), help="English, the same lines, tokenised.")
-@click.option("--gold", "gold_file", type=click.Path(dir_okay=False), default=None, help="Gold links (i-j sure, i-j-P possible): print the scores.")
-@click.option("--pred", "pred_file", type=click.Path(dir_okay=False), default=None, help="Write the links (i-j, a line per pair).")
+@click.option(
+    "--zh",
+    "zh_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Chinese, one sentence a line, tokens separated by spaces.",
+)
+@click.option(
+    "--en",
+    "en_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="English, the same lines, tokenised.",
+)
+@click.option(
+    "--gold",
+    "gold_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Gold links (i-j sure, i-j-P possible): print the scores.",
+)
+@click.option(
+    "--pred",
+    "pred_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the links (i-j, a line per pair).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing --pred file.")
-@click.option("--db", default=None, type=click.Path(dir_okay=False), help="A memory whose units and approved glossary renderings train the aligner too.")
+@click.option(
+    "--db",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A memory whose units and approved glossary renderings train the aligner too.",
+)
 @encoding_option
 @json_option
 def eval_wordalign(zh_file, en_file, gold_file, pred_file, force, db, encoding, as_json) -> None:
