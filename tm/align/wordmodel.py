@@ -25,7 +25,7 @@ class Settings:
     """Constants of the model, chosen by cross-validation (bench/wordalign.py)."""
 
     boost: float = 20.0  # how much dictionary evidence multiplies a link's probability
-    diagonal: float = 4.0  # the diagonal prior's sharpness (fast_align's λ)
+    diagonal: float = 2.0  # the diagonal prior's sharpness (fast_align's λ)
     null: float = 0.2  # prior probability that a word has no counterpart
     iterations: int = 3  # of IBM model 1 with the diagonal prior
     hmm_iterations: int = 1  # of the HMM after it (0: model 1 aligns); more overfit a small memory
