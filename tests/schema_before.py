@@ -1,8 +1,10 @@
-"""A memory as a tm before unit identities (schema step 6) left it: what an upgrade starts from."""
+"""A memory as a tm before unit identities (schema step 6) left it: what an upgrade starts from
+(the steps after it, such as step 7's reviewers' comments, taken out too)."""
 
 from __future__ import annotations
 
 _SQLITE = (
+    "ALTER TABLE unit_history DROP COLUMN comment",  # step 7
     "DROP TRIGGER unit_history_identity",
     "DROP INDEX units_uid",
     "DROP INDEX unit_history_uid",
@@ -13,6 +15,7 @@ _SQLITE = (
     "UPDATE unit_history SET unit = json_remove(unit, '$.uid') WHERE unit IS NOT NULL",
 )
 _POSTGRES = (
+    "ALTER TABLE unit_history DROP COLUMN comment",  # step 7
     "DROP TRIGGER unit_history_identity ON unit_history",
     "DROP FUNCTION unit_history_identity()",
     "ALTER TABLE units DROP COLUMN uid",
@@ -22,7 +25,7 @@ _POSTGRES = (
 
 
 def without_identities(conn, postgres: bool) -> None:
-    """Take step 6 out of a memory's schema and data (``conn``: a memory's, or a raw one);
+    """Take steps 6 and 7 out of a memory's schema and data (``conn``: a memory's, or a raw one);
     the caller sets the version it pretends to be."""
     for statement in _POSTGRES if postgres else _SQLITE:
         conn.execute(statement)

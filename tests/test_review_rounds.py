@@ -66,10 +66,9 @@ def test_comments_stay_with_corrections_and_confirmations(run, tmp_path, db_path
         by_source = {u.source: u for u in memory.iter_units()}
         confirmed = memory.history(by_source["四是拓展全方位合作。"].id)
         corrected = memory.history(by_source["中方愿意提供帮助。"].id)
-    assert confirmed[-1]["action"] == "confirm" and "house style checked" in confirmed[-1]["reason"]
-    assert (
-        corrected[-1]["old_target"] == "China is willing to help." and "FM wording" in corrected[-1]["reason"]
-    )
+    assert confirmed[-1]["action"] == "confirm" and confirmed[-1]["comment"] == "house style checked"
+    assert "two.xlsx two:1:1" in confirmed[-1]["reason"]
+    assert corrected[-1]["old_target"] == "China is willing to help." and corrected[-1]["comment"] == "FM wording"
 
 
 def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
@@ -179,7 +178,7 @@ def test_a_rejected_memory_proposal_is_kept_in_the_units_history(run, tmp_path, 
         (unit,) = [u for u in memory.iter_units() if u.source == "四是拓展全方位合作。"]
         (event,) = memory.history(unit.id)
     assert event["action"] == "reject" and event["changed_by"] == "anna"
-    assert comment in event["reason"] and "fourth.xlsx fourth:1:1" in event["reason"]
+    assert event["comment"] == comment and event["reason"] == "tm review fourth.xlsx fourth:1:1"
     assert unit.target == "Fourth, expanding all-round cooperation."  # the unit itself stays
     shown = run("history", str(unit.id))
     assert (

@@ -309,8 +309,9 @@ def edit_unit(unit_id, target, reason, db, as_json) -> None:
 @db_option
 @json_option
 def history(unit_id, db, as_json) -> None:
-    """Who stored a unit, and what happened to it since: corrections by review or edit, and its
-    deletion with what it held."""
+    """Who stored a unit, and what happened to it since: corrections by review or edit,
+    confirmations, rejections and reviewers' comments (who, when, which sheet), and its deletion
+    with what it held."""
     with memory_at(db) as memory:
         found = memory.units_by_id([unit_id]).get(unit_id)
         events = memory.history(unit_id)
@@ -323,6 +324,8 @@ def history(unit_id, db, as_json) -> None:
         return
     click.echo(f"unit {unit_id}: {unit['source']} → {unit['target'] if found else '(deleted)'}")
     click.echo(f"  stored {unit['created_at']} by {unit['created_by'] or '?'}; origin now {unit['origin']}")
+    if unit["note"]:
+        click.echo(f"    note: {unit['note']}")
     for e in events:
         who = f"{e['changed_at']} by {e['changed_by'] or '?'}"
         if e["action"] == "delete":
@@ -331,8 +334,12 @@ def history(unit_id, db, as_json) -> None:
             click.echo(f"  confirmed {who} ({e['reason']})")
         elif e["action"] == "reject":
             click.echo(f"  rejected {who} where it was proposed ({e['reason']})")
+        elif e["action"] == "comment":
+            click.echo(f"  commented {who} ({e['reason']})")
         else:
             click.echo(f"  {e['action']} {who}: “{e['old_target']}” → “{e['new_target']}” ({e['reason']})")
+        if e["comment"]:
+            click.echo(f"    comment: {e['comment']}")
 
 
 COMMANDS = [import_, export, lookup, concordance, stats, delete, edit_unit, history]

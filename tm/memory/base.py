@@ -108,15 +108,26 @@ class Memory(ABC):
 
     @abstractmethod
     def rejections(self, unit_ids: Iterable[int]) -> dict[int, list[dict]]:
-        """Each unit's recorded rejections (changed_at, changed_by, reason), oldest first."""
+        """Each unit's recorded rejections (changed_at, changed_by, reason, comment), oldest first."""
 
     @abstractmethod
     def rejected_units(self, at_least: int) -> list[int]:
         """Ids of the stored units rejected at least this many times."""
 
     @abstractmethod
-    def record_rejection(self, unit_id: int, by: str | None, reason: str) -> None:
+    def record_rejection(self, unit_id: int, by: str | None, reason: str, comment: str | None = None) -> None:
         """A reviewer rejected the unit's translation where it was proposed (caller's transaction)."""
+
+    @abstractmethod
+    def record_comment(
+        self, unit_id: int, by: str | None, reason: str, comment: str, at: str | None = None
+    ) -> bool:
+        """A comment on a unit that comes with no change to it (caller's transaction); False when
+        the unit holds that comment (same author and time) already."""
+
+    @abstractmethod
+    def comments(self) -> dict[int, list[dict]]:
+        """The history events that carry a reviewer's comment, by unit id, oldest first."""
 
     @abstractmethod
     def mark_reviewed(
@@ -126,6 +137,7 @@ class Memory(ABC):
         document: str | None,
         context: str | None,
         reason: str = "tm review",
+        comment: str | None = None,
     ) -> None:
         """A reviewer confirmed a stored unit as it is (inside the caller's transaction)."""
 
@@ -139,11 +151,14 @@ class Memory(ABC):
         document: str | None = None,
         context: str | None = None,
         action: str = "review",
+        comment: str | None = None,
     ) -> None:
         """A unit's target corrected, the old one kept in its history (caller's transaction)."""
 
     @abstractmethod
-    def delete_units(self, ids: Iterable[int], by: str | None, reason: str) -> list[Unit]:
+    def delete_units(
+        self, ids: Iterable[int], by: str | None, reason: str, comment: str | None = None
+    ) -> list[Unit]:
         """Delete units, each kept in its history as it was (caller's transaction); the units."""
 
     @abstractmethod

@@ -1,6 +1,6 @@
 """What happened to units after they were stored, in the SQL both backends share: corrections,
-confirmations, rejections and deletions (unit_history), and the review-sheet rows that stored
-them (reviewed_rows). A mixin of tm.memory.sql.SQLMemory."""
+confirmations, rejections, deletions and reviewers' comments (unit_history), and the
+review-sheet rows that stored them (reviewed_rows). A mixin of tm.memory.sql.SQLMemory."""
 
 from __future__ import annotations
 
@@ -9,8 +9,16 @@ from collections.abc import Iterable, Iterator
 
 from tm.memory.units import now
 
-_HISTORY = "unit_id, old_target, new_target, changed_at, changed_by, reason, action, unit, uid, unit_uid"
+_HISTORY = (
+    "unit_id, old_target, new_target, changed_at, changed_by, reason, action, unit, uid, unit_uid, comment"
+)
 HISTORY_COLUMNS = _HISTORY.split(", ")
+_EVENT = ("action", "old_target", "new_target", "changed_at", "changed_by", "reason", "comment")
+
+
+def described(event: dict) -> str:
+    """An event's reason with the reviewer's comment, as one line of a report."""
+    return (event["reason"] or "") + (f": {event['comment']}" if event.get("comment") else "")
 
 
 class HistorySQL:
@@ -18,21 +26,52 @@ class HistorySQL:
     who writes."""
 
     def rejections(self, unit_ids: Iterable[int]) -> dict[int, list[dict]]:
-        """Each unit's recorded rejections (changed_at, changed_by, reason), oldest first."""
+        """Each unit's recorded rejections (changed_at, changed_by, reason, comment), oldest first."""
         ids = sorted(set(unit_ids))
         out: dict[int, list[dict]] = {}
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             rows = self.conn.execute(
-                "SELECT unit_id, changed_at, changed_by, reason FROM unit_history WHERE action = 'reject' "
-                f"AND unit_id IN ({','.join('?' * len(part))}) ORDER BY id",
+                "SELECT unit_id, changed_at, changed_by, reason, comment FROM unit_history "
+                f"WHERE action = 'reject' AND unit_id IN ({','.join('?' * len(part))}) ORDER BY id",
                 part,
             ).fetchall()
-            for unit_id, changed_at, changed_by, reason in rows:
+            for unit_id, *event in rows:
                 out.setdefault(unit_id, []).append(
-                    {"changed_at": changed_at, "changed_by": changed_by, "reason": reason}
+                    dict(zip(("changed_at", "changed_by", "reason", "comment"), event))
                 )
         return out
+
+    def comments(self) -> dict[int, list[dict]]:
+        """Every stored unit's events that carry a reviewer's comment, oldest first (few: read at once)."""
+        out: dict[int, list[dict]] = {}
+        rows = self.conn.execute(
+            f"SELECT h.unit_id, {', '.join('h.' + k for k in _EVENT)} FROM unit_history h "
+            "JOIN units u ON u.id = h.unit_id WHERE h.comment IS NOT NULL ORDER BY h.id"
+        )
+        for unit_id, *event in rows:
+            out.setdefault(unit_id, []).append(dict(zip(_EVENT, event)))
+        return out
+
+    def record_comment(
+        self, unit_id: int, by: str | None, reason: str, comment: str, at: str | None = None
+    ) -> bool:
+        """A comment on the unit that comes with no change to it (a link accepted again, a note
+        read from TMX), inside the caller's transaction; False when the unit holds it already."""
+        by, at = by or self.user, at or now()
+        held = self.conn.execute(
+            "SELECT 1 FROM unit_history WHERE unit_id = ? AND comment = ? AND changed_at = ? "
+            "AND coalesce(changed_by, '') = ?",
+            (unit_id, comment, at, by or ""),
+        ).fetchone()
+        if held is not None:
+            return False
+        self.conn.execute(
+            "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
+            "action, comment) SELECT id, target, target, ?, ?, ?, 'comment', ? FROM units WHERE id = ?",
+            (at, by, reason, comment, unit_id),
+        )
+        return True
 
     def rejected_units(self, at_least: int) -> list[int]:
         """Ids of the stored units rejected at least this many times."""
@@ -45,13 +84,13 @@ class HistorySQL:
             )
         ]
 
-    def record_rejection(self, unit_id: int, by: str | None, reason: str) -> None:
+    def record_rejection(self, unit_id: int, by: str | None, reason: str, comment: str | None = None) -> None:
         """A reviewer rejected the unit's translation where it was proposed: kept in its history
         (who, when, the sheet and row, the comment) inside the caller's transaction."""
         self.conn.execute(
             "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
-            "action) SELECT id, target, target, ?, ?, ?, 'reject' FROM units WHERE id = ?",
-            (now(), by or self.user, reason, unit_id),
+            "action, comment) SELECT id, target, target, ?, ?, ?, 'reject', ? FROM units WHERE id = ?",
+            (now(), by or self.user, reason, comment or None, unit_id),
         )
 
     def mark_reviewed(
@@ -61,15 +100,16 @@ class HistorySQL:
         document: str | None,
         context: str | None,
         reason: str = "tm review",
+        comment: str | None = None,
     ) -> None:
         """A reviewer confirmed a stored unit as it is (inside the caller's transaction); its
-        history says who and when, and what origin it had."""
+        history says who and when, what origin it had, and the reviewer's comment."""
         stamp, by = now(), by or self.user
         self.conn.execute(
             "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
-            "action) SELECT id, target, target, ?, ?, ? || ' (was ' || origin || ')', 'confirm' "
+            "action, comment) SELECT id, target, target, ?, ?, ? || ' (was ' || origin || ')', 'confirm', ? "
             "FROM units WHERE id = ?",
-            (stamp, by, reason, unit_id),
+            (stamp, by, reason, comment or None, unit_id),
         )
         self.conn.execute(
             "UPDATE units SET origin = 'reviewed', changed_at = ?, changed_by = ?, "
@@ -79,16 +119,15 @@ class HistorySQL:
 
     def history(self, unit_id: int) -> list[dict]:
         """What happened to a unit after it was stored, oldest first: targets replaced by a review
-        or an edit, and its deletion (with the unit as it was)."""
+        or an edit, confirmations, rejections and comments, and its deletion (with the unit as it
+        was)."""
         rows = self.conn.execute(
-            "SELECT action, old_target, new_target, changed_at, changed_by, reason, unit FROM unit_history "
-            "WHERE unit_id = ? ORDER BY id",
+            f"SELECT {', '.join(_EVENT)}, unit FROM unit_history WHERE unit_id = ? ORDER BY id",
             (unit_id,),
         ).fetchall()
-        keys = ("action", "old_target", "new_target", "changed_at", "changed_by", "reason")
         out = []
         for row in rows:
-            entry = dict(zip(keys, row))
+            entry = dict(zip(_EVENT, row))
             if row[-1]:
                 entry["unit"] = json.loads(row[-1])
             out.append(entry)

@@ -145,11 +145,12 @@ CREATE TRIGGER unit_history_identity BEFORE INSERT ON unit_history
 # (version, script): each takes the schema to that version; append, never edit. Versions count
 # as the SQLite schema's do (tm.memory.schema), so one number says what a memory holds: the
 # PostgreSQL schema began at 4, with everything SQLite had by then.
-MIGRATIONS: list[tuple[int, object]] = [
+MIGRATIONS: list[tuple[int, object]] = [  # (a function: tm.memory.schema)
     (4, _V1),
     (5, detect_scripts),
     (6, _V6),
-]  # (a function: tm.memory.schema)
+    (7, "ALTER TABLE unit_history ADD COLUMN comment TEXT"),
+]
 VERSION = MIGRATIONS[-1][0]
 TABLES = (
     "units",

@@ -158,9 +158,15 @@ WHEN NEW.uid IS NULL OR NEW.unit_uid IS NULL BEGIN
 END;
 """
 
+# A reviewer's comment on a decision, apart from the reason (which says where it was taken):
+# shown by tm history and the unit page, exported as TMX notes.
+_V7 = """
+ALTER TABLE unit_history ADD COLUMN comment TEXT;
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6]
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7]
 VERSION = len(MIGRATIONS)
 
 

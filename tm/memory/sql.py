@@ -113,10 +113,11 @@ class SQLMemory(SyncSQL, HistorySQL, Memory):
         document: str | None = None,
         context: str | None = None,
         action: str = "review",
+        comment: str | None = None,
     ) -> None:
         """A reviewer (or `tm edit`) corrected a stored unit's target: the unit now says ``target``
         (origin reviewed, context and document filled in where it had none) and the old target is
-        kept in unit_history (inside the caller's transaction)."""
+        kept in unit_history with the reviewer's comment (inside the caller's transaction)."""
         if not target.strip():
             raise UserError(f"empty target for unit {unit.id}")
         stamp, by = now(), by or self.user
@@ -136,23 +137,33 @@ class SQLMemory(SyncSQL, HistorySQL, Memory):
             raise StaleUnit(f"unit {unit.id} was changed or deleted meanwhile; look it up again")
         self.conn.execute(
             "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
-            "action) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (unit.id, unit.target, target, stamp, by, reason, action),
+            "action, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (unit.id, unit.target, target, stamp, by, reason, action, comment or None),
         )
         self._target_index_remove(unit.id, unit.target)
         self._target_index_add([(unit.id, target)])
 
-    def delete_units(self, ids: Iterable[int], by: str | None, reason: str) -> list[Unit]:
-        """Delete units (inside the caller's transaction), each kept in unit_history as it was; the
-        units deleted. Their ids are never given again (AUTOINCREMENT), so the posting lists that
-        still name them find nothing: every lookup reads the units table."""
+    def delete_units(
+        self, ids: Iterable[int], by: str | None, reason: str, comment: str | None = None
+    ) -> list[Unit]:
+        """Delete units (inside the caller's transaction), each kept in unit_history as it was, with
+        the reviewer's comment; the units deleted. Their ids are never given again (AUTOINCREMENT),
+        so the posting lists that still name them find nothing: every lookup reads the units table."""
         found = self.units_by_id(ids)
         stamp, by = now(), by or self.user
         for uid, (unit, _) in sorted(found.items()):
             self.conn.execute(
                 "INSERT INTO unit_history (unit_id, old_target, new_target, changed_at, changed_by, reason, "
-                "action, unit) VALUES (?, ?, '', ?, ?, ?, 'delete', ?)",
-                (uid, unit.target, stamp, by, reason, json.dumps(asdict(unit), ensure_ascii=False)),
+                "action, unit, comment) VALUES (?, ?, '', ?, ?, ?, 'delete', ?, ?)",
+                (
+                    uid,
+                    unit.target,
+                    stamp,
+                    by,
+                    reason,
+                    json.dumps(asdict(unit), ensure_ascii=False),
+                    comment or None,
+                ),
             )
             self._target_index_remove(uid, unit.target)
             self.conn.execute("DELETE FROM units WHERE id = ?", (uid,))

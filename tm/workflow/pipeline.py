@@ -134,6 +134,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
     only in placeables (numbers, dates, glossary terms with ``recognizer``, Latin-script names)
     is repaired (tm.workflow.repair); its match percent stays the memory's."""
     from tm.formats.inline import plain
+    from tm.memory.history import described
     from tm.memory.scoring import render_diff
     from tm.memory.units import context_hash, neighbours
     from tm.workflow.repair import repair
@@ -165,7 +166,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
                 row.issues.append(
                     f"rejected {last['changed_at'][:10]} by {last['changed_by'] or '?'}"
                     + (f" ({len(rejected)} times)" if len(rejected) > 1 else "")
-                    + f": {last['reason']}"
+                    + f": {described(last)}"
                 )
             if match.other_translations:  # not one translation to trust: the reviewer chooses
                 row.issues.append(other_translations_issue(match.other_translations))

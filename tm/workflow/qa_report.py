@@ -93,12 +93,14 @@ def memory_report(memory, recognizer=None) -> Report:
 
 def _rejected_repeatedly(memory) -> list[Finding]:
     """Units reviewers turned down more than once: candidates for tm edit or tm delete."""
+    from tm.memory.history import described
+
     ids = memory.rejected_units(2)
     found, rejections = memory.units_by_id(ids), memory.rejections(ids)
     out = []
     for unit_id, (unit, _) in sorted(found.items()):
         events = rejections[unit_id]
-        whys = "; ".join(e["reason"] for e in events[-3:])
+        whys = "; ".join(described(e) for e in events[-3:])
         out.append(
             Finding(
                 "rejected more than once",

@@ -117,7 +117,7 @@ def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: Review
     if earlier is None:
         proposing = _proposing_unit(memory, row)
         if proposing is not None and proposing.target == row.proposed:  # the memory's own, turned down
-            memory.record_rejection(proposing.id, reviewer, _reason(sheet, row))
+            memory.record_rejection(proposing.id, reviewer, _reason(sheet, row), row.comment)
             report.rejections.append((row.id, proposing.id))
         return
     unit_id, target, added = earlier
@@ -125,18 +125,18 @@ def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: Review
     if found is None or found[0].target != target:
         return  # deleted or changed since: not this sheet's to undo
     if added:
-        memory.delete_units(
-            [unit_id], reviewer, f"tm review {sheet.path.name} {row.id}: rejected in a later round"
-        )
+        reason = f"{_reason(sheet, row)}: rejected in a later round"
+        memory.delete_units([unit_id], reviewer, reason, row.comment)
         report.withdrawn.append(row.id)
     else:
+        memory.record_rejection(unit_id, reviewer, _reason(sheet, row), row.comment)
         report.kept.append((row.id, unit_id))
 
 
 def _reason(sheet: ReviewSheet, row: SheetRow) -> str:
-    """What a unit's history says of a decision: the sheet and row, and the reviewer's comment
-    (kept with every decision, not only with the rows that make a new unit)."""
-    return f"tm review {sheet.path.name} {row.id}" + (f": {row.comment}" if row.comment else "")
+    """Where a decision was taken, as a unit's history says it: the sheet and row (the reviewer's
+    comment is kept beside it, with every decision)."""
+    return f"tm review {sheet.path.name} {row.id}"
 
 
 def _plain_row(row: SheetRow) -> SheetRow:
@@ -205,12 +205,21 @@ def _apply(
         created = bool(earlier and earlier[0] == stored.id and earlier[2])  # a round of this sheet made it
         memory.record_reviewed_row(sheet.sheet_id, row.id, stored.id, row.target, created)
         if stored.origin == "reviewed":
+            _keep_new_comment(memory, stored, row, reviewer, reason)
             return "unchanged"
-        memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None, reason)
+        memory.mark_reviewed(stored.id, reviewer, row.document, row.context or None, reason, row.comment)
         return "confirmed"
     if proposing is not None and (proposing.target == row.proposed or force):
         try:  # (nobody changed it since the sheet was written, or the reviewer insists)
-            memory.replace_target(proposing, row.target, reviewer, reason, row.document, row.context or None)
+            memory.replace_target(
+                proposing,
+                row.target,
+                reviewer,
+                reason,
+                row.document,
+                row.context or None,
+                comment=row.comment,
+            )
         except StaleUnit:  # another review got there first, while this one ran
             raise _Refused(_changed_since(memory, proposing.id, "changed")) from None
         memory.record_reviewed_row(sheet.sheet_id, row.id, proposing.id, row.target)
@@ -250,6 +259,15 @@ def _changed_since(memory: Memory, unit_id: int, what: str) -> str:
     )
 
 
+def _keep_new_comment(memory: Memory, unit: Unit, row: SheetRow, reviewer, reason: str) -> None:
+    """A comment on a row whose pair is stored as reviewed already: kept unless the unit holds it
+    (a sheet imported again adds nothing)."""
+    if not row.comment or row.comment == unit.note:
+        return
+    if all(e["comment"] != row.comment for e in memory.history(unit.id)):
+        memory.record_comment(unit.id, reviewer, reason, row.comment)
+
+
 def _earlier_round(
     memory: Memory, row: SheetRow, sheet: ReviewSheet, reviewer, reason: str, earlier: tuple | None
 ) -> str | None:
@@ -272,10 +290,12 @@ def _earlier_round(
     if same_pair is not None:  # the corrected pair is a unit already: keep that one only
         if added:  # (a unit that predates the sheet is not the sheet's to remove)
             memory.delete_units([unit.id], reviewer, f"{reason}: corrected to unit {same_pair.id}")
-        memory.mark_reviewed(same_pair.id, reviewer, row.document, row.context or None, reason)
+        memory.mark_reviewed(same_pair.id, reviewer, row.document, row.context or None, reason, row.comment)
         memory.record_reviewed_row(sheet.sheet_id, row.id, same_pair.id, row.target)
         return "corrected"
-    memory.replace_target(unit, row.target, reviewer, reason, row.document, row.context or None)
+    memory.replace_target(
+        unit, row.target, reviewer, reason, row.document, row.context or None, comment=row.comment
+    )
     memory.record_reviewed_row(sheet.sheet_id, row.id, unit.id, row.target, added)
     return "corrected"
 
