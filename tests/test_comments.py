@@ -7,7 +7,9 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
+from lxml import etree
 
+from tm.formats.xliff_review import NS12, NS20, TM
 from tm.memory import open_memory
 
 from .conftest import SAMPLE_TMX, cli_invoker
@@ -85,3 +87,57 @@ def test_history_and_the_unit_page_show_who_when_and_where(run, reviewed, db_pat
         server.stop()
     assert '<p class="comment">FM wording</p>' in page and "by anna (tm review two.xlsx two:2:1)" in page
     assert '<p class="comment">WRONG: &lt;b&gt;not&lt;/b&gt; this one &amp; never</p>' in rejected_page
+
+
+def _cat_tool_note(unit, version: str, text: str, author: str) -> None:
+    """A note added to a unit as a CAT tool does (1.2 names its author; 2.0 has none)."""
+    if version == "1.2":
+        etree.SubElement(unit, f"{{{NS12}}}note", {"from": author}).text = text
+        return
+    notes = unit.find(f"{{{NS20}}}notes")
+    if notes is None:
+        notes = etree.Element(f"{{{NS20}}}notes")
+        unit.find(f"{{{NS20}}}segment").addprevious(notes)
+    etree.SubElement(notes, f"{{{NS20}}}note").text = text
+
+
+def _finish(unit, version: str, target: str | None = None) -> None:
+    """The translator's 'done' on a unit, the target typed over first if given."""
+    ns = NS20 if version == "2.0" else NS12
+    holder = unit.find(f"{{{ns}}}segment") if version == "2.0" else unit
+    element = holder.find(f"{{{ns}}}target")
+    if target is not None:
+        element.text = target
+    (holder if version == "2.0" else element).set("state", "final")
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.2"])
+def test_notes_added_in_a_cat_tool_stay_with_the_decision(run, tmp_path, db_path, version):
+    doc = tmp_path / "two.txt"
+    doc.write_text("四是拓展全方位合作。\n中方愿意提供帮助。\n", encoding="utf-8")
+    help_tsv = tmp_path / "help.tsv"
+    help_tsv.write_text("source\ttarget\n中方愿意提供帮助。\tChina is willing to help.\n", encoding="utf-8")
+    for args in (("import", SAMPLE_TMX), ("import", help_tsv), ("glossary", "add", "中方", "China")):
+        assert run(*args).exit_code == 0
+    batch = tmp_path / "two.xlf"
+    assert run("translate", doc, "--no-mt", "-o", batch, "--xliff-version", version).exit_code == 0
+    tree = etree.parse(str(batch))
+    name = "unit" if version == "2.0" else "trans-unit"
+    units = {u.get(f"{{{TM}}}id"): u for u in tree.iter(f"{{{NS20 if version == '2.0' else NS12}}}{name}")}
+    assert "中方 → China" in [n.text for n in units["two:2:1"].iter("{*}note")]  # tm's own note
+    _cat_tool_note(units["two:1:1"], version, "house style checked", "maria")
+    _finish(units["two:1:1"], version)
+    _cat_tool_note(units["two:2:1"], version, "FM wording", "maria")
+    _finish(units["two:2:1"], version, "China stands ready to help.")
+    tree.write(str(batch), xml_declaration=True, encoding="UTF-8")
+
+    result = run("review", batch, "--json", user="anna")
+    assert result.exit_code == 0, result.output
+    stored = _units(db_path)
+    (confirmed,) = _history(db_path, stored["四是拓展全方位合作。"].id)
+    (corrected,) = _history(db_path, stored["中方愿意提供帮助。"].id)
+    by = "maria: " if version == "1.2" else ""
+    assert confirmed["action"] == "confirm" and confirmed["comment"] == f"{by}house style checked"
+    assert corrected["action"] == "review" and corrected["comment"] == f"{by}FM wording"  # not tm's note
+    assert corrected["old_target"] == "China is willing to help." and corrected["changed_by"] == "anna"
+    assert corrected["reason"] == "tm review two.xlf two:2:1"

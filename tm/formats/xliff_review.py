@@ -6,7 +6,8 @@ state, its origin and score a match proposal (2.0: the Matches module's <mtc:mat
 unit, the context, the check hash) are attributes in the ``tm`` namespace, and so is what
 export-doc needs (each <file>'s original path, checksum, format and segment count; the line breaks
 before each paragraph's first unit). Read back: each unit's source and target as placeholder text,
-its state, and those attributes."""
+its state, those attributes, and the notes a translator added (1.2 <note from=…>, 2.0
+<notes><note>; tm's own glossary notes left aside) as a comment."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class XUnit:
     check: str = ""
     approved: bool = False  # read: the CAT tool marked it done
     gap: int | None = None  # line breaks before its paragraph (a paragraph's first unit only)
+    comment: str = ""  # read: the notes a translator added in the CAT tool (not tm's own)
 
 
 @dataclass
@@ -277,5 +279,22 @@ def _read_unit(path: Path, unit, ns: str, version: str) -> XUnit:
         approved=approved,
         origin=unit.get(_q(TM, "origin")) or "",
         gap=_number(path, unit.get(_q(TM, "gap"))),
+        comment=_comment(unit, ns, version),
         **attrs,
     )
+
+
+def _comment(unit, ns: str, version: str) -> str:
+    """The notes a translator or reviewer added to the unit in a CAT tool, one a line (1.2 names
+    its author: ``from``); the glossary notes tm wrote are not comments."""
+    if version == "2.0":
+        holder = unit.find(_q(ns, "notes"))
+        notes = [] if holder is None else holder.findall(_q(ns, "note"))
+        mine = [n for n in notes if n.get("category") != "glossary"]
+        return "\n".join(text for n in mine if (text := "".join(n.itertext()).strip()))
+    lines = []
+    for note in unit.findall(_q(ns, "note")):
+        author, text = note.get("from"), "".join(note.itertext()).strip()
+        if author != "glossary" and text:
+            lines.append(f"{author}: {text}" if author else text)
+    return "\n".join(lines)

@@ -2,9 +2,9 @@
 (tm.formats.xliff_review) with the same check hash as a review sheet's rows, and `tm review
 batch.xlf` reads it back as the ReviewSheet that tm.workflow.review imports. A unit the CAT tool
 marked done (2.0 state translated, reviewed or final; 1.2 translated, signed-off or final, or
-approved="yes") is an approved row, any other a draft. The batch also carries each document's
-layout and original (path, checksum, format), so `tm export-doc batch.xlf` writes the document
-as it does from a sheet."""
+approved="yes") is an approved row, any other a draft; notes the translator added there are the
+row's comment. The batch also carries each document's layout and original (path, checksum,
+format), so `tm export-doc batch.xlf` writes the document as it does from a sheet."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def read_xliff(path: str | Path) -> ReviewSheet:
                     source=unit.source,
                     target=unit.target.strip(),
                     status="approved" if unit.approved else "draft",
-                    comment="",
+                    comment=unit.comment,
                     proposed=unit.proposed,
                     unit_id=int(unit.unit) if unit.unit.isdigit() else None,
                     context=unit.context,
