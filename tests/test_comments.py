@@ -18,6 +18,15 @@ from .sheet_cells import set_cells
 
 BOTH_BACKENDS = True  # every test that takes a memory runs on SQLite and PostgreSQL
 
+ZH = ["今天天氣很好。", "我們去湖邊散步。", "孩子們在岸上餵鴨子。", "傍晚下起了小雨。", "我們一起回家。"]
+EN = [
+    "The weather is fine today.",
+    "We go for a walk by the lake.",
+    "The children feed the ducks on the shore.",
+    "In the evening a light rain begins to fall.",
+    "We go home together.",
+]
+
 
 @pytest.fixture
 def run(db_path, tmp_path, monkeypatch):
@@ -141,3 +150,36 @@ def test_notes_added_in_a_cat_tool_stay_with_the_decision(run, tmp_path, db_path
     assert corrected["action"] == "review" and corrected["comment"] == f"{by}FM wording"  # not tm's note
     assert corrected["old_target"] == "China is willing to help." and corrected["changed_by"] == "anna"
     assert corrected["reason"] == "tm review two.xlf two:2:1"
+
+
+def test_alignment_review_comments_stay_with_the_units_they_decide(run, tmp_path, db_path):
+    zh, en = tmp_path / "walk.zh.txt", tmp_path / "walk.en.txt"
+    zh.write_text("\n".join(ZH) + "\n", encoding="utf-8")
+    en.write_text("\n".join(EN) + "\n", encoding="utf-8")
+    assert run("align", zh, en, "--presplit", "--import").exit_code == 0  # stored before the review
+    stored = _units(db_path)
+    sheet = tmp_path / "walk.xlsx"
+    assert run("align", zh, en, "--presplit", "-o", sheet).exit_code == 0
+    set_cells(sheet, {1: {"Decision": "accept", "Comment": "checked against the PDF"}}, "Links")
+    set_cells(
+        sheet, {2: {"Decision": "reject", "Comment": "the lake is in the next sentence"}}, "By confidence"
+    )
+    fixed = "The children are feeding the ducks on the shore."
+    set_cells(sheet, {3: {"English": fixed, "Decision": "fix", "Comment": "tense"}}, "Links")
+    result = run("align", "--review", sheet, "--import", user="anna")
+    assert result.exit_code == 0, result.output
+    assert "memory: 1 added, " in result.output and "2 comments kept in the units' history" in result.output
+
+    (accepted,) = [e for e in _history(db_path, stored[ZH[0]].id) if e["action"] == "comment"]
+    assert accepted["comment"] == "checked against the PDF" and accepted["changed_by"] == "anna"
+    assert accepted["reason"] == "tm align --review walk.xlsx link 1, accept"
+    (rejected,) = _history(db_path, stored[ZH[1]].id)
+    assert rejected["action"] == "reject" and rejected["comment"] == "the lake is in the next sentence"
+    new = _units(db_path)[ZH[2]]
+    assert new.target == fixed and new.note == "tense"  # a unit the link creates carries it
+    again = run("align", "--review", sheet, "--import", user="anna")
+    assert again.exit_code == 0 and "comments kept" not in again.output
+    assert len(_history(db_path, stored[ZH[0]].id)) == 1 and len(_history(db_path, stored[ZH[1]].id)) == 1
+    shown = run("history", stored[ZH[0]].id).output
+    assert "commented " in shown and "by anna (tm align --review walk.xlsx link 1" in shown
+    assert "comment: checked against the PDF" in shown

@@ -162,18 +162,40 @@ def write_review(aligned: Aligned, path: Path) -> None:
 
 
 @dataclass
+class ReviewedLink:
+    link: int
+    zh: str  # edits applied
+    en: str
+    decision: str  # accept | reject | fix, or "" (none given: stored as accepted)
+    comment: str  # the reviewer's, from either sheet
+
+    @property
+    def stored(self) -> bool:
+        return self.decision != "reject" and bool(self.zh.strip() and self.en.strip())
+
+
+@dataclass
 class Reviewed:
-    accepted: list[tuple[str, str]]  # (chinese, english) to store, edits applied
-    rejected: int
+    links: list[ReviewedLink]  # in document order, but those whose rows were deleted
     edited: int
     zh_name: str
     en_name: str
     deleted: list[int]  # links whose rows the reviewer deleted: skipped, and reported
 
+    @property
+    def accepted(self) -> list[tuple[str, str]]:
+        """(chinese, english) to store, edits applied."""
+        return [(k.zh, k.en) for k in self.links if k.stored]
+
+    @property
+    def rejected(self) -> int:
+        return sum(k.decision == "reject" for k in self.links)
+
 
 def read_review(path: Path) -> Reviewed:
-    """Decisions and edits from a review workbook (either sheet; they must not disagree). A link
-    whose row was deleted from a sheet is not stored, and listed in ``deleted``."""
+    """Decisions, edits and comments from a review workbook (either sheet; decisions and edits
+    must not disagree, comments on both are kept). A link whose row was deleted from a sheet is
+    not stored, and listed in ``deleted``."""
     workbook = open_workbook(path)
     try:
         if "_tm" not in workbook.sheetnames or "Links" not in workbook.sheetnames:
@@ -183,6 +205,7 @@ def read_review(path: Path) -> Reviewed:
         original = {int(r[0]): (str(r[4] or ""), str(r[5] or "")) for r in rows[1:] if r and r[0] is not None}
         decision: dict[int, str] = {}
         text: dict[int, tuple[str, str]] = {}
+        comments: dict[int, list[str]] = {}
         listed: list[set[int]] = []  # the links each visible sheet still has a row for
         for title in ("Links", "By confidence"):
             if title not in workbook.sheetnames:
@@ -208,6 +231,9 @@ def read_review(path: Path) -> Reviewed:
                     if decision.get(k, chosen) != chosen:
                         raise UserError(f"{path}: link {k} is both {decision[k]} and {chosen}")
                     decision[k] = chosen
+                comment = str(row[6] or "").strip() if len(row) > 6 else ""
+                if comment and comment not in comments.setdefault(k, []):
+                    comments[k].append(comment)
                 pair = (str(row[1] or ""), str(row[2] or ""))
                 if pair != original[k]:
                     if text.get(k, pair) != pair:
@@ -217,12 +243,8 @@ def read_review(path: Path) -> Reviewed:
         workbook.close()
     # A deleted row reads as "drop this link" on whichever sheet the reviewer worked in.
     deleted = [k for k in sorted(original) if any(k not in links for links in listed)]
-    accepted, rejected = [], 0
-    for k in sorted(original.keys() - set(deleted)):
-        if decision.get(k) == "reject":
-            rejected += 1
-            continue
-        zh, en = text.get(k, original[k])
-        if zh.strip() and en.strip():
-            accepted.append((zh, en))
-    return Reviewed(accepted, rejected, len(text), str(zh_name), str(en_name), deleted)
+    links = [
+        ReviewedLink(k, *text.get(k, original[k]), decision.get(k, ""), "\n".join(comments.get(k, [])))
+        for k in sorted(original.keys() - set(deleted))
+    ]
+    return Reviewed(links, len(text), str(zh_name), str(en_name), deleted)

@@ -100,7 +100,7 @@ def align_cmd(
     """Align ZH_FILE with its translation EN_FILE, sentence by sentence; or each document of
     ZH_DIR with its translation in EN_DIR (paired by --pairs, by file name, else by content)."""
     from tm.align.floor import held_links
-    from tm.align.io import pair_name, units_from_pairs
+    from tm.align.io import pair_name
     from tm.align.pairs import align_files
 
     if review_file:
@@ -122,10 +122,13 @@ def align_cmd(
             ids = ", ".join(map(str, reviewed.deleted))
             click.echo(f"skipped links {ids}: their rows were deleted from the sheet")
         if do_import:
+            from tm.align.store import store_reviewed
+
             doc = document or pair_name(reviewed.zh_name, reviewed.en_name)
             with memory_at(db, create=True) as memory:
-                result = memory.import_units(units_from_pairs(reviewed.accepted, doc))
-            click.echo(f"memory: {result.added} added, {result.updated} updated")
+                result = store_reviewed(memory, reviewed, doc, Path(review_file).name)
+            kept = f", {result.comments} comments kept in the units' history" if result.comments else ""
+            click.echo(f"memory: {result.added} added, {result.updated} updated{kept}")
         return
     if len(files) != 2:
         raise click.UsageError("give ZH_FILE EN_FILE, ZH_DIR EN_DIR, or --review FILE.xlsx")

@@ -99,6 +99,7 @@ class ImportResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0  # stored already, as they were
+    comments: int = 0  # reviewers' comments kept in the history of the units
 
 
 def match_data(m: Match) -> dict:
