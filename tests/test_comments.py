@@ -183,3 +183,48 @@ def test_alignment_review_comments_stay_with_the_units_they_decide(run, tmp_path
     shown = run("history", stored[ZH[0]].id).output
     assert "commented " in shown and "by anna (tm align --review walk.xlsx link 1" in shown
     assert "comment: checked against the PDF" in shown
+
+
+def _notes(tmx) -> dict[str, list[str]]:
+    """Each unit's notes in a TMX file, by source."""
+    out = {}
+    for tu in etree.parse(str(tmx)).iter("tu"):
+        source = tu.find("tuv/seg").text
+        out[source] = [n.text for n in tu.findall("note")]
+    return out
+
+
+def test_tmx_carries_the_comments_and_reads_them_back_once(
+    run, reviewed, tmp_path, db_path, backend, request
+):
+    first = tmp_path / "first.tmx"
+    assert run("export", first).exit_code == 0
+    notes = _notes(first)
+    (confirmed,) = notes["四是拓展全方位合作。"]
+    assert confirmed.startswith("Comment by anna on 20") and confirmed.endswith(
+        " (confirmed, tm review two.xlsx two:1:1 (was imported)): house style checked"
+    )
+    (corrected,) = notes["中方愿意提供帮助。"]
+    assert "(corrected, tm review two.xlsx two:2:1): FM wording" in corrected
+    (rejected,) = notes["三是推動國際抗疫合作。"]
+    assert rejected.endswith("(rejected, tm review two.xlsx two:3:1): WRONG: <b>not</b> this one & never")
+    assert notes["謝謝大家。"] == ["speech"]  # the unit's own note
+
+    again = run("import", first)  # into the memory it came from: nothing doubled
+    assert again.exit_code == 0 and "comments kept" not in again.output
+    assert _units(db_path)["謝謝大家。"].note == "speech"
+    assert len(_history(db_path, reviewed["四是拓展全方位合作。"].id)) == 1
+
+    elsewhere = (
+        tmp_path / "other.db" if backend == "sqlite" else request.getfixturevalue("pg_server").new_database()
+    )
+    into = run("import", first, db=elsewhere, user="carl")
+    assert into.exit_code == 0 and "3 comments kept in the units' history" in into.output
+    moved = _units(elsewhere)
+    assert moved["四是拓展全方位合作。"].note is None and moved["謝謝大家。"].note == "speech"
+    (event,) = _history(elsewhere, moved["中方愿意提供帮助。"].id)
+    assert (event["action"], event["changed_by"], event["comment"]) == ("comment", "anna", "FM wording")
+    assert run("import", first, db=elsewhere).output.count("comments kept") == 0
+    second = tmp_path / "second.tmx"
+    assert run("export", second, db=elsewhere).exit_code == 0
+    assert _notes(second) == notes  # the round trip writes the same notes

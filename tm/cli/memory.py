@@ -63,13 +63,15 @@ def import_(
         for file in files:
             kind = format_of(file, fmt)
             pairs = PairReading(file, source_lang, target_lang, "<tu>", "<tu>s")
+            comments: list = []  # reviewers' comments a TMX carries as notes: into the history
             if kind == "tmx":
-                units = read_tmx(file, origin=origin, document=document, pairs=pairs)
+                units = read_tmx(file, origin=origin, document=document, pairs=pairs, comments=comments)
             else:
                 units = read_table(file, kind, source_lang, target_lang, origin, document, encoding)
-            result = memory.import_units(units)
+            result = memory.import_units(units, comments)
+            kept = f", {result.comments} comments kept in the units' history" if result.comments else ""
             click.echo(
-                f"{file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged"
+                f"{file}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged{kept}"
             )
             for line in pairs.summary():
                 click.echo(f"  {line}")
@@ -92,7 +94,8 @@ def export(file: str, db: str | None, fmt: str | None, force: bool) -> None:
         check_outputs([file], memory=memory.file, force=force)
         langs = memory.source_languages()
         if kind == "tmx":
-            count = export_tmx(memory.iter_units(), file, langs[0] if len(langs) == 1 else "*all*")
+            source_lang = langs[0] if len(langs) == 1 else "*all*"
+            count = export_tmx(memory.iter_units(), file, source_lang, memory.comments())
         else:
             count = export_table(memory.iter_units(), file, kind)
     click.echo(f"{file}: {count} units", err=True)

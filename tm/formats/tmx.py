@@ -18,6 +18,7 @@ from tm import __version__
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
 from tm.formats.languages import PairReading
+from tm.formats.tmx_notes import comment_note, read_comment_note
 from tm.formats.xmlsafe import hardened_parser, parse_file
 from tm.memory.units import Unit
 
@@ -47,7 +48,7 @@ class _TmxReader:
         self.name = name
         self.pairs = pairs
         self.srclang: str | None = None  # the header's
-        self.ready: list[Unit] = []
+        self.ready: list[tuple[Unit, list[dict]]] = []  # (unit, reviewers' comments)
         self.parser = hardened_parser(name)
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
@@ -83,6 +84,7 @@ class _TmxReader:
                 "attrs": attrs,
                 "props": {},
                 "notes": [],
+                "comments": [],
             }
         elif tag == "tuv" and self.tu is not None:
             self.tuv_lang = attrs.get("xml:lang") or attrs.get("lang")
@@ -114,14 +116,15 @@ class _TmxReader:
         elif tag in ("prop", "note") and self.prop_text is not None:
             text = "".join(self.prop_text)
             if self.prop_type == "#note":
-                self.tu["notes"].append(text)
+                comment = read_comment_note(text)
+                self.tu["comments" if comment else "notes"].append(comment or text)
             else:
                 self.tu["props"][self.prop_type] = text
             self.prop_text = self.prop_type = None
         elif tag == "tu" and self.tu is not None:
             unit = self._unit(self.tu)
             if unit is not None:
-                self.ready.append(unit)
+                self.ready.append((unit, self.tu["comments"]))
             self.tu = None
 
     def _unit(self, tu: dict) -> Unit | None:
@@ -162,17 +165,22 @@ def read_tmx(
     origin: str | None = None,
     document: str | None = None,
     pairs: PairReading | None = None,
+    comments: list | None = None,
 ) -> Iterator[Unit]:
     """Yield the units of a TMX file as the parser reaches them; ``pairs`` (made if not given)
-    records the languages read and the units skipped."""
+    records the languages read and the units skipped. Notes that are reviewers' comments
+    (tm.formats.tmx_notes) are not the unit's note: they go to ``comments``, if given, as (unit,
+    events) for Memory.import_units."""
     pairs = pairs or PairReading(str(path), source_lang, target_lang, "<tu>", "<tu>s")
     reader = _TmxReader(str(path), pairs)
     for _ in parse_file(reader.parser, path):
-        for unit in reader.ready:
+        for unit, events in reader.ready:
             if origin:
                 unit.origin = origin
             if document:  # the option names the document, whatever the file says
                 unit.document = document
+            if events and comments is not None:
+                comments.append((unit, events))
             yield unit
         reader.ready.clear()
     if not reader.seen_root:
@@ -184,8 +192,11 @@ def _xml(text: str) -> str:
     return escape(_BAD_XML_CHARS.sub("\ufffd", text))
 
 
-def write_tmx(units: Iterator[Unit], out: IO[str], source_lang: str = "*all*") -> int:
-    """Write units as TMX 1.4b to an open text file; returns the count."""
+def write_tmx(
+    units: Iterator[Unit], out: IO[str], source_lang: str = "*all*", comments: dict | None = None
+) -> int:
+    """Write units as TMX 1.4b to an open text file; returns the count. ``comments`` (unit id →
+    history events with a comment, Memory.comments) are written as notes after the unit's own."""
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
     out.write(
         f'  <header creationtool="tm" creationtoolversion="{__version__}" datatype="plaintext" '
@@ -209,6 +220,8 @@ def write_tmx(units: Iterator[Unit], out: IO[str], source_lang: str = "*all*") -
                 out.write(f'      <prop type="{prop}">{_xml(value)}</prop>\n')
         if u.note:
             out.write(f"      <note>{_xml(u.note)}</note>\n")
+        for event in (comments or {}).get(u.id, ()):
+            out.write(f"      <note>{_xml(comment_note(event))}</note>\n")
         out.write(f"      <tuv xml:lang={quoteattr(u.source_lang)}><seg>{_xml(u.source)}</seg></tuv>\n")
         out.write(f"      <tuv xml:lang={quoteattr(u.target_lang)}><seg>{_xml(u.target)}</seg></tuv>\n")
         out.write("    </tu>\n")
@@ -217,6 +230,8 @@ def write_tmx(units: Iterator[Unit], out: IO[str], source_lang: str = "*all*") -
     return count
 
 
-def export_tmx(units: Iterator[Unit], path: str | Path, source_lang: str = "*all*") -> int:
+def export_tmx(
+    units: Iterator[Unit], path: str | Path, source_lang: str = "*all*", comments: dict | None = None
+) -> int:
     with atomic_write(path) as out:
-        return write_tmx(units, out, source_lang)
+        return write_tmx(units, out, source_lang, comments)

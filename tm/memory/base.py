@@ -183,10 +183,19 @@ class Memory(ABC):
 
     # ----------------------------------------------------------- computed above them
 
-    def import_units(self, units: Iterable[Unit]) -> ImportResult:
-        """Add or update units in one transaction: all of them, or none if anything fails."""
+    def import_units(self, units: Iterable[Unit], comments: list | None = None) -> ImportResult:
+        """Add or update units in one transaction: all of them, or none if anything fails.
+        ``comments``, filled while ``units`` is read (tm.formats.tmx), holds (unit, events): the
+        reviewers' comments a file carries, kept in each unit's history unless it holds them."""
         with self.transaction():
-            return self.add_units(units)
+            result = self.add_units(units)
+            for unit, events in comments or ():
+                stored = self.find_pair(unit)
+                for e in events:
+                    result.comments += self.record_comment(
+                        stored.id, e["changed_by"], e["reason"], e["comment"], e["changed_at"]
+                    )
+            return result
 
     def lookup(
         self,
