@@ -8,8 +8,6 @@ from __future__ import annotations
 import contextlib
 import heapq
 import os
-import re
-import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,8 +16,10 @@ import numpy as np
 
 from tm.errors import UserError
 from tm.memory import grams as G
+from tm.memory import words
 from tm.memory.scoring import diff, number_mismatch, similarity
 from tm.memory.units import ConcordanceHit, ImportResult, Match, Unit, context_hash
+from tm.memory.words import WordQuery
 from tm.text.langs import family
 from tm.text.normalize import find_in_original, has_han, loose_key, matching_key, surface
 
@@ -103,8 +103,9 @@ class Memory(ABC):
         """Ids (ascending) of units whose source key may contain ``key`` (a superset)."""
 
     @abstractmethod
-    def target_matches(self, words: list[str], limit: int) -> list[Unit]:
-        """Units whose target holds the word sequence, best first."""
+    def target_matches(self, query: WordQuery, limit: int, stemmed: bool = False) -> list[Unit]:
+        """Units whose target holds the query's words in sequence, best first: as typed (a prefix
+        word begins a word), or ``stemmed``: any form of each word (the stem index)."""
 
     @abstractmethod
     def rejections(self, unit_ids: Iterable[int]) -> dict[int, list[dict]]:
@@ -312,19 +313,19 @@ class Memory(ABC):
         return [h for h in hits if h.spans]
 
     def _concordance_target(self, text: str, limit: int) -> list[ConcordanceHit]:
-        words = [w for w in G.word_tokens(unicodedata.normalize("NFKC", text)) if any(c.isalnum() for c in w)]
-        if not words:
+        """The words as typed first, then (unless quoted) their other forms; each hit marked."""
+        query = words.parse(text)
+        if query is None:
             return []
-        return [
-            ConcordanceHit(u, "target", _word_spans(u.target, words))
-            for u in self.target_matches(words, limit)
-        ]
-
-
-def _word_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """Spans of the word sequence in text (case-insensitive, any whitespace between)."""
-    pattern = r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\w*"
-    return [m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+        found = self.target_matches(query, limit)
+        hits = [ConcordanceHit(u, "target", words.spans(u.target, query)) for u in found]
+        if query.inflects and len(hits) < limit:
+            seen = {u.id for u in found}
+            for unit in self.target_matches(query, 2 * limit, stemmed=True):
+                spans = [] if unit.id in seen else words.spans(unit.target, query)
+                if spans:  # only what can be marked: PostgreSQL's words and stems differ a little
+                    hits.append(ConcordanceHit(unit, "target", spans))
+        return hits[:limit]
 
 
 def login_name() -> str | None:

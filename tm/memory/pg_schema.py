@@ -142,6 +142,18 @@ CREATE TRIGGER unit_history_identity BEFORE INSERT ON unit_history
     FOR EACH ROW EXECUTE FUNCTION unit_history_identity();
 """
 
+# The target's words by their Porter stems (snowball's porter, as SQLite's FTS5 tokenizer, and
+# without stop words, as SQLite has none), beside units_target_words (the words as written).
+STEMS = "tm_porter"
+_TARGET_STEMS = f"""
+CREATE TEXT SEARCH DICTIONARY {STEMS}_stem (TEMPLATE = snowball, Language = porter);
+CREATE TEXT SEARCH CONFIGURATION {STEMS} (COPY = pg_catalog.simple);
+ALTER TEXT SEARCH CONFIGURATION {STEMS}
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH {STEMS}_stem;
+CREATE INDEX units_target_stems ON units USING gin (to_tsvector('{STEMS}', target))
+    WITH (gin_pending_list_limit = 65536);
+"""
+
 # (version, script): each takes the schema to that version; append, never edit. Versions count
 # as the SQLite schema's do (tm.memory.schema), so one number says what a memory holds: the
 # PostgreSQL schema began at 4, with everything SQLite had by then.
@@ -150,7 +162,8 @@ MIGRATIONS: list[tuple[int, object]] = [  # (a function: tm.memory.schema)
     (5, detect_scripts),
     (6, _V6),
     (7, "ALTER TABLE unit_history ADD COLUMN comment TEXT"),
-]
+    (8, _TARGET_STEMS),
+]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (
     "units",

@@ -3,7 +3,8 @@ shares with SQLite is tm.memory.sql's (run through a connection that turns ``?``
 psycopg's); here are the connection (libpq conventions: URL, PGPASSWORD, ~/.pgpass, service
 files), transactions that hold one write lock each (so concurrent imports and reviews never
 deadlock, and readers see an import whole or not at all), the batch upsert, the target word
-index (a GIN index on to_tsvector), and the read-only accounts."""
+indexes (GIN indexes on to_tsvector: the words as written, and their stems), and the read-only
+accounts."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tm.errors import UserError
-from tm.memory import pg_schema
+from tm.memory import pg_schema, words
 from tm.memory.base import login_name
 from tm.memory.index import GramIndex
 from tm.memory.sql import ON_PAIR_CONFLICT, SQLMemory, unit_of
 from tm.memory.units import UNIT_COLUMNS, Unit
+from tm.memory.words import WordQuery
 
 SCHEMES = ("postgresql://", "postgres://")
 READ_ONLY = "this account may only read the memory"
@@ -215,12 +217,14 @@ class PostgresMemory(SQLMemory):
     def _target_index_remove(self, unit_id: int, target: str) -> None:
         pass
 
-    def target_matches(self, words: list[str], limit: int) -> list[Unit]:
+    def target_matches(self, query: WordQuery, limit: int, stemmed: bool = False) -> list[Unit]:
+        config = pg_schema.STEMS if stemmed else "simple"  # each has its GIN index
+        words_of = f"to_tsvector('{config}', target)"
+        wanted = f"to_tsquery('{config}', ?1)"
         rows = self.conn.execute(
-            f"SELECT {', '.join(['id', *UNIT_COLUMNS])} FROM units "
-            "WHERE to_tsvector('simple', target) @@ phraseto_tsquery('simple', ?1) ORDER BY "
-            "ts_rank(to_tsvector('simple', target), phraseto_tsquery('simple', ?1)) DESC, id LIMIT ?2",
-            (" ".join(words), limit),
+            f"SELECT {', '.join(['id', *UNIT_COLUMNS])} FROM units WHERE {words_of} @@ {wanted} "
+            f"ORDER BY ts_rank({words_of}, {wanted}) DESC, id LIMIT ?2",
+            (words.tsquery(query), limit),
         ).fetchall()
         return [unit_of(row) for row in rows]
 

@@ -164,9 +164,18 @@ _V7 = """
 ALTER TABLE unit_history ADD COLUMN comment TEXT;
 """
 
+# The target's words by their Porter stems, beside target_fts (the words as written): the
+# concordance finds "member states" for "member state", the forms as written ranked first.
+_TARGET_STEMS = """
+CREATE VIRTUAL TABLE target_stems USING fts5(
+    target, content='units', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO target_stems(target_stems) VALUES ('rebuild');
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7]
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS]
 VERSION = len(MIGRATIONS)
 
 

@@ -1,7 +1,7 @@
 """The SQLite backend of the memory: one file in WAL mode (safe for concurrent writers), its
-schema (tm.memory.schema), the upsert counted by SQLite's changes, and an FTS5 word index of
-the targets. The SQL it shares with PostgreSQL is tm.memory.sql's; bands and scoring are
-tm.memory.base's."""
+schema (tm.memory.schema), the upsert counted by SQLite's changes, and two FTS5 word indexes of
+the targets (the words as written, and their stems). The SQL it shares with PostgreSQL is
+tm.memory.sql's; bands and scoring are tm.memory.base's."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tm.errors import UserError
-from tm.memory import default_db_path
+from tm.memory import default_db_path, words
 from tm.memory.base import login_name
 from tm.memory.index import GramIndex
 from tm.memory.schema import migrate
 from tm.memory.sql import ON_PAIR_CONFLICT, SQLMemory, unit_of
 from tm.memory.units import UNIT_COLUMNS, Unit
+from tm.memory.words import WordQuery
 
 
 @contextlib.contextmanager
@@ -99,20 +100,21 @@ class SQLiteMemory(SQLMemory):
         return fresh, touched - len(fresh)
 
     def _target_index_add(self, pairs: list[tuple[int, str]]) -> None:
-        self.conn.executemany("INSERT INTO target_fts(rowid, target) VALUES (?, ?)", pairs)
+        for table in _TARGET_INDEXES:
+            self.conn.executemany(f"INSERT INTO {table}(rowid, target) VALUES (?, ?)", pairs)
 
     def _target_index_remove(self, unit_id: int, target: str) -> None:
-        self.conn.execute(
-            "INSERT INTO target_fts(target_fts, rowid, target) VALUES ('delete', ?, ?)", (unit_id, target)
-        )
+        for table in _TARGET_INDEXES:
+            self.conn.execute(
+                f"INSERT INTO {table}({table}, rowid, target) VALUES ('delete', ?, ?)", (unit_id, target)
+            )
 
-    def target_matches(self, words: list[str], limit: int) -> list[Unit]:
-        phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+    def target_matches(self, query: WordQuery, limit: int, stemmed: bool = False) -> list[Unit]:
+        table = _TARGET_INDEXES[stemmed]
         rows = self.conn.execute(
-            f"SELECT u.id, {', '.join('u.' + c for c in UNIT_COLUMNS)} FROM target_fts "
-            "JOIN units u ON u.id = target_fts.rowid WHERE target_fts MATCH ? "
-            "ORDER BY rank LIMIT ?",
-            (phrase, limit),
+            f"SELECT u.id, {', '.join('u.' + c for c in UNIT_COLUMNS)} FROM {table} "
+            f"JOIN units u ON u.id = {table}.rowid WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+            (words.fts5(query), limit),
         ).fetchall()
         return [unit_of(row) for row in rows]
 
@@ -136,6 +138,7 @@ class SQLiteMemory(SQLMemory):
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+_TARGET_INDEXES = ("target_fts", "target_stems")  # words as written; their Porter stems
 _UPSERT = f"""
 INSERT INTO units (id, {", ".join(UNIT_COLUMNS)}, source_key, loose_hash, pair_hash)
 VALUES (:id, {", ".join(":" + c for c in UNIT_COLUMNS)}, :source_key, :loose_hash, :pair_hash)
