@@ -146,6 +146,8 @@ CREATE TRIGGER unit_history_identity BEFORE INSERT ON unit_history
 # without stop words, as SQLite has none), beside units_target_words (the words as written).
 STEMS = "tm_porter"
 _TARGET_STEMS = f"""
+DROP TEXT SEARCH CONFIGURATION IF EXISTS {STEMS} CASCADE;  -- run again, it starts over (the index too)
+DROP TEXT SEARCH DICTIONARY IF EXISTS {STEMS}_stem;
 CREATE TEXT SEARCH DICTIONARY {STEMS}_stem (TEMPLATE = snowball, Language = porter);
 CREATE TEXT SEARCH CONFIGURATION {STEMS} (COPY = pg_catalog.simple);
 ALTER TEXT SEARCH CONFIGURATION {STEMS}

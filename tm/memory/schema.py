@@ -167,10 +167,10 @@ ALTER TABLE unit_history ADD COLUMN comment TEXT;
 # The target's words by their Porter stems, beside target_fts (the words as written): the
 # concordance finds "member states" for "member state", the forms as written ranked first.
 _TARGET_STEMS = """
-CREATE VIRTUAL TABLE target_stems USING fts5(
+CREATE VIRTUAL TABLE IF NOT EXISTS target_stems USING fts5(
     target, content='units', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
-INSERT INTO target_stems(target_stems) VALUES ('rebuild');
+INSERT INTO target_stems(target_stems) VALUES ('rebuild');  -- from the units (run again: the same)
 """
 
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
