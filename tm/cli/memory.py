@@ -201,7 +201,9 @@ def lookup(
 @click.option("--side", type=click.Choice(["both", "source", "target"]), default="both", show_default=True)
 @json_option
 def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool) -> None:
-    """Units whose source or target contains TEXT, with the hit marked."""
+    """Units whose source or target contains TEXT, with the hit marked. In English targets other
+    forms of a word count too (member state: member states), a trailing * makes a prefix
+    (stabil*), and quotes ask for the exact forms ("member state")."""
     _require_query(text)
     with memory_at(db) as memory:
         hits = memory.concordance(text, limit, side)
