@@ -77,12 +77,15 @@ def test_each_file_parses_and_its_zh_en_copy_keeps_the_structure(path):
 
 
 @pytest.mark.parametrize("path", [p for p in ORIGINALS if p.suffix not in (".docx",)], ids=lambda p: p.name)
-def test_each_zh_en_copy_has_chinese_source_text(path):
+def test_each_zh_en_copy_has_chinese_source_text_and_xml_copies_a_zh_label(path):
     copy = relabelled_name(path)
     root = parse_any(copy)
-    text = "".join(root.itertext()) if not isinstance(root, html.HtmlElement) else root.text_content()
+    text = root.text_content() if isinstance(root, html.HtmlElement) else "".join(root.itertext())
     raw = copy.read_bytes()
     assert re.search(r"[\u4e00-\u9fff]", text) or re.search(rb"&#(2[0-9]{4}|3[0-9]{4}|40[0-9]{3});", raw)
+    if path.suffix not in (".html", ".htm"):
+        values = {v for el in root.iter() if isinstance(el.tag, str) for v in el.attrib.values()}
+        assert any(v.lower().startswith("zh") for v in values)
 
 
 def test_the_schemas_load():
