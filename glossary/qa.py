@@ -1,4 +1,4 @@
-"""Glossary and number QA of translations: what a reviewer must look at before approving."""
+"""Glossary, number and variable QA of translations: what a reviewer must look at before approving."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from glossary.match import Recognizer, find_accepted, find_forbidden
 from glossary.model import Entry
 from tm.text.numbers import missing_numbers
+from tm.text.variables import missing_variables, without_variables
 
 
 @dataclass
 class Issue:
-    kind: str  # missing-term | forbidden-term | inconsistent-term | number
+    kind: str  # missing-term | forbidden-term | inconsistent-term | number | variable
     segment: str  # segment id
     source_text: str  # the term or number as written in the source
     message: str
@@ -65,10 +66,16 @@ def check_pair(pair: Pair, recognizer: Recognizer, renderings: dict | None = Non
                     span=span,
                 )
             )
-    for number in missing_numbers(pair.source, pair.target):
+    # the digits of {0} are a variable's, checked as one: not the number 0
+    for number in missing_numbers(without_variables(pair.source), without_variables(pair.target)):
         issues.append(
             Issue("number", pair.id, number.text, f"number {number.text} has no counterpart in the target")
         )
+    missing, extra = missing_variables(pair.source, pair.target)
+    for variable in missing:
+        issues.append(Issue("variable", pair.id, variable, f"variable {variable} is missing from the target"))
+    for variable in extra:
+        issues.append(Issue("variable", pair.id, variable, f"variable {variable} is not in the source"))
     return issues
 
 

@@ -2,10 +2,10 @@
 
 Checks: the same source with different targets, the same target for different sources (from
 the memory's SQL, grouped by matching key and by target), glossary violations (approved
-rendering missing, forbidden rendering used), numbers without a counterpart, untranslated or
-source-copied targets (empty, the source itself, Chinese left in it), double spaces, and
-unpaired brackets or quotation marks. Each finding names its units (ids, or segment ids of a
-workbook), their documents and dates.
+rendering missing, forbidden rendering used), numbers and software strings' variables ({0})
+without a counterpart, untranslated or source-copied targets (empty, the source itself, Chinese
+left in it), double spaces, and unpaired brackets or quotation marks. Each finding names its
+units (ids, or segment ids of a workbook), their documents and dates.
 
 Fast on a large memory: the glossary automaton runs over the stored matching key (already
 folded), and only units where it hits are checked term by term; the number rules run only on
@@ -27,6 +27,7 @@ CHECKS = (
     "missing term",
     "forbidden term",
     "number",
+    "variable",
     "untranslated",
     "source copied",
     "double space",
@@ -200,10 +201,18 @@ def _item_issues(item: Item, recognizer, automaton) -> Iterator[tuple[str, str]]
             yield "untranslated", "Chinese characters in the target"
     if automaton is not None and _any_term(automaton, item.key or item.source):
         yield from _term_issues(item, recognizer)
-    if _NUMERAL_RE.search(item.source):
+    numbers = (item.source, target)
+    if "{" in item.source or "{" in target:  # a software string's variables; their digits are no numbers
+        from tm.text.variables import missing_variables, without_variables
+
+        missing, extra = missing_variables(item.source, target)
+        yield from (("variable", f"{v} is missing from the target") for v in missing)
+        yield from (("variable", f"{v} is not in the source") for v in extra)
+        numbers = (without_variables(item.source), without_variables(target))
+    if _NUMERAL_RE.search(numbers[0]):
         from tm.text.numbers import missing_numbers
 
-        for number in missing_numbers(item.source, target):
+        for number in missing_numbers(*numbers):
             yield "number", f"{number.text} has no counterpart in the target"
     for x in _DOUBLE_SPACE_RE.finditer(target):
         yield (
