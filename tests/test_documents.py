@@ -65,15 +65,15 @@ def make_docx(path: Path) -> Path:
 
 
 def test_inline_placeholders_balance_and_qa():
-    assert balance(["{1}上海精神。", "{/1}他說{2/}。", "{3}甲。", "乙{/3}"]) == [
-        "{1}上海精神。{/1}",
-        "他說{2/}。",
-        "{3}甲。{/3}",
-        "{3}乙{/3}",
+    assert balance(["⟦1⟧上海精神。", "⟦/1⟧他說⟦2/⟧。", "⟦3⟧甲。", "乙⟦/3⟧"]) == [
+        "⟦1⟧上海精神。⟦/1⟧",
+        "他說⟦2/⟧。",
+        "⟦3⟧甲。⟦/3⟧",
+        "⟦3⟧乙⟦/3⟧",
     ]
-    assert plain("弘揚{1}上海精神{/1}") == "弘揚上海精神"
-    assert placeholder_issue("a {1}b{/1} {2/}", "x {1}y{/1} {2/}") is None
-    assert placeholder_issue("a {1}b{/1} {2/}", "x y {2/}") == "placeholders: missing {/1} {1}"
+    assert plain("弘揚⟦1⟧上海精神⟦/1⟧") == "弘揚上海精神"
+    assert placeholder_issue("a ⟦1⟧b⟦/1⟧ ⟦2/⟧", "x ⟦1⟧y⟦/1⟧ ⟦2/⟧") is None
+    assert placeholder_issue("a ⟦1⟧b⟦/1⟧ ⟦2/⟧", "x y ⟦2/⟧") == "placeholders: missing ⟦/1⟧ ⟦1⟧"
 
 
 def test_the_seed_pasted_into_a_docx_segments_as_the_txt(tmp_path):
@@ -94,9 +94,9 @@ def test_docx_segments_keep_formatting_as_placeholders(tmp_path):
     segments, _ = document_segments(make_docx(tmp_path / "r.docx"), "r", "docx")
     texts = [s.text for s in segments]
     assert texts[0] == "王毅談上海精神"
-    assert "我們要弘揚{1}上海精神{/1}，加強合作。" in texts
-    assert "詳見{2}外交部網站{/2}。" in texts or "詳見{3}外交部網站{/3}。" in texts
-    assert any(t.startswith("{") and t.endswith("雙方同意。") for t in texts)  # the break goes with it
+    assert "我們要弘揚⟦1⟧上海精神⟦/1⟧，加強合作。" in texts
+    assert "詳見⟦2⟧外交部網站⟦/2⟧。" in texts or "詳見⟦3⟧外交部網站⟦/3⟧。" in texts
+    assert any(t.startswith("⟦") and t.endswith("雙方同意。") for t in texts)  # the break goes with it
     assert texts[-2:] == ["北京", "上海"]  # the table, cell by cell
 
 
@@ -116,10 +116,10 @@ def test_docx_translate_review_export_loop(run, seeded, tmp_path, db_path):
     result = run("translate", source, "-o", sheet, "--no-mt")
     assert result.exit_code == 0, result.output
     rows = read_workbook(sheet).rows
-    bold = next(r for r in rows if "上海精神{/1}" in r.source)
-    assert "{1}" in bold.source
+    bold = next(r for r in rows if "上海精神⟦/1⟧" in r.source)
+    assert "⟦1⟧" in bold.source
     targets = {
-        plain(bold.source): "We must carry forward the {1}Shanghai Spirit{/1} and strengthen cooperation.",
+        plain(bold.source): "We must carry forward the ⟦1⟧Shanghai Spirit⟦/1⟧ and strengthen cooperation.",
         "北京": "Beijing",
         "上海": "Shanghai",
     }
@@ -168,9 +168,9 @@ def test_a_docx_libreoffice_wrote_is_translated_and_opens_again(run, seeded, tmp
     sheet = tmp_path / "lo.review.xlsx"
     assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
     rows = read_workbook(sheet).rows
-    assert any("{1}上海精神{/1}" in r.source for r in rows)
+    assert any("⟦1⟧上海精神⟦/1⟧" in r.source for r in rows)
     _approve_all(
-        sheet, {"我們要弘揚上海精神，加強合作。": "We must carry forward the {1}Shanghai Spirit{/1}."}
+        sheet, {"我們要弘揚上海精神，加強合作。": "We must carry forward the ⟦1⟧Shanghai Spirit⟦/1⟧."}
     )
     out = tmp_path / "english.docx"
     assert run("export-doc", sheet, "-o", out).exit_code == 0
@@ -200,7 +200,7 @@ def test_html_export_differs_only_in_text_and_lang(run, seeded, tmp_path):
     segments, _ = document_segments(source, "page", "html")
     texts = [s.text for s in segments]
     assert "王毅答記者問" in texts and "不翻譯。" not in " ".join(texts)
-    assert "我們要弘揚{1}上海{2}精神{/2}{/1}&合作。" in texts and "會見現場" in texts and "外交部" in texts
+    assert "我們要弘揚⟦1⟧上海⟦2⟧精神⟦/2⟧⟦/1⟧&合作。" in texts and "會見現場" in texts and "外交部" in texts
     sheet = tmp_path / "page.review.xlsx"
     assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
     rows = read_workbook(sheet).rows
@@ -223,7 +223,7 @@ def test_html_export_differs_only_in_text_and_lang(run, seeded, tmp_path):
 
 
 def test_placeholders_out_of_order_are_refused_and_never_written_as_markup(run, seeded, tmp_path):
-    """Issue 22, point 9: `{/1}multilateralism{1}` passed QA, and export-doc then wrapped the
+    """Issue 22, point 9: `⟦/1⟧multilateralism⟦1⟧` passed QA, and export-doc then wrapped the
     rest of the paragraph in the link."""
     source = tmp_path / "page.html"
     source.write_text(
@@ -233,18 +233,18 @@ def test_placeholders_out_of_order_are_refused_and_never_written_as_markup(run, 
     sheet = tmp_path / "page.review.xlsx"
     assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
     (row,) = read_workbook(sheet).rows
-    assert row.source == "我們支持{1}多邊主義{/1}，反對單邊主義。"
+    assert row.source == "我們支持⟦1⟧多邊主義⟦/1⟧，反對單邊主義。"
     edit(
         sheet,
         {
             row.id: {
-                "Target": "We support {/1}multilateralism{1} and oppose unilateralism.",
+                "Target": "We support ⟦/1⟧multilateralism⟦1⟧ and oppose unilateralism.",
                 "Status": "approved",
             }
         },
     )
     strict = run("review", sheet, "--strict", "--dry-run")
-    assert strict.exit_code != 0 and "{/1} comes before {1}" in strict.output
+    assert strict.exit_code != 0 and "⟦/1⟧ comes before ⟦1⟧" in strict.output
     out = tmp_path / "page.en.html"
     result = run("export-doc", sheet, "-o", out)
     assert result.exit_code == 0, result.output
@@ -272,13 +272,13 @@ def test_xliff_sources_read_targets_kept_and_written_back(run, seeded, tmp_path,
     source = tmp_path / "batch.xlf"
     source.write_text(text, encoding="utf-8")
     segments, proposals = document_segments(source, "batch", "xliff")
-    assert [s.text for s in segments][0] == "弘揚{1}上海精神{/1}。"
+    assert [s.text for s in segments][0] == "弘揚⟦1⟧上海精神⟦/1⟧。"
     assert list(proposals.values())[0].startswith("Both sides agreed")
     sheet = tmp_path / "batch.review.xlsx"
     assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
     rows = read_workbook(sheet).rows
     assert rows[1].target.startswith("Both sides agreed")
-    edit(sheet, {rows[0].id: {"Target": "Carry forward the {1}Shanghai Spirit{/1}.", "Status": "approved"}})
+    edit(sheet, {rows[0].id: {"Target": "Carry forward the ⟦1⟧Shanghai Spirit⟦/1⟧.", "Status": "approved"}})
     edit(sheet, {rows[1].id: {"Status": "approved"}})
     out = tmp_path / "batch.en.xlf"
     assert run("export-doc", sheet, "-o", out).exit_code == 0

@@ -47,7 +47,7 @@ def _translate_and_export(run, page: Path, tmp_path: Path, *options) -> Path:
     edit(sheet, {r.id: {"Target": ENGLISH[plain(r.source)], "Status": "approved"} for r in rows})
     edit(
         sheet,
-        {rows[1].id: {"Target": "Wang Yi said the {1}Shanghai Spirit{/1} is the basis of cooperation."}},
+        {rows[1].id: {"Target": "Wang Yi said the ⟦1⟧Shanghai Spirit⟦/1⟧ is the basis of cooperation."}},
     )
     out = tmp_path / f"page.en{page.suffix}"
     result = run("export-doc", sheet, "-o", out)

@@ -187,11 +187,11 @@ def test_formatting_stays_in_the_document_and_out_of_the_memory(run, tmp_path):
     page.write_text("<html><body><p>各方表示,將繼續弘揚<b>上海精神</b>。</p></body></html>", encoding="utf-8")
     sheet = tmp_path / "page.xlsx"
     assert run("translate", page, "--no-mt", "-o", sheet).exit_code == 0
-    set_cells(sheet, {"page:1:1": {"Target": "All sides will carry forward the {1}Shanghai Spirit{/1}.",
+    set_cells(sheet, {"page:1:1": {"Target": "All sides will carry forward the ⟦1⟧Shanghai Spirit⟦/1⟧.",
                                     "Status": "approved"}})  # fmt: skip
     assert json.loads(run("review", sheet, "--json").stdout)["added"] == 1
     (hit,) = json.loads(run("lookup", "各方表示,將繼續弘揚上海精神。", "--json").output)
-    assert hit["score"] == 100 and "{1}" not in hit["unit"]["source"] + hit["unit"]["target"]
+    assert hit["score"] == 100 and "⟦1⟧" not in hit["unit"]["source"] + hit["unit"]["target"]
     again = tmp_path / "again.xlsx"
     result = run("translate", page, "--no-mt", "-o", again, "--json")
     assert (

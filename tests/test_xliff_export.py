@@ -35,8 +35,8 @@ def _cat_tool(path, version: str, targets: dict[str, str], states: dict[str, str
         holder = unit.find(f"{{{ns}}}segment") if version == "2.0" else unit
         old = holder.find(f"{{{ns}}}target")
         if segment_id in targets:
-            markup = re.sub(r"\{(\d+)/\}", rf'<{empty} id="\1"/>', targets[segment_id])
-            markup = re.sub(r"\{/\d+\}", f"</{paired}>", re.sub(r"\{(\d+)\}", rf'<{paired} id="\1">', markup))
+            markup = re.sub(r"⟦(\d+)/⟧", rf'<{empty} id="\1"/>', targets[segment_id])
+            markup = re.sub(r"⟦/\d+⟧", f"</{paired}>", re.sub(r"⟦(\d+)⟧", rf'<{paired} id="\1">', markup))
             new = etree.fromstring(f'<target xmlns="{ns}">{markup}</target>')
             if old is None:
                 holder.find(f"{{{ns}}}source").addnext(new)
@@ -129,15 +129,15 @@ def test_a_word_release_comes_back_from_a_cat_tool_as_a_word_document(run, seede
     sources = {plain(r.source): r for r in read_xliff(batch).rows}
     english = {
         "王毅談上海精神": "Wang Yi on the Shanghai Spirit",
-        "我們要弘揚上海精神，加強合作。": "We must carry forward the {1}Shanghai Spirit{/1} and strengthen cooperation.",
-        "詳見外交部網站。": "See the {2}Foreign Ministry's website{/2}.",
-        "雙方同意。": "{3/}The two sides agreed.",
+        "我們要弘揚上海精神，加強合作。": "We must carry forward the ⟦1⟧Shanghai Spirit⟦/1⟧ and strengthen cooperation.",
+        "詳見外交部網站。": "See the ⟦2⟧Foreign Ministry's website⟦/2⟧.",
+        "雙方同意。": "⟦3/⟧The two sides agreed.",
         "北京": "Beijing",
         "上海": "Shanghai",
-        "王毅表示，雙方同意。": "{1}Wang Yi{/1} said the two sides agreed.",
+        "王毅表示，雙方同意。": "⟦1⟧Wang Yi⟦/1⟧ said the two sides agreed.",
     }
     assert sorted(sources) == sorted(english)
-    assert sources["王毅表示，雙方同意。"].source == "{1}王毅{/1}表示，雙方同意。"
+    assert sources["王毅表示，雙方同意。"].source == "⟦1⟧王毅⟦/1⟧表示，雙方同意。"
     targets = {sources[zh].id: en for zh, en in english.items()}
     link = sources["詳見外交部網站。"].id
     _cat_tool(batch, version, {**targets, link: "See the Foreign Ministry's website."})  # the link left out

@@ -124,8 +124,8 @@ def test_fuzzy_proposals_carry_their_score_and_placeholders_are_inline_elements(
         assert [e.tag for e in source] == [f"{{{NS12}}}g"] and source[0].text == "上海精神"
         assert found["page:2:2"].find(f".//{{{NS12}}}x").get("id") == "2"
     rows = {r.id: r for r in read_xliff(out).rows}
-    assert rows["page:2:1"].source == "我們弘揚{1}上海精神{/1}。" and rows["page:2:1"].intact
-    assert rows["page:2:2"].source == "{2/}謝謝大家。"
+    assert rows["page:2:1"].source == "我們弘揚⟦1⟧上海精神⟦/1⟧。" and rows["page:2:1"].intact
+    assert rows["page:2:2"].source == "⟦2/⟧謝謝大家。"
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -250,6 +250,6 @@ def test_a_batch_a_tool_re_indented_keeps_units_that_open_with_formatting(run, s
     tree.write(str(out), xml_declaration=True, encoding="UTF-8")
     assert "<source>\n" in out.read_text(encoding="utf-8")
     (row,) = read_xliff(out).rows
-    assert row.source == "{1}王毅{/1}表示，雙方同意。" and row.intact
+    assert row.source == "⟦1⟧王毅⟦/1⟧表示，雙方同意。" and row.intact
     report = json.loads(run("review", out, "--json").stdout)
     assert report["added"] == 1 and report["refused"] == []

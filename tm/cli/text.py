@@ -44,7 +44,7 @@ def segment(
     file: str, lang: str | None, para_mode: str, raw: bool, encoding: str, fmt: str | None, as_json: bool
 ) -> None:
     """Split FILE into sentences: one per line as ID<TAB>TEXT (ID = document:paragraph:sentence).
-    A Word, HTML or XLIFF file is segmented block by block, inline formatting as {1}…{/1}."""
+    A Word, HTML or XLIFF file is segmented block by block, inline formatting as ⟦1⟧…⟦/1⟧."""
     from pathlib import Path
 
     from tm.formats.documents import format_of

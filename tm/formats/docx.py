@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.blocks import Block
-from tm.formats.inline import Tag, tokens
+from tm.formats.inline import Tag, closing, escape, opening, standalone, tokens
 from tm.formats.zipcheck import check_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -184,22 +184,22 @@ def _read_paragraph(p) -> Block:
     for item in items:
         key = (_look(item[2]), id(item[3])) if item[0] == "text" else None
         if open_n is not None and key != open_key:
-            text += f"{{/{open_n}}}"
+            text += closing(open_n)
             open_n = open_key = None
         if item[0] == "empty":
             n = len(tags) + 1
             tags[n] = Tag(False, extra={"elements": item[1]})
-            text += f"{{{n}/}}"
+            text += standalone(n)
         elif key == (base_look, id(None)):
-            text += item[1]
+            text += escape(item[1])
         else:
             if open_n is None:
                 open_n, open_key = len(tags) + 1, key
                 tags[open_n] = Tag(True, extra={"rpr": item[2], "link": item[3]})
-                text += f"{{{open_n}}}"
-            text += item[1]
+                text += opening(open_n)
+            text += escape(item[1])
     if open_n is not None:
-        text += f"{{/{open_n}}}"
+        text += closing(open_n)
     return Block(text, tags, p, {"rpr": base})
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.blocks import Block
-from tm.formats.inline import extract, rebuild
+from tm.formats.inline import escape, extract, plain, rebuild
 
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "caption", "figcaption"}
 BLOCKS |= {"blockquote", "div", "section", "article", "header", "footer", "aside", "main", "pre", "title"}
@@ -130,12 +130,12 @@ class HtmlDocument:
             for attribute in ATTRIBUTES:  # after the block that holds the element: written back first
                 value = element.get(attribute)
                 if value and value.strip():
-                    out.append(Block(value, {}, element, {"attribute": attribute}))
+                    out.append(Block(escape(value), {}, element, {"attribute": attribute}))
         return out
 
     def write(self, block: Block, text: str) -> None:
         if "attribute" in block.extra:
-            block.node.set(block.extra["attribute"], text)
+            block.node.set(block.extra["attribute"], plain(text))  # an attribute holds no markup
         else:
             rebuild(block.node, text, block.tags)
 

@@ -1,7 +1,12 @@
-"""Inline formatting inside a sentence as numbered placeholders: ``{1}`` … ``{/1}`` around a bold
-run, a link or an italic phrase, ``{2/}`` for a line break, an image or a footnote reference.
+"""Inline formatting inside a sentence as numbered placeholders: ``⟦1⟧`` … ``⟦/1⟧`` around a bold
+run, a link or an italic phrase, ``⟦2/⟧`` for a line break, an image or a footnote reference.
 A segment's text carries them so the translator can place them in the target; matching keys and
 MT never see them (``plain``), and the document writers turn them back into runs and tags.
+
+The brackets (U+27E6, U+27E7) are not braces because software strings carry their own ``{0}``
+and ``{count, plural, …}``: text in braces is text. A literal ``⟦`` in a text is written ``⟦⟦``
+(``escape``), so no text can be taken for a placeholder. Sheets and batches written before this
+notation said ``{1}`` (``from_legacy`` reads them; ``legacy`` gives a text in that form).
 
 The element-tree half (``extract``/``rebuild``) serves HTML and XLIFF, whose inline markup is
 nested elements; Word's flat runs are handled in tm.formats.docx with the same placeholders."""
@@ -13,7 +18,11 @@ from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
 
-TAG_RE = re.compile(r"\{(/?)(\d+)(/?)\}")
+OPEN, CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧
+# ⟦⟦ is a literal ⟦; else ⟦n⟧ opens, ⟦/n⟧ closes, ⟦n/⟧ stands alone. A ⟦ that is neither is text.
+_TOKEN_RE = re.compile(f"{OPEN}{OPEN}|{OPEN}(/?)(\\d+)(/?){CLOSE}")
+# The notation before ⟦⟧: what tm wrote (numbers from 1), so {0} and {/1/} were always text.
+_LEGACY_RE = re.compile(r"\{(?:/([1-9]\d*)|([1-9]\d*)/|([1-9]\d*))\}")
 
 
 @dataclass
@@ -25,14 +34,41 @@ class Tag:
     extra: dict = field(default_factory=dict)  # format-specific (Word: the run properties, the link)
 
 
+def opening(n: int) -> str:
+    return f"{OPEN}{n}{CLOSE}"
+
+
+def closing(n: int) -> str:
+    return f"{OPEN}/{n}{CLOSE}"
+
+
+def standalone(n: int) -> str:
+    return f"{OPEN}{n}/{CLOSE}"
+
+
+def escape(text: str) -> str:
+    """Plain text (a document's, the memory's, MT's) as placeholder text: nothing in it a tag."""
+    return text.replace(OPEN, OPEN + OPEN)
+
+
 def plain(text: str) -> str:
-    """The text without placeholders: what matching keys, the glossary and MT see."""
-    return TAG_RE.sub("", text)
+    """The text without placeholders: what matching keys, the glossary, MT and the memory see."""
+    if OPEN not in text:
+        return text
+    return "".join(value for kind, value in tokens(text) if kind == "text")
+
+
+def has_tags(text: str) -> bool:
+    return any(kind != "text" for kind, _ in tokens(text)) if OPEN in text else False
+
+
+def _spelled(kind: str, n: int) -> str:
+    return {"open": opening, "close": closing, "empty": standalone}[kind](n)
 
 
 def tags_of(text: str) -> Counter:
-    """The multiset of placeholders in a text (``{1}``, ``{/1}``, ``{2/}``)."""
-    return Counter(m.group(0) for m in TAG_RE.finditer(text))
+    """The multiset of placeholders in a text (``⟦1⟧``, ``⟦/1⟧``, ``⟦2/⟧``)."""
+    return Counter(_spelled(kind, n) for kind, n in tokens(text) if kind != "text")
 
 
 def placeholder_issue(source: str, target: str) -> str | None:
@@ -60,24 +96,55 @@ def misnested(text: str) -> str | None:
             stack.append(n)
         elif kind == "close":
             if n not in stack:
-                return f"{{/{n}}} comes before {{{n}}}"
+                return f"{closing(n)} comes before {opening(n)}"
             if stack[-1] != n:
-                return f"{{{stack[-1]}}} and {{{n}}} cross"
+                return f"{opening(stack[-1])} and {opening(n)} cross"
             stack.pop()
-    return f"{{{stack[-1]}}} is never closed" if stack else None
+    return f"{opening(stack[-1])} is never closed" if stack else None
 
 
 def tokens(text: str):
-    """("text", str) | ("open", n) | ("close", n) | ("empty", n), in order."""
-    pos = 0
-    for m in TAG_RE.finditer(text):
-        if m.start() > pos:
-            yield "text", text[pos : m.start()]
+    """("text", str) | ("open", n) | ("close", n) | ("empty", n), in order; text unescaped, and
+    consecutive text in one piece."""
+    pos, pending = 0, ""
+    for m in _TOKEN_RE.finditer(text):
+        pending += text[pos : m.start()]
+        pos = m.end()
+        if m.group(2) is None:  # ⟦⟦
+            pending += OPEN
+            continue
+        if pending:
+            yield "text", pending
+            pending = ""
         n = int(m.group(2))
         yield ("close" if m.group(1) else "empty" if m.group(3) else "open"), n
+    pending += text[pos:]
+    if pending:
+        yield "text", pending
+
+
+def legacy(text: str) -> str:
+    """The text as tm wrote it before ⟦⟧: text as it is, placeholders ``{1}``, ``{/1}``, ``{2/}``
+    (what the check hashes and context hashes of that time were computed over)."""
+    if OPEN not in text:
+        return text
+    spelled = {"open": "{%d}", "close": "{/%d}", "empty": "{%d/}"}
+    return "".join(value if kind == "text" else spelled[kind] % value for kind, value in tokens(text))
+
+
+def from_legacy(text: str, tagged: bool = True) -> str:
+    """A text tm wrote before ⟦⟧ in this notation. ``tagged``: the document could have
+    placeholders (plain text never had any: its braces were always text)."""
+    if not tagged:
+        return escape(text)
+    out, pos = [], 0
+    for m in _LEGACY_RE.finditer(text):
+        out.append(escape(text[pos : m.start()]))
+        close, empty, open_ = m.groups()
+        out.append(closing(int(close)) if close else standalone(int(empty)) if empty else opening(int(open_)))
         pos = m.end()
-    if pos < len(text):
-        yield "text", text[pos:]
+    out.append(escape(text[pos:]))
+    return "".join(out)
 
 
 def balance(sentences: list[str]) -> list[str]:
@@ -88,12 +155,12 @@ def balance(sentences: list[str]) -> list[str]:
     carried: list[int] = []  # open at the end of the previous sentence
     raw = list(sentences)
     for i in range(1, len(raw)):
-        lead = re.match(r"(?:\{/\d+\})+", raw[i])
+        lead = re.match(f"(?:{OPEN}/\\d+{CLOSE})+", raw[i])
         if lead:
             raw[i - 1] += lead.group(0)
             raw[i] = raw[i][lead.end() :]
     for sentence in raw:
-        text = "".join(f"{{{n}}}" for n in carried) + sentence
+        text = "".join(opening(n) for n in carried) + sentence
         stack: list[int] = []
         for kind, n in tokens(text):
             if kind == "open":
@@ -101,7 +168,7 @@ def balance(sentences: list[str]) -> list[str]:
             elif kind == "close" and n in stack:
                 stack.remove(n)
         carried = stack
-        text += "".join(f"{{/{n}}}" for n in reversed(stack))
+        text += "".join(closing(n) for n in reversed(stack))
         if plain(text).strip():
             out.append(text)
         elif out:
@@ -111,20 +178,20 @@ def balance(sentences: list[str]) -> list[str]:
 
 def extract(element, kind) -> tuple[str, dict[int, Tag]]:
     """The tagged text of an lxml element's content. ``kind(child)`` says what a child element is:
-    "paired" (its content is text, it becomes {n}…{/n}) or "empty" (kept whole, {n/})."""
+    "paired" (its content is text, it becomes ⟦n⟧…⟦/n⟧) or "empty" (kept whole, ⟦n/⟧)."""
     tags: dict[int, Tag] = {}
 
     def walk(node) -> str:
-        out = node.text or ""
+        out = escape(node.text or "")
         for child in node:
             n = len(tags) + 1
             if isinstance(child.tag, str) and kind(child) == "paired":
                 tags[n] = Tag(True, child)
-                out += f"{{{n}}}" + walk(child) + f"{{/{n}}}"
+                out += opening(n) + walk(child) + closing(n)
             else:
                 tags[n] = Tag(False, child)
-                out += f"{{{n}/}}"
-            out += child.tail or ""
+                out += standalone(n)
+            out += escape(child.tail or "")
         return out
 
     return walk(element), tags

@@ -7,7 +7,9 @@ unit, the context, the check hash) are attributes in the ``tm`` namespace, and s
 export-doc needs (each <file>'s original path, checksum, format and segment count; the line breaks
 before each paragraph's first unit). Read back: each unit's source and target as placeholder text,
 its state, those attributes, and the notes a translator added (1.2 <note from=…>, 2.0
-<notes><note>; tm's own glossary notes left aside) as a comment."""
+<notes><note>; tm's own glossary notes left aside) as a comment. The root's tm:placeholders says
+the tm attributes hold ⟦1⟧ placeholders; a batch without it was written when they were {1}
+(tm.formats.inline.from_legacy)."""
 
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tm.errors import UserError
-from tm.formats.inline import Tag, plain, rebuild
+from tm.formats.inline import Tag, closing, escape, opening, plain, rebuild, standalone
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 MTC = "urn:oasis:names:tc:xliff:matches:2.0"
 TM = "urn:tm:review:1"
+NOTATION = "⟦n⟧"  # tm:placeholders of a batch whose tm attributes hold tm.formats.inline's notation
 # What a CAT tool's "done" looks like: these states (or 1.2's approved="yes") import as approved.
 FINAL_STATES = {"2.0": {"translated", "reviewed", "final"}, "1.2": {"translated", "signed-off", "final"}}
 # The bilingual files CAT tools keep of a batch (their namespace): not the batch, whose attributes they drop.
@@ -71,6 +74,7 @@ class XFile:
     sha256: str = ""
     format: str = ""  # txt | docx | html | xliff
     segments: int | None = None  # units written
+    legacy: bool = False  # read: written when placeholders were {1}, in its tm:proposed too
 
 
 def _q(ns: str, name: str) -> str:
@@ -111,6 +115,7 @@ def write_batch(out, files: list[XFile], version: str, sheet_id: str) -> None:
         root.set("srcLang", "zh")
         root.set("trgLang", "en")
     root.set(_q(TM, "sheet"), sheet_id)
+    root.set(_q(TM, "placeholders"), NOTATION)
     for number, xfile in enumerate(files, start=1):
         if version == "2.0":
             holder = etree.SubElement(root, _q(ns, "file"), id=f"f{number}", original=xfile.original)
@@ -188,30 +193,32 @@ def _unit12(holder, unit: XUnit, index: int) -> None:
 
 def _kept(text: str | None) -> str:
     """Text as content: whitespace holding a line break is indentation a tool re-indenting the
-    file put beside inline elements (a segment never holds a raw line break: those are {n/})."""
+    file put beside inline elements (a segment never holds a raw line break: those are ⟦n/⟧)."""
     return "" if not text or (not text.strip() and "\n" in text) else text
 
 
 def _text_of(element) -> str:
-    """An element's content as placeholder text: inline elements by their id (pc/g → {n}…{/n},
-    ph/x/… → {n/}); markup a CAT tool added (<mrk>, a tag without our id) keeps only its text."""
+    """An element's content as placeholder text: inline elements by their id (pc/g → ⟦n⟧…⟦/n⟧,
+    ph/x/… → ⟦n/⟧); markup a CAT tool added (<mrk>, a tag without our id) keeps only its text;
+    text is text, braces and all."""
     if element is None:
         return ""
 
     def walk(node) -> str:
-        out = _kept(node.text) if len(node) else node.text or ""
+        out = escape(_kept(node.text) if len(node) else node.text or "")
         for child in node:
             if not isinstance(child.tag, str):  # a comment or processing instruction
-                out += _kept(child.tail)
+                out += escape(_kept(child.tail))
                 continue
             local, ident = child.tag.split("}")[-1], child.get("id", "")
-            if local in ("pc", "g") and ident.isdigit():
-                out += f"{{{ident}}}" + walk(child) + f"{{/{ident}}}"
-            elif local in ("ph", "x") and ident.isdigit():
-                out += f"{{{ident}/}}"
+            ident = ident if ident.isascii() and ident.isdigit() else ""
+            if local in ("pc", "g") and ident:
+                out += opening(int(ident)) + walk(child) + closing(int(ident))
+            elif local in ("ph", "x") and ident:
+                out += standalone(int(ident))
             else:
                 out += walk(child)
-            out += _kept(child.tail)
+            out += escape(_kept(child.tail))
         return out
 
     return walk(element)
@@ -234,6 +241,7 @@ def read_batch(path: Path) -> tuple[str, str, list[XFile]]:
             f"{path}: is {tool[0]}, not the batch `tm translate` wrote: there, write the translated "
             f"batch back to its .xlf ({tool[1]}) and give `tm review` that file"
         )
+    legacy = root.get(_q(TM, "placeholders")) is None
     if not sheet_id:
         raise UserError(
             f"{path}: an XLIFF file not written by `tm translate -o FILE.xlf` (no tm:sheet); "
@@ -241,7 +249,7 @@ def read_batch(path: Path) -> tuple[str, str, list[XFile]]:
         )
     files = []
     for element in root.iterfind(_q(ns, "file")):
-        xfile = XFile(element.get(_q(TM, "name")) or "", element.get("original") or "")
+        xfile = XFile(element.get(_q(TM, "name")) or "", element.get("original") or "", legacy=legacy)
         for name in ("path", "sha256", "format"):
             setattr(xfile, name, element.get(_q(TM, name)) or "")
         xfile.segments = _number(path, element.get(_q(TM, "segments")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tm.errors import UserError
@@ -102,6 +102,7 @@ def read_documents(
     """Step 1: read, normalize and segment every document (all read before anything is written):
     plain text, or a Word, HTML or XLIFF file by its content and name (``fmt``: --format)."""
     from tm.formats.documents import format_of, sha256_of
+    from tm.formats.inline import escape
     from tm.text.files import read_text
     from tm.workflow.documents import document_segments
 
@@ -113,6 +114,7 @@ def read_documents(
             if kind == "txt":
                 text = read_text(path, encoding)
                 segments = segment_text(text, name, "zh", para_mode)
+                segments = [replace(s, text=escape(s.text)) for s in segments]  # a literal ⟦ is text
                 gaps = paragraph_gaps(text, para_mode)
             else:
                 segments, proposals = document_segments(path, name, kind, encoding, batch.notes)
@@ -133,7 +135,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
     A segment repeated with the same neighbours is looked up once. A fuzzy match that differs
     only in placeables (numbers, dates, glossary terms with ``recognizer``, Latin-script names)
     is repaired (tm.workflow.repair); its match percent stays the memory's."""
-    from tm.formats.inline import plain
+    from tm.formats.inline import escape, legacy, plain
     from tm.memory.history import described
     from tm.memory.scoring import render_diff
     from tm.memory.units import context_hash, neighbours
@@ -141,7 +143,8 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
 
     jobs = []
     for doc in batch.documents:
-        for row, (prev, nxt) in zip(doc.rows, neighbours([row.source for row in doc.rows])):
+        # placeholders spelled {1} as before ⟦1⟧: units reviewed then stay 101 in the same context
+        for row, (prev, nxt) in zip(doc.rows, neighbours([legacy(row.source) for row in doc.rows])):
             row.context = context_hash(prev, nxt)
             jobs.append((row, prev, nxt))
     cache: dict[tuple[str, str], object] = {}
@@ -159,7 +162,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
             match, rejected = cache[key]
             if match is None:
                 continue
-            row.target, row.origin, row.score = match.unit.target, match.kind, match.score
+            row.target, row.origin, row.score = escape(match.unit.target), match.kind, match.score
             row.unit_id = match.unit.id
             if rejected:  # the reviewer sees that this translation was turned down before
                 last = rejected[-1]
@@ -174,7 +177,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
                 row.tm_source = render_diff(match.diff)
                 repaired = repair(row.source, match.unit.source, match.unit.target, recognizer)
                 if repaired is not None:
-                    row.target, row.fixes = repaired.target, repaired.fixes
+                    row.target, row.fixes = escape(repaired.target), repaired.fixes
 
 
 def other_translations_issue(others: list[str]) -> str:
@@ -215,7 +218,7 @@ def machine_translate(
     the glossary enforced unless ``enforce`` is off. The engine sees the text without
     placeholders (it can neither drop nor invent one); those with a certain place in its output
     are put back (tm.workflow.placeholders), QA names the rest."""
-    from tm.formats.inline import plain
+    from tm.formats.inline import escape, plain
     from tm.workflow.placeholders import restore
 
     todo = [row for row in batch.rows if row.origin == "none" and row.source.strip()]
@@ -233,7 +236,7 @@ def machine_translate(
     for row in todo:
         result = done[plain(row.source)]
         row.target, row.origin, row.confidence = (
-            restore(row.source, result.text, recognizer),
+            restore(row.source, escape(result.text), recognizer),
             "MT",
             result.confidence,
         )
@@ -253,7 +256,7 @@ def quality_check(batch: Batch, recognizer) -> None:
                     row.issues.append("identical: the target is the source")
             pairs = [
                 Pair(row.id, plain(row.source), plain(row.target)) for row in doc.rows
-            ]  # (no {1} "numbers")
+            ]  # (no ⟦1⟧ "numbers")
             for issue in check_document(pairs, recognizer):
                 for segment_id in issue.segment.split(", "):
                     if segment_id in by_id:

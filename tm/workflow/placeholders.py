@@ -4,19 +4,19 @@ be placed for certain is placed here, and QA names the rest for the reviewer to 
 
 - a pair around the whole sentence wraps the whole target;
 - a pair around a glossary term wraps that term's accepted rendering, when it occurs once;
-- standalone placeholders ({2/}: a line break, an image) at the very start or end of the source
+- standalone placeholders (⟦2/⟧: a line break, an image) at the very start or end of the source
   go to the start or end of the target.
 """
 
 from __future__ import annotations
 
 from glossary.match import find_accepted
-from tm.formats.inline import TAG_RE, plain, tokens
+from tm.formats.inline import closing, has_tags, opening, plain, standalone, tokens
 
 
 def restore(source: str, target: str, recognizer=None) -> str:
     """``target`` with the source's placeholders that have a certain place in it."""
-    if not target.strip() or not TAG_RE.search(source) or TAG_RE.search(target):
+    if not target.strip() or not has_tags(source) or has_tags(target):
         return target
     pieces = list(tokens(source))
     lead = _empties(pieces)
@@ -25,10 +25,10 @@ def restore(source: str, target: str, recognizer=None) -> str:
     whole = plain(source).strip()
     for n, inner in _pairs(pieces):
         if inner.strip() == whole:
-            out = f"{{{n}}}{out}{{/{n}}}"
+            out = f"{opening(n)}{out}{closing(n)}"
         elif recognizer is not None:
             out = _wrap_term(out, n, inner, recognizer)
-    return "".join(f"{{{n}/}}" for n in lead) + out + "".join(f"{{{n}/}}" for n in trail)
+    return "".join(map(standalone, lead)) + out + "".join(map(standalone, trail))
 
 
 def _empties(pieces: list) -> list[int]:
@@ -65,4 +65,4 @@ def _wrap_term(target: str, n: int, inner: str, recognizer) -> str:
     if len(spans) != 1:
         return target
     ((a, b),) = spans
-    return f"{target[:a]}{{{n}}}{target[a:b]}{{/{n}}}{target[b:]}"
+    return f"{target[:a]}{opening(n)}{target[a:b]}{closing(n)}{target[b:]}"

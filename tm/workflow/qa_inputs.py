@@ -40,7 +40,7 @@ def check_inputs(files, source_text, target_text, tsv_file, encoding: str) -> li
 
         by_document: dict[str, list[Pair]] = {}  # consistency is a matter of each document
         for row in read_workbook(files[0]).rows:
-            # Terms and numbers are checked on the text: {2}…{/2} is a placeholder, not the number 2.
+            # Terms and numbers are checked on the text: ⟦2⟧…⟦/2⟧ is a placeholder, not the number 2.
             pair = Pair(row.id or f"row {row.number}", plain(row.source), plain(row.target))
             by_document.setdefault(row.document, []).append(pair)
         return list(by_document.values())

@@ -117,7 +117,7 @@ def _rejected_repeatedly(memory) -> list[Finding]:
 
 
 def workbook_items(path) -> list[Item]:
-    """The rows of a review workbook as QA items, on their text: {2}…{/2} is a placeholder, not
+    """The rows of a review workbook as QA items, on their text: ⟦2⟧…⟦/2⟧ is a placeholder, not
     the number 2 (the review checks placeholders)."""
     from tm.formats.inline import plain
     from tm.workflow.sheet_read import read_workbook

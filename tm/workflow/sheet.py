@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FORMAT = "tm review sheet"
-FORMAT_VERSION = 2  # 2: the _layout sheet and a sheet id; version 1 sheets are still read
+# 2: the _layout sheet and a sheet id; 3: placeholders ⟦1⟧, text in braces is text (versions 1
+# and 2 said {1}: tm.formats.inline.from_legacy). Every older version is still read.
+FORMAT_VERSION = 3
 STATUSES = ("draft", "approved", "rejected")
 VISIBLE = [
     "ID",

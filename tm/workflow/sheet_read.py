@@ -38,7 +38,8 @@ def read_workbook(path: str | Path) -> ReviewSheet:
         names = workbook.sheet_names
         _check_sheets(path, names)
         meta = [values for _, values in workbook.rows("_tm")]
-        documents = _layouts(path, meta)
+        version = _version(path, meta)
+        documents = _layouts(path, meta, version)
         sheet_id = _sheet_id(meta)
         if "_layout" in names:
             _read_layout(path, documents, workbook.rows("_layout"))
@@ -50,6 +51,8 @@ def read_workbook(path: str | Path) -> ReviewSheet:
         col = {name: header.index(name) for name in HEADER if name in header}
         out = [_sheet_row(number, values, col) for number, values in rows]
     sheet = ReviewSheet(path, [r for r in out if r is not None], documents, sheet_id)
+    if version != str(FORMAT_VERSION):
+        _from_legacy(sheet)
     sheet.refused = refusals(sheet, "ID or source no longer match the check column (edited or moved)")
     return sheet
 
@@ -72,13 +75,18 @@ def _check_sheets(path: Path, names: list[str]) -> None:
     raise UserError(f"{path}: not a review sheet written by `tm translate` (sheets missing)")
 
 
-def _layouts(path: Path, meta: list[list]) -> list[DocumentLayout]:
-    """The documents of the hidden sheet, after its format marker and header."""
+def _version(path: Path, meta: list[list]) -> str:
+    """The sheet's format version, from the hidden sheet's format marker."""
     if not meta or meta[0][:1] != [FORMAT]:
         raise UserError(f"{path}: not a review sheet written by `tm translate` (no format marker)")
     version = _text(meta[0][1] if len(meta[0]) > 1 else None)
-    if version not in ("1", str(FORMAT_VERSION)):
+    if version not in [str(n) for n in range(1, FORMAT_VERSION + 1)]:
         raise UserError(f"{path}: review sheet format {version or '?'}; this tm reads 1 to {FORMAT_VERSION}")
+    return version
+
+
+def _layouts(path: Path, meta: list[list], version: str) -> list[DocumentLayout]:
+    """The documents of the hidden sheet, after its format marker and header."""
     try:
         if version == "1":  # document, file, separator, segments
             return [
@@ -151,3 +159,18 @@ def _sheet_row(number: int, values: tuple, col: dict[str, int]) -> SheetRow | No
         context=context,
         intact=intact,
     )
+
+
+def _from_legacy(sheet: ReviewSheet) -> None:
+    """A sheet of versions 1 and 2 in today's placeholders (after its check hashes were checked
+    on the cells as written): {1} was a placeholder, except in plain text, which had none."""
+    from tm.formats.inline import from_legacy
+
+    tagged = {doc.name: doc.format != "txt" for doc in sheet.documents}
+    for row in sheet.rows:
+        has = tagged.get(row.document, False)
+        row.source, row.target = from_legacy(row.source, has), from_legacy(row.target, has)
+        row.proposed = from_legacy(row.proposed, has)
+    for doc in sheet.documents:
+        for segment in doc.segments:
+            segment.source = from_legacy(segment.source, tagged[doc.name])

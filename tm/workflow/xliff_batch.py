@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
+from tm.formats.inline import from_legacy, legacy
 from tm.formats.xliff_review import XFile, XUnit, read_batch, write_batch, xml_text
 from tm.workflow.pipeline import Batch, Document, Row
 from tm.workflow.sheet import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow, check_hash, refusals
@@ -95,7 +96,11 @@ def read_xliff(path: str | Path) -> ReviewSheet:
     for xfile in files:
         documents.append(_layout(xfile))
         for unit in xfile.units:
-            intact = unit.check == check_hash(unit.id, unit.source, unit.proposed, unit.unit, unit.context)
+            # a batch of the {1} notation was hashed in it; its tm:proposed is read into ⟦1⟧
+            source = legacy(unit.source) if xfile.legacy else unit.source
+            intact = unit.check == check_hash(unit.id, source, unit.proposed, unit.unit, unit.context)
+            if xfile.legacy:
+                unit.proposed = from_legacy(unit.proposed, documents[-1].format != "txt")
             rows.append(
                 SheetRow(
                     number=len(rows) + 1,
