@@ -176,3 +176,8 @@ def lines_of(path: str, encoding: str) -> list[str]:
 @click.group(name="eval")
 def eval_group() -> None:
     """Evaluation: MT quality and alignment."""
+
+
+@click.group()
+def glossary() -> None:
+    """The term base: approved renderings, recognition, QA and look-ups."""
