@@ -8,8 +8,8 @@ from tm.errors import UserError
 
 STATUSES = ("approved", "proposed", "deprecated")
 DEFAULT_GLOSSARY = "general"
-# What a translator curates in an entry (and what the interchange formats carry, with glossary).
-CONTENT_FIELDS = (
+# What a translator curates in an entry that the tabular formats carry (with glossary, priority).
+TABLE_FIELDS = (
     "source",
     "target",
     "source_variants",
@@ -21,6 +21,10 @@ CONTENT_FIELDS = (
     "status",
     "case_sensitive",
 )
+# TBX carries these too: a definition (with its language when a language section held it) and
+# what the file said of each term (TERM_DETAILS).
+CONTENT_FIELDS = (*TABLE_FIELDS, "definition", "definition_lang", "term_info")
+TERM_DETAILS = ("part_of_speech", "context", "note")
 LIST_FIELDS = ("source_variants", "alternatives", "forbidden")
 LABELS = {"source_variants": "source forms", "alternatives": "alternatives", "target": "approved rendering"}
 
@@ -40,9 +44,14 @@ class Entry:
     glossary: str = DEFAULT_GLOSSARY
     source_lang: str = "zh"
     target_lang: str = "en"
+    definition: str | None = None
+    definition_lang: str | None = None  # None: of the concept, not of one language
+    term_info: dict[str, dict[str, str]] = field(default_factory=dict)  # term -> TERM_DETAILS
     priority: int | None = field(default=None, compare=False)  # its glossary's, as interchange files carry it
     created_at: str | None = None
+    created_by: str | None = None
     changed_at: str | None = None
+    changed_by: str | None = None
     id: int | None = None
     # The content fields its input stated (None: all): an import or an edit changes only those,
     # so a two-column file or a command naming one option never wipes what it does not mention.
@@ -94,7 +103,9 @@ def merge(old: Entry, new: Entry, sync: bool = False) -> tuple[Entry, list[str]]
         if name == "source" or name not in given:
             continue
         before, wanted = getattr(old, name), getattr(new, name)
-        if name in LIST_FIELDS:
+        if name == "term_info":
+            value = _merged_info(before, wanted, sync, changes)
+        elif name in LIST_FIELDS:
             if sync:
                 value = list(wanted)
                 dropped = [v for v in before if v.casefold() not in _folded(wanted)]
@@ -111,6 +122,20 @@ def merge(old: Entry, new: Entry, sync: bool = False) -> tuple[Entry, list[str]]
         setattr(merged, name, value)
     _promoted(merged, changes)
     return merged, changes
+
+
+def _merged_info(before: dict, wanted: dict, sync: bool, changes: list[str]) -> dict:
+    """Term details as ``wanted`` states them (whole with ``sync``, else added to ``before``)."""
+    value = {t: dict(d) for t, d in wanted.items()} if sync else {t: dict(d) for t, d in before.items()}
+    if not sync:
+        for term, details in wanted.items():
+            value.setdefault(term, {}).update(details)
+    for term in dict.fromkeys([*before, *value]):
+        for key in TERM_DETAILS:
+            old, new = before.get(term, {}).get(key), value.get(term, {}).get(key)
+            if old != new:
+                changes.append(f"{_label(key)} of “{term}”: {_shown(old)} → {_shown(new)}")
+    return value
 
 
 def _promoted(entry: Entry, changes: list[str]) -> None:

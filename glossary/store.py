@@ -63,6 +63,7 @@ def _entry(row: tuple) -> Entry:
     for name in ("source_variants", "alternatives", "forbidden"):
         data[name] = json.loads(data[name]) if data[name] != "[]" else []  # most lists are empty
     data["case_sensitive"] = bool(data["case_sensitive"])
+    data["term_info"] = json.loads(data["term_info"]) if data["term_info"] != "{}" else {}
     return Entry(**data)
 
 
@@ -94,6 +95,8 @@ def validate(entry: Entry, line: int | None = None) -> Entry:
         raise UserError(f"{where}status {entry.status!r} is not one of {', '.join(STATUSES)}")
     for name in ("source_variants", "alternatives", "forbidden"):
         setattr(entry, name, [v.strip() for v in getattr(entry, name) if v.strip()])
+    terms = {*entry.source_forms, *entry.accepted, *entry.forbidden}
+    entry.term_info = {t: d for t, d in entry.term_info.items() if t in terms and d}  # of its terms only
     overlap = {f.casefold() for f in entry.forbidden} & {a.casefold() for a in entry.accepted}
     if overlap:
         raise UserError(f"{where}{entry.source}: “{sorted(overlap)[0]}” is both accepted and forbidden")
@@ -123,16 +126,17 @@ class _LazyEntries:
 class Termbase:
     """Glossaries stored beside the memory (same database, own tables)."""
 
-    def __init__(self, conn, transaction=None):
+    def __init__(self, conn, transaction=None, user: str | None = None):
         """``conn`` runs ``?``-parameter SQL; ``transaction`` opens a write transaction on it
-        (default: SQLite's)."""
+        (default: SQLite's); ``user`` is recorded as who created or changed an entry."""
         self.conn = conn
         self._transaction = transaction or (lambda: write_transaction(conn))
+        self.user = user
 
     @classmethod
     def of(cls, memory) -> Termbase:
         """The term base of a memory, writing through the memory's own transactions."""
-        return cls(memory.conn, memory.transaction)
+        return cls(memory.conn, memory.transaction, memory.user)
 
     # -------------------------------------------------------------- glossaries
 
@@ -347,14 +351,20 @@ class Termbase:
             "reference": entry.reference,
             "status": entry.status,
             "case_sensitive": int(entry.case_sensitive),
+            "definition": entry.definition,
+            "definition_lang": entry.definition_lang,
+            "term_info": json.dumps(entry.term_info, ensure_ascii=False),
             "source_lang": entry.source_lang,
             "target_lang": entry.target_lang,
         }
 
     def _insert(self, entry: Entry, key: str) -> None:
         values = self._values(entry, key)
-        stamp = now()
-        values.update(created_at=entry.created_at or stamp, changed_at=entry.changed_at or stamp)
+        # A file's dates and authors (TBX transactions) are kept; else now, by whoever imports.
+        stamp, user = now(), self.user
+        made = (entry.created_at, entry.created_by) if entry.created_at else (stamp, user)
+        changed = (entry.changed_at, entry.changed_by) if entry.changed_at else made
+        values.update(zip(("created_at", "created_by", "changed_at", "changed_by"), (*made, *changed)))
         marks = ", ".join(":" + k for k in values)
         (term_id,) = self.conn.execute(
             f"INSERT INTO terms ({', '.join(values)}) VALUES ({marks}) RETURNING id", values
@@ -363,7 +373,7 @@ class Termbase:
 
     def _update(self, term_id: int, entry: Entry, key: str) -> None:
         values = self._values(entry, key)
-        values["changed_at"] = now()
+        values["changed_at"], values["changed_by"] = now(), self.user
         self.conn.execute(
             f"UPDATE terms SET {', '.join(f'{k} = :{k}' for k in values)} WHERE id = :id",
             {**values, "id": term_id},

@@ -1,9 +1,12 @@
 """A memory as a tm before unit identities (schema step 6) left it: what an upgrade starts from
-(the steps after it, such as step 7's reviewers' comments, taken out too)."""
+(the steps after it, such as step 7's reviewers' comments and step 9's TBX details of glossary
+entries, taken out too)."""
 
 from __future__ import annotations
 
+_STEP_9 = ("definition", "definition_lang", "term_info", "created_by", "changed_by")
 _SQLITE = (
+    *(f"ALTER TABLE terms DROP COLUMN {column}" for column in _STEP_9),
     "ALTER TABLE unit_history DROP COLUMN comment",  # step 7
     "DROP TRIGGER unit_history_identity",
     "DROP INDEX units_uid",
@@ -15,6 +18,7 @@ _SQLITE = (
     "UPDATE unit_history SET unit = json_remove(unit, '$.uid') WHERE unit IS NOT NULL",
 )
 _POSTGRES = (
+    "ALTER TABLE terms " + ", ".join(f"DROP COLUMN {column}" for column in _STEP_9),
     "ALTER TABLE unit_history DROP COLUMN comment",  # step 7
     "DROP TRIGGER unit_history_identity ON unit_history",
     "DROP FUNCTION unit_history_identity()",
@@ -25,7 +29,7 @@ _POSTGRES = (
 
 
 def without_identities(conn, postgres: bool) -> None:
-    """Take steps 6 and 7 out of a memory's schema and data (``conn``: a memory's, or a raw one);
-    the caller sets the version it pretends to be."""
+    """Take steps 6, 7 and 9 out of a memory's schema and data (step 8 may run again; ``conn``:
+    a memory's, or a raw one); the caller sets the version it pretends to be."""
     for statement in _POSTGRES if postgres else _SQLITE:
         conn.execute(statement)

@@ -159,3 +159,10 @@ def test_a_forbidden_rendering_typed_as_the_new_one_is_told_how_to_approve_it(ru
     args = shlex.split(advice)[1:]
     assert run(*args).exit_code == 0  # the advice works as given
     assert _entry(run, "上海精神")["target"] == "Shanghai Mentality"
+
+
+def test_add_to_a_named_glossary_stores_it_there(run):
+    result = run("glossary", "add", "上合組織", "SCO", "--glossary", "project")
+    assert result.exit_code == 0, result.output
+    entries = json.loads(run("glossary", "list", "--glossary", "project", "--json").output)["entries"]
+    assert [(e["source"], e["glossary"], e["definition"]) for e in entries] == [("上合組織", "project", None)]

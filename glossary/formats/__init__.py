@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-from glossary.model import CONTENT_FIELDS, Entry
+from glossary.model import TABLE_FIELDS, Entry
 from tm.errors import UserError
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".tbx": "tbx", ".xml": "tbx"}
 # Columns of the tabular formats, in order; lists are written "a; b; c".
-COLUMNS = [*CONTENT_FIELDS, "glossary", "priority"]
+COLUMNS = [*TABLE_FIELDS, "glossary", "priority"]
 LIST_COLUMNS = ("source_variants", "alternatives", "forbidden")
 REQUIRED = ("source", "target")
 assert set(COLUMNS) <= {f.name for f in fields(Entry)}
@@ -84,9 +84,9 @@ def entry_from_cells(cells: dict[str, str | None], line: int) -> Entry:
     case = parse_bool(values.get("case_sensitive"), line)
     if case is not None:
         kwargs["case_sensitive"] = case
-    given = {name for name in CONTENT_FIELDS if kwargs.get(name) not in (None, "", [])}
+    given = {name for name in TABLE_FIELDS if kwargs.get(name) not in (None, "", [])}
     stated = frozenset(given | ({"case_sensitive"} if case is not None else set()))
-    return Entry(**kwargs, given=stated, columns=frozenset(cells) & frozenset(CONTENT_FIELDS))
+    return Entry(**kwargs, given=stated, columns=frozenset(cells) & frozenset(TABLE_FIELDS))
 
 
 def cells_of(entry: Entry) -> list[str]:

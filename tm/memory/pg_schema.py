@@ -165,6 +165,12 @@ MIGRATIONS: list[tuple[int, object]] = [  # (a function: tm.memory.schema)
     (6, _V6),
     (7, "ALTER TABLE unit_history ADD COLUMN comment TEXT"),
     (8, _TARGET_STEMS),
+    (  # as SQLite's step 9: what a TBX file says of an entry beyond its renderings
+        9,
+        "ALTER TABLE terms ADD COLUMN definition TEXT, ADD COLUMN definition_lang TEXT, "
+        "ADD COLUMN term_info TEXT NOT NULL DEFAULT '{}', ADD COLUMN created_by TEXT, "
+        "ADD COLUMN changed_by TEXT",
+    ),
 ]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (

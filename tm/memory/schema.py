@@ -173,9 +173,19 @@ CREATE VIRTUAL TABLE IF NOT EXISTS target_stems USING fts5(
 INSERT INTO target_stems(target_stems) VALUES ('rebuild');  -- from the units (run again: the same)
 """
 
+# What a TBX file says of an entry beyond its renderings: a definition (and its language), each
+# term's part of speech, context and note (JSON), and who created and last changed the entry.
+_V9 = """
+ALTER TABLE terms ADD COLUMN definition TEXT;
+ALTER TABLE terms ADD COLUMN definition_lang TEXT;
+ALTER TABLE terms ADD COLUMN term_info TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE terms ADD COLUMN created_by TEXT;
+ALTER TABLE terms ADD COLUMN changed_by TEXT;
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS]
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9]
 VERSION = len(MIGRATIONS)
 
 
