@@ -3,7 +3,8 @@ import sqlite3
 import pytest
 
 from glossary.formats.tabular import read_table, write_table
-from glossary.formats.tbx import read_tbx, write_tbx
+from glossary.formats.tbx import read_tbx
+from glossary.formats.tbx_write import write_tbx
 from glossary.formats.xlsx import read_xlsx, write_xlsx
 from glossary.lookup import lookup_term
 from glossary.match import Recognizer, find_rendering
@@ -324,14 +325,18 @@ def test_xlsx_cells_starting_with_equals_are_text(tmp_path):
     assert cell.data_type == "s"
 
 
-def test_tbx_export_parses_with_entities_off(tmp_path):
+@pytest.mark.parametrize(
+    "dialect, root_tag, concept", [("basic", "martif", "termEntry"), ("v3", "tbx", "conceptEntry")]
+)
+def test_tbx_export_parses_with_entities_off(tmp_path, dialect, root_tag, concept):
     from defusedxml.ElementTree import parse
 
     path = tmp_path / "g.tbx"
-    write_tbx(ENTRIES, path)
+    write_tbx(ENTRIES, path, dialect)
     root = parse(str(path), forbid_dtd=True)
-    ns = "{urn:iso:std:iso:30042:ed-2}"
-    assert len(root.findall(f".//{ns}conceptEntry")) == 3
+    ns = "{urn:iso:std:iso:30042:ed-2}" if dialect == "v3" else ""
+    assert root.getroot().tag == ns + root_tag
+    assert len(root.findall(f".//{ns}{concept}")) == 3
     statuses = [t.text for t in root.iter(f"{ns}termNote")]
     assert statuses.count("deprecatedTerm-admn-sts") == 3
 

@@ -68,7 +68,10 @@ def test_comments_stay_with_corrections_and_confirmations(run, tmp_path, db_path
         corrected = memory.history(by_source["中方愿意提供帮助。"].id)
     assert confirmed[-1]["action"] == "confirm" and confirmed[-1]["comment"] == "house style checked"
     assert "two.xlsx two:1:1" in confirmed[-1]["reason"]
-    assert corrected[-1]["old_target"] == "China is willing to help." and corrected[-1]["comment"] == "FM wording"
+    assert (
+        corrected[-1]["old_target"] == "China is willing to help."
+        and corrected[-1]["comment"] == "FM wording"
+    )
 
 
 def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):

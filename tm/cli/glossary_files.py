@@ -39,9 +39,11 @@ def glossary_import(
     changes only in what the file states (empty cells and missing columns leave it as it is;
     alternatives, forbidden renderings and source forms are added to), unless --sync. A TBX entry
     without the pair's languages is skipped, and its line listed."""
+    from collections import Counter
+
     from glossary.formats import format_of
     from glossary.formats.tabular import read_table
-    from glossary.formats.tbx import read_tbx
+    from glossary.formats.tbx import dropped_summary, read_tbx
     from glossary.formats.xlsx import read_xlsx
     from tm.formats.languages import PairReading
 
@@ -49,7 +51,8 @@ def glossary_import(
         raise UserError("--replace and --skip-conflicts exclude each other")
     kind = format_of(file, fmt)
     pairs = PairReading(file, source_lang, target_lang, "entry", "entries")
-    readers = {"tbx": lambda: read_tbx(file, pairs), "xlsx": lambda: read_xlsx(file)}
+    dropped: Counter = Counter()  # what the TBX entries say that tm does not keep
+    readers = {"tbx": lambda: read_tbx(file, pairs, dropped), "xlsx": lambda: read_xlsx(file)}
     rows = readers.get(kind, lambda: read_table(file, kind, encoding))()
     mode = "replace" if replace else "skip" if skip_conflicts else "fail"
     with memory_at(db, create=True) as memory:
@@ -58,8 +61,9 @@ def glossary_import(
         f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
         + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else "")
     )
-    for line in pairs.summary():
-        click.echo(f"  {line}")
+    for line in [*pairs.summary(), dropped_summary(dropped)]:
+        if line:
+            click.echo(f"  {line}")
     for term, changes in report.changes:
         click.echo(f"  {term}: {'; '.join(changes)}")
     for conflict in report.skipped:
@@ -71,21 +75,29 @@ def glossary_import(
 @db_option
 @glossary_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "xlsx", "tbx"]), default=None)
+@click.option(
+    "--dialect",
+    type=click.Choice(["basic", "v3"]),
+    default=None,
+    help="TBX written: basic (TBX-Basic, <martif>, what most CAT tools read; the default) or v3 (<tbx>).",
+)
 @force_option
-def glossary_export(file, db, glossary_name, fmt, force) -> None:
+def glossary_export(file, db, glossary_name, fmt, dialect, force) -> None:
     """Export entries to CSV, TSV, XLSX or TBX (written atomically)."""
     from glossary.formats import format_of
     from glossary.formats.tabular import write_table
-    from glossary.formats.tbx import write_tbx
+    from glossary.formats.tbx_write import write_tbx
     from glossary.formats.xlsx import write_xlsx
     from tm.formats.outputs import check_outputs
 
     kind = format_of(file, fmt)
+    if dialect and kind != "tbx":
+        raise UserError(f"--dialect is for TBX; {file} is written as {kind}")
     with memory_at(db) as memory:
         check_outputs([file], memory=memory.file, force=force)
         entries = termbase_of(memory).entries(glossary_name)
     count = (
-        write_tbx(entries, file)
+        write_tbx(entries, file, dialect or "basic")
         if kind == "tbx"
         else write_xlsx(entries, file)
         if kind == "xlsx"
