@@ -130,9 +130,12 @@ class _Reader:
         """File one value where it belongs, or count it as not kept."""
         concept, term, level = self.concept, self.term, self._level()
         if self.transaction is not None:
+            if kind == "transac" and type_ != "transactionType":  # MultiTerm: the type, who as text
+                self.transaction.update(transac=type_, who=value)
+                return
             slot = {"transac": "transac", "date": "date", "transacNote": "who"}.get(kind)
             if slot and (kind != "transacNote" or type_ == "responsibility"):
-                self.transaction[slot] = value
+                self.transaction.setdefault(slot, value)
                 return
         elif kind == "term" and term is not None:
             term["term"] = value
