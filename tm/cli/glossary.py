@@ -227,9 +227,13 @@ def glossary_lookup(term, db, limit, as_json) -> None:
             ("note", e.note),
             ("reference", e.reference),
             ("source forms", "; ".join(e.source_variants)),
+            ("definition", e.definition),
         ):
             if value:
                 click.echo(f"    {label}: {value}")
+        for term_text, details in e.term_info.items():  # part of speech, context, note of a term
+            said = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in details.items())
+            click.echo(f"    {term_text} — {said}")
     if answer.evidence:
         click.echo("in the memory:")
     for ev in answer.evidence:
