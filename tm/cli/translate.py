@@ -304,7 +304,7 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
     done (translated, reviewed, signed-off, final) are the approved targets."""
     from tm.formats.atomic import atomic_write
     from tm.formats.outputs import check_outputs
-    from tm.workflow.documents import SUFFIXES, export_document, formatting_left_out, output_format
+    from tm.workflow.documents import export_document, formatting_left_out, output_format, suffix_of
     from tm.workflow.exportdoc import SHOWN, assemble, line_ending
     from tm.workflow.sheet_read import read_workbook
     from tm.workflow.xliff_batch import is_xliff, read_xliff
@@ -323,7 +323,7 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
     if output:
         targets = [Path(output)]
     else:
-        targets = [Path(out_dir) / f"{d.name}.en{SUFFIXES[d.format]}" for d in layouts]
+        targets = [Path(out_dir) / f"{d.name}.en{suffix_of(d)}" for d in layouts]
     sources = [d.source_path for d in sheet.documents if d.source_path]
     check_outputs(targets, [file, *sources], force=force, creates_folders=bool(out_dir))
     flat = [output_format(t, layout) == "txt" for t, layout in zip(targets, layouts)]

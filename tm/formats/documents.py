@@ -16,6 +16,7 @@ from tm.text.files import HTML_START, markup_head
 
 EXTENSIONS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html"}
 EXTENSIONS |= {".xlf": "xliff", ".xliff": "xliff"}
+EXTENSIONS |= {".sdlxliff": "xliff", ".mqxliff": "xliff", ".mxliff": "xliff"}  # Trados, memoQ, Phrase
 NAMES = {
     "txt": "plain text",
     "docx": "a Word document (.docx)",

@@ -14,14 +14,22 @@ from tm.text.segment import Segment, split_zh
 SUFFIXES = {"txt": ".txt", "docx": ".docx", "html": ".html", "xliff": ".xlf"}
 
 
-def segmentable(fmt: str, blocks: list) -> list[tuple[object, str]]:
-    """(block, its text as segmented) of the blocks that hold text: paragraph n of the segment
-    ids is the n-th of these, on reading and on export alike."""
-    out = []
+def paragraphs(fmt: str, blocks: list) -> list[list[tuple[object, str]]]:
+    """The document's paragraphs, each a list of (block, its text as segmented), of the blocks
+    that hold text: paragraph n of the segment ids is the n-th, on reading and on export alike.
+    A block is a paragraph, except in XLIFF, where a block is a segment the CAT tool cut and the
+    segments of one unit are a paragraph's sentences."""
+    out: list[list[tuple[object, str]]] = []
+    unit = None
     for block in blocks:
         text = block.text.strip() if fmt == "docx" else normalize_space(block.text)
-        if plain(text).strip():
-            out.append((block, text))
+        if not plain(text).strip():
+            continue
+        if fmt == "xliff" and out and block.extra["unit"] is unit:
+            out[-1].append((block, text))
+        else:
+            out.append([(block, text)])
+        unit = block.extra.get("unit")
     return out
 
 
@@ -37,12 +45,14 @@ def document_segments(
         notes.extend(getattr(document, "notes", []))
     segments: list[Segment] = []
     proposals: dict[str, str] = {}
-    for para, (block, text) in enumerate(segmentable(fmt, document.blocks), start=1):
-        sentences = [text] if fmt == "xliff" else balance(split_zh(text))  # a unit is one segment
+    for para, blocks in enumerate(paragraphs(fmt, document.blocks), start=1):
+        # XLIFF comes segmented by the tool that wrote it; the rest is split here
+        sentences = [text for _, text in blocks] if fmt == "xliff" else balance(split_zh(blocks[0][1]))
         for index, sentence in enumerate(sentences, start=1):
             segments.append(Segment(name, para, index, sentence))
-        if block.extra.get("proposal", "").strip():
-            proposals[f"{name}:{para}:1"] = normalize_space(block.extra["proposal"])
+        for index, (block, _) in enumerate(blocks, start=1):
+            if block.extra.get("proposal", "").strip():
+                proposals[f"{name}:{para}:{index}"] = normalize_space(block.extra["proposal"])
     return segments, proposals
 
 
@@ -65,6 +75,15 @@ def check_placeholders(batch) -> None:
             row.issues.append(issue)
 
 
+def suffix_of(layout) -> str:
+    """The extension export-doc gives a document: its format's, or for XLIFF the original's own
+    (.sdlxliff, .mqxliff, .xlf: the CAT tool opens its file by it)."""
+    from tm.formats.documents import EXTENSIONS
+
+    own = Path(layout.file).suffix.lower()
+    return own if layout.format == "xliff" and EXTENSIONS.get(own) == "xliff" else SUFFIXES[layout.format]
+
+
 def output_format(target: Path, layout) -> str:
     """What export-doc writes to ``target``: .txt flattens any source; otherwise the source's own
     format, which the name must agree with."""
@@ -74,7 +93,7 @@ def output_format(target: Path, layout) -> str:
     if named == "txt":
         return "txt"
     if named != layout.format:
-        want = SUFFIXES[layout.format]
+        want = suffix_of(layout)
         raise UserError(
             f"{target}: {layout.name} was read from {layout.file}; write it as {want}"
             + (" or .txt (flattened)" if want != ".txt" else "")
@@ -102,14 +121,21 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
         )
     texts, missing = segment_targets(sheet, layout, allow_draft, allow_missing)
     document = open_document(original, layout.format, layout.encoding)
-    paragraphs: dict[int, list[str]] = {}
-    for segment_id, text in texts.items():
-        paragraphs.setdefault(int(segment_id.rsplit(":", 2)[1]), []).append(text)
-    blocks = segmentable(layout.format, document.blocks)
-    # last first: a block inside another (a text box, an image's alt) is written before its holder copies it
-    for para in sorted(paragraphs, reverse=True):
-        if para <= len(blocks):
-            document.write(blocks[para - 1][0], " ".join(" ".join(t.split()) for t in paragraphs[para]))
+    found = paragraphs(layout.format, document.blocks)
+    if layout.format == "xliff":  # segment by segment: the CAT tool's segmentation
+        for segment_id, text in texts.items():
+            para, index = (int(n) for n in segment_id.rsplit(":", 2)[1:])
+            if para <= len(found) and index <= len(found[para - 1]):
+                document.write(found[para - 1][index - 1][0], " ".join(text.split()))
+    else:
+        joined: dict[int, list[str]] = {}
+        for segment_id, text in texts.items():
+            joined.setdefault(int(segment_id.rsplit(":", 2)[1]), []).append(text)
+        # last first: a block inside another (a text box, an image's alt) is written before its
+        # holder copies it
+        for para in sorted(joined, reverse=True):
+            if para <= len(found):
+                document.write(found[para - 1][0][0], " ".join(" ".join(t.split()) for t in joined[para]))
     with atomic_write(out, "wb") as handle:
         document.save(handle)
     return missing
