@@ -1,7 +1,8 @@
 """XLIFF that CAT tools wrote, through tm and back (issue 21): Trados's SDLXLIFF, memoQ's
 mqxliff and Okapi's segmented XLIFF keep their segmentation (each <mrk mtype="seg"> a row, its
 translation back in the target's <mrk> with the same mid, the tool's status markers set);
-units marked translate="no" are not work and come back untouched. The files are in tests/data/segmented (see its README)."""
+units marked translate="no" are not work and come back untouched; --allow-missing leaves a unit
+tm did not fill as the file had it. The files are in tests/data/segmented (see its README)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def _canonical(tree, ns: str, drop_attributes: tuple = ()) -> str:
         if target.getparent().tag != _q(ns, "alt-trans"):
             target.getparent().remove(target)
     for element in root.iter():
-        for name in (*drop_attributes, "target-language"):
+        for name in drop_attributes:
             element.attrib.pop(name, None)
     return _c14n(root)
 
@@ -263,3 +264,98 @@ def test_xliff20_units_marked_translate_no_are_not_work_and_come_back_untouched(
     ]
     for unit in ("u2", "u3"):
         assert _unit_c14n(before, NS20, "unit", unit) == _unit_c14n(after, NS20, "unit", unit)
+
+
+XLIFF12_EARLIER = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+<file original="a.html" source-language="zh-CN" datatype="html"><body>
+<trans-unit id="a1"><source>雙方同意加強合作。</source></trans-unit>
+<trans-unit id="a2"><source>謝謝。</source><target xml:lang="fr-FR" state="needs-review-translation">Merci.</target></trans-unit>
+<trans-unit id="a3"><source>朱鎔基總理出席。</source></trans-unit>
+</body></file>
+<file original="b.html" source-language="zh-CN" target-language="en-GB" datatype="html"><body>
+<trans-unit id="b1"><source>上海精神是合作的基礎。</source><target state="final">The Shanghai Spirit is the basis.</target></trans-unit>
+<trans-unit id="b2"><source>外交部長王毅接受新華社專訪。</source></trans-unit>
+</body></file>
+</xliff>
+"""
+XLIFF20_EARLIER = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh-CN" trgLang="fr-FR">
+<file id="f1">
+<unit id="u1"><segment state="reviewed"><source>謝謝。</source><target>Merci.</target></segment></unit>
+<unit id="u2"><segment><source>雙方同意加強合作。</source></segment></unit>
+<unit id="u3"><segment><source>朱鎔基總理出席。</source></segment></unit>
+</file></xliff>
+"""
+
+
+def test_allow_missing_leaves_units_tm_did_not_fill_as_the_file_had_them_xliff12(run, tmp_path):
+    source = tmp_path / "earlier.xlf"
+    source.write_text(XLIFF12_EARLIER, encoding="utf-8")
+    sheet, _ = _translate(run, source, tmp_path)
+    set_cells(
+        sheet,
+        {
+            "earlier:1:1": {"Target": "The two sides agreed to cooperate more.", "Status": "approved"},
+            "earlier:5:1": {"Target": "Foreign Minister Wang Yi spoke to Xinhua.", "Status": "approved"},
+        },
+    )  # a2 (a French target), a3 (none) and b1 (final) are not approved
+    result = run("export-doc", sheet, "-o", tmp_path / "earlier.en.xlf", "--allow-missing")
+    assert result.exit_code == 0, result.output
+    assert "left as the file had them (3): earlier:2:1, earlier:3:1, earlier:4:1" in result.output
+    before, after = etree.parse(str(source)), etree.parse(str(tmp_path / "earlier.en.xlf"))
+    for unit in ("a2", "a3", "b1"):  # target, state and language as they were; no source as a target
+        assert _unit_c14n(before, NS12, "trans-unit", unit) == _unit_c14n(after, NS12, "trans-unit", unit)
+    filled = {u.get("id"): u.find(_q(NS12, "target")) for u in after.getroot().iter(_q(NS12, "trans-unit"))}
+    assert (filled["a1"].text, filled["a1"].get("state")) == (
+        "The two sides agreed to cooperate more.",
+        "translated",
+    )
+    assert filled["b2"].text == "Foreign Minister Wang Yi spoke to Xinhua."
+    # the file without a target language gets English; the one naming a variant keeps it
+    assert [f.get("target-language") for f in after.getroot().iter(_q(NS12, "file"))] == ["en", "en-GB"]
+
+
+def test_allow_missing_leaves_units_tm_did_not_fill_as_the_file_had_them_xliff20(run, tmp_path):
+    source = tmp_path / "earlier.xlf"
+    source.write_text(XLIFF20_EARLIER, encoding="utf-8")
+    sheet, _ = _translate(run, source, tmp_path)
+    set_cells(
+        sheet, {"earlier:2:1": {"Target": "The two sides agreed to cooperate more.", "Status": "approved"}}
+    )
+    out = tmp_path / "earlier.en.xlf"
+    assert run("export-doc", sheet, "-o", out, "--allow-missing").exit_code == 0
+    before, after = etree.parse(str(source)), etree.parse(str(out))
+    for unit in ("u1", "u3"):
+        assert _unit_c14n(before, NS20, "unit", unit) == _unit_c14n(after, NS20, "unit", unit)
+    assert after.getroot().get("trgLang") == "fr-FR"  # the file's, as the target of u1 is
+    (segment,) = [u for u in after.getroot().iter(_q(NS20, "unit")) if u.get("id") == "u2"][0]
+    assert segment.get("state") == "translated"
+
+
+def test_allow_missing_leaves_a_trados_segment_tm_did_not_fill_empty_and_unconfirmed(run, tmp_path):
+    source = tmp_path / "release.docx.sdlxliff"
+    shutil.copy(DATA / source.name, source)
+    sheet, _ = _translate(run, source, tmp_path)
+    set_cells(
+        sheet,
+        {"release.docx:1:2": {"Target": "The two sides agreed to cooperate more.", "Status": "approved"}},
+    )
+    out = _export(run, sheet, tmp_path, "--allow-missing")
+    root = etree.parse(str(out)).getroot()
+    unit = [u for u in root.iter(_q(NS12, "trans-unit")) if u.get("id").startswith("0d4e")][0]
+    target = unit.find(_q(NS12, "target"))
+    assert {mid: "".join(m.itertext()) for mid, m in _marks(target).items()} == {
+        "1": "",
+        "2": "The two sides agreed to cooperate more.",
+        "3": "",
+    }
+    assert target.get("state") is None  # two of its segments are not translated
+    assert {s.get("id"): s.get("conf") for s in root.iter(_q(SDL, "seg"))} == {
+        "1": None,
+        "2": "Translated",
+        "3": None,
+        "4": "Draft",
+        "5": "ApprovedSignOff",
+    }
+    assert root.find(_q(NS12, "file")).get("target-language") == "en-US"

@@ -293,7 +293,9 @@ def review(file, dry_run, reviewer, strict, force, db, as_json) -> None:
 @click.option("--document", default=None, help="Only this document of a sheet holding several.")
 @click.option("--allow-draft", is_flag=True, help="Use draft targets too, not only approved ones.")
 @click.option(
-    "--allow-missing", is_flag=True, help="Keep the Chinese source where a segment has no usable target."
+    "--allow-missing",
+    is_flag=True,
+    help="Keep the Chinese source where a segment has no usable target (XLIFF: the target it had).",
 )
 @force_option
 def export_doc(file, output, out_dir, document, allow_draft, allow_missing, force) -> None:
@@ -343,7 +345,12 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
         if missing:
             shown = ", ".join(m.id for m in missing[:SHOWN])
             more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
-            click.echo(f"  left in Chinese ({len(missing)}): {shown}{more}", err=True)
+            kept = (
+                "left as the file had them"
+                if layout.format == "xliff" and assembled is None
+                else "left in Chinese"
+            )
+            click.echo(f"  {kept} ({len(missing)}): {shown}{more}", err=True)
         unformatted = [] if assembled is not None else formatting_left_out(sheet, layout)
         if unformatted:  # a link or bold run whose placeholders the target lacks is not silently gone
             shown = ", ".join(unformatted[:SHOWN])

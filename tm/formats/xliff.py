@@ -8,8 +8,9 @@ ones. The file is checked with the hardened expat parser first (no entities, no 
 entities), then read with lxml. Written back, each segment tm fills gets its target (in a
 segmented unit: the matching <mrk> of the target) with the state "translated", unless it was
 further along (reviewed, final, signed-off) and keeps the target it had; the CAT tool's own
-markers follow (tm.formats.xliff_tools). A source language that is not Chinese is noted: tm
-translates Chinese."""
+markers follow (tm.formats.xliff_tools). A segment tm does not fill is left as it was (its
+target, state and language), and the file gets a target language only where it had none. A
+source language that is not Chinese is noted: tm translates Chinese."""
 
 from __future__ import annotations
 
@@ -187,11 +188,14 @@ class XliffDocument:
         return target
 
     def save(self, out) -> None:
-        """Write the file to the binary stream ``out``, its target language English."""
+        """Write the file to the binary stream ``out``; English is its target language where it
+        named none (one it names stays: the targets tm did not fill are in that language)."""
         root = self.tree.getroot()
         if self.version == "2.0":
-            root.set("trgLang", "en")
+            if not root.get("trgLang"):
+                root.set("trgLang", "en")
         else:
             for file in root.iter(self._q("file")):
-                file.set("target-language", "en")
+                if not file.get("target-language"):
+                    file.set("target-language", "en")
         self.tree.write(out, xml_declaration=True, encoding="UTF-8")

@@ -122,10 +122,11 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
     texts, missing = segment_targets(sheet, layout, allow_draft, allow_missing)
     document = open_document(original, layout.format, layout.encoding)
     found = paragraphs(layout.format, document.blocks)
-    if layout.format == "xliff":  # segment by segment: the CAT tool's segmentation
+    if layout.format == "xliff":  # segment by segment; one tm did not fill stays as the file had it
+        left = {m.id for m in missing}
         for segment_id, text in texts.items():
             para, index = (int(n) for n in segment_id.rsplit(":", 2)[1:])
-            if para <= len(found) and index <= len(found[para - 1]):
+            if segment_id not in left and para <= len(found) and index <= len(found[para - 1]):
                 document.write(found[para - 1][index - 1][0], " ".join(text.split()))
     else:
         joined: dict[int, list[str]] = {}
