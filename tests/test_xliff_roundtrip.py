@@ -5,6 +5,7 @@ the memory once; tampered units refused and listed, bad files refused with one m
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from lxml import etree
@@ -253,3 +254,48 @@ def test_a_batch_a_tool_re_indented_keeps_units_that_open_with_formatting(run, s
     assert row.source == "⟦1⟧王毅⟦/1⟧表示，雙方同意。" and row.intact
     report = json.loads(run("review", out, "--json").stdout)
     assert report["added"] == 1 and report["refused"] == []
+
+
+def _re_indent_mixed(path) -> None:
+    """What a tool that re-indents mixed content does (Java's XSLT indent, minidom): a line
+    break and indentation before and after every text beside an inline element."""
+    from xml.dom import minidom
+
+    pretty = minidom.parse(str(path)).toprettyxml(indent="  ", encoding="UTF-8")
+    path.write_bytes(pretty)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("indent", ["whitespace-only", "mixed-content"])
+def test_a_batch_whose_states_alone_a_tool_changed_is_stored_however_it_was_re_indented(
+    run, seeded, tmp_path, version, indent
+):
+    doc = tmp_path / "page.html"
+    doc.write_text(
+        "<html><body><p><b>四是</b>拓展全方位合作。</p><p>三是推動國際抗疫<i>合作。</i></p>"
+        "<p><b>五是</b>倡導支持<i>多邊主義。</i></p></body></html>",
+        encoding="utf-8",
+    )  # sources that open and close with inline elements, each with a memory proposal
+    out = tmp_path / "page.xlf"
+    tree = _translate(run, doc, out, version)
+    found = _units(tree, version)
+    proposals = {i: u.get(f"{{{TM}}}proposed") for i, u in found.items()}
+    assert all(proposals.values())
+    for unit in found.values():  # the translator confirms each proposal, changing nothing else
+        holder = unit.find(f"{{{NS20}}}segment") if version == "2.0" else unit.find(f"{{{NS12}}}target")
+        holder.set("state", "translated")
+    if indent == "whitespace-only":
+        etree.indent(tree, space="\t")
+        tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    else:
+        tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+        _re_indent_mixed(out)
+        assert re.search(r"\n\s+拓展全方位合作。\n", out.read_text(encoding="utf-8"))
+    rows = read_xliff(out).rows
+    assert [(r.source, r.target, r.intact) for r in rows] == [
+        ("⟦1⟧四是⟦/1⟧拓展全方位合作。", proposals["page:1:1"], True),
+        ("三是推動國際抗疫⟦1⟧合作。⟦/1⟧", proposals["page:2:1"], True),
+        ("⟦1⟧五是⟦/1⟧倡導支持⟦2⟧多邊主義。⟦/2⟧", proposals["page:3:1"], True),
+    ]
+    report = json.loads(run("review", out, "--json").stdout)
+    assert report["refused"] == [] and report["stored"] == 3

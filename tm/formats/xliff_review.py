@@ -1,12 +1,12 @@
-"""XLIFF 1.2 and 2.0 batches for CAT tools (`tm translate -o batch.xlf`, `tm review batch.xlf`):
-one <file> per document, one unit per segment. A segment's placeholders are XLIFF inline elements
-(2.0: <pc id>…</pc> and <ph id/>; 1.2: <g id> and <x id/>), the pre-translation its target with a
-state, its origin and score a match proposal (2.0: the Matches module's <mtc:match>; 1.2:
-<alt-trans>), glossary hits notes; what the import needs (the segment id, the proposal, the memory
-unit, the context, the check hash) are attributes in the ``tm`` namespace, and so is what
-export-doc needs (each <file>'s original path, checksum, format and segment count; the line breaks
-before each paragraph's first unit). Read back: each unit's source and target as placeholder text,
-its state, those attributes, and the notes a translator added (1.2 <note from=…>, 2.0
+"""XLIFF 1.2 and 2.0 batches for CAT tools (`tm translate -o batch.xlf`, `tm review batch.xlf`): one
+<file> per document, one unit per segment. A segment's placeholders are XLIFF inline elements (2.0:
+<pc id>…</pc> and <ph id/>; 1.2: <g id> and <x id/>), the pre-translation its target with a state,
+its origin and score a match proposal (2.0: the Matches module's <mtc:match>; 1.2: <alt-trans>),
+glossary hits notes; what the import needs (the segment id, the proposal, the memory unit, the
+context, the check hash, the source as written) are attributes in the ``tm`` namespace, and so is
+what export-doc needs (each <file>'s original path, checksum, format and segment count; the line
+breaks before each paragraph's first unit). Read back: each unit's source and target as placeholder
+text, its state, those attributes, and the notes a translator added (1.2 <note from=…>, 2.0
 <notes><note>; tm's own glossary notes left aside) as a comment. The root's tm:placeholders says
 the tm attributes hold ⟦1⟧ placeholders; a batch without it was written when they were {1}
 (tm.formats.inline.from_legacy)."""
@@ -134,7 +134,7 @@ def write_batch(out, files: list[XFile], version: str, sheet_id: str) -> None:
 
 
 def _tm_attributes(element, unit: XUnit) -> None:
-    for name in ("id", "check", "proposed", "unit", "context", "origin"):
+    for name in ("id", "check", "source", "proposed", "unit", "context", "origin"):
         element.set(_q(TM, name), getattr(unit, name))
     if unit.score is not None:
         element.set(_q(TM, "score"), str(unit.score))
@@ -224,6 +224,23 @@ def _text_of(element) -> str:
     return walk(element)
 
 
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _as_written(read: str, written: str | None) -> str:
+    """Text read back from an element holding line breaks, which tm's texts never do (a line
+    break is a placeholder): a tool re-indented mixed content, putting line breaks and
+    indentation beside text and inline elements. It is what tm wrote (the source, the proposal)
+    when only whitespace differs; else the translator's, where a whitespace run holding a line
+    break is one space, none at the ends."""
+    if "\n" not in read:
+        return read
+    if written is not None and _squeezed(read) == _squeezed(written):
+        return written
+    return re.sub(r"\s*\n\s*", " ", read).strip()
+
+
 def read_batch(path: Path) -> tuple[str, str, list[XFile]]:
     """(version, sheet id, files) of a batch written by write_batch, after whatever a CAT tool
     did to it; one message when the file is not one."""
@@ -271,6 +288,7 @@ def _number(path: Path, value: str | None) -> int | None:
 
 def _read_unit(path: Path, unit, ns: str, version: str) -> XUnit:
     attrs = {name: unit.get(_q(TM, name)) or "" for name in ("id", "check", "proposed", "unit", "context")}
+    written = unit.get(_q(TM, "source"))  # None in a batch written before tm kept it
     holder = unit.find(_q(ns, "segment")) if version == "2.0" else unit
     holder = unit if holder is None else holder
     target = holder.find(_q(ns, "target"))
@@ -281,8 +299,8 @@ def _read_unit(path: Path, unit, ns: str, version: str) -> XUnit:
         state = (target.get("state") if target is not None else None) or ""
         approved = state in FINAL_STATES["1.2"] or unit.get("approved") == "yes"
     return XUnit(
-        source=_text_of(holder.find(_q(ns, "source"))),
-        target=_text_of(target),
+        source=_as_written(_text_of(holder.find(_q(ns, "source"))), written),
+        target=_as_written(_text_of(target), attrs["proposed"] if target is not None else None),
         state=state,
         approved=approved,
         origin=unit.get(_q(TM, "origin")) or "",
