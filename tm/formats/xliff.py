@@ -24,6 +24,7 @@ from tm.formats.xliff_tools import mark_segment, mark_unit, segment_settled, uni
 from tm.text.langs import family
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+NS11 = "urn:oasis:names:tc:xliff:document:1.1"  # translate-toolkit's older files: 1.2's elements
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PAIRED = {"g", "pc", "mrk"}
@@ -75,7 +76,7 @@ class XliffDocument:
         self.ns = root.nsmap.get(None) or ""
         # Okapi and older tools write 1.x without the namespace
         bare = self.ns == "" and (root.get("version") or "").startswith("1.")
-        if _local(root) != "xliff" or not (self.ns in (NS12, NS20) or bare):
+        if _local(root) != "xliff" or not (self.ns in (NS11, NS12, NS20) or bare):
             raise UserError(f"{path}: not an XLIFF 1.2 or 2.0 file (root {root.tag!r})")
         self.version = "2.0" if self.ns == NS20 else "1.2"
         self.notes = [f"{path}: {note}" for note in self._languages(root)]
