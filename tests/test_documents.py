@@ -100,6 +100,20 @@ def test_docx_segments_keep_formatting_as_placeholders(tmp_path):
     assert texts[-2:] == ["北京", "上海"]  # the table, cell by cell
 
 
+def test_a_bold_term_opening_a_sentence_is_the_marked_part(tmp_path):
+    """As long in bold as in plain: the placeholder went around the plain rest of the sentence,
+    and the English outside the codes then took the bold run's look."""
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("上海精神").bold = True
+    paragraph.add_run("是基礎。")
+    document.save(tmp_path / "t.docx")
+    segments, _ = document_segments(tmp_path / "t.docx", "t", "docx")
+    assert [s.text for s in segments] == ["⟦1⟧上海精神⟦/1⟧是基礎。"]
+
+
 def _approve_all(sheet_path: Path, targets: dict[str, str]) -> None:
     rows = read_workbook(sheet_path).rows
     edit(

@@ -177,7 +177,9 @@ def _read_paragraph(p) -> Block:
     for item in items:
         if item[0] == "text" and item[3] is None:
             looks[_look(item[2])] += len(item[1])
-    base_look = looks.most_common(1)[0][0] if looks else b""
+    # The text's own look is the one most of it has; on a tie the plainer one (fewer properties),
+    # so that a bold term opening a sentence is the marked part, not the rest of the sentence.
+    base_look = max(looks, key=lambda look: (looks[look], -len(look))) if looks else b""
     base = next((i[2] for i in items if i[0] == "text" and _look(i[2]) == base_look), None)
     tags: dict[int, Tag] = {}
     text, open_n, open_key = "", None, None
