@@ -1,7 +1,6 @@
-"""HTML pages through lxml: each innermost block element (paragraph, heading, list item, cell…)
-is a paragraph, the <title> too, and ``alt`` and ``title`` attributes; inline elements inside a
-block (b, a, em, span…) are paired placeholders, <br>, images and anything else empty ones;
-<script> and <style> are never read. Written back, only text and <html lang> change.
+"""HTML pages through lxml: what is read for translation (paragraphs, runs of text around inner
+blocks, translatable attributes; not what is marked translate="no") is tm.formats.html_units'
+job; written back, only those texts and <html lang> change.
 
 The page is decoded by its byte-order mark (UTF-8, UTF-16), else the charset it declares (XML
 declaration, <meta>), else --encoding (UTF-8 by default): one option serves a batch of pages. A
@@ -17,15 +16,8 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.blocks import Block
-from tm.formats.inline import escape, extract, plain, rebuild
+from tm.formats.html_units import page_units, write_unit
 
-BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "caption", "figcaption"}
-BLOCKS |= {"blockquote", "div", "section", "article", "header", "footer", "aside", "main", "pre", "title"}
-BLOCKS |= {"summary", "legend", "label", "option", "button", "address", "body", "nav"}
-INLINE = {"a", "b", "strong", "i", "em", "u", "s", "span", "sup", "sub", "small", "big", "mark", "code"}
-INLINE |= {"abbr", "cite", "q", "font", "ins", "del", "time", "var", "kbd", "bdi", "bdo", "dfn", "ruby"}
-NEVER = {"script", "style", "noscript", "template", "svg", "math"}
-ATTRIBUTES = ("alt", "title")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -35,14 +27,6 @@ _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 # Labels browsers read as a larger encoding (WHATWG): a "gb2312" page is GBK, often with 镕 in it.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def _local(element) -> str:
-    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
-
-
-def _kind(element) -> str:
-    return "paired" if _local(element) in INLINE else "empty"
 
 
 def _charset(data: bytes, encoding: str) -> tuple[str, bytes, str]:
@@ -115,29 +99,10 @@ class HtmlDocument:
                 raise UserError(f"{path}: is not an HTML page tm can read ({exc})") from None
             self.tree = root.getroottree()
         self.path = path
-        self.blocks = self._blocks()
-
-    def _blocks(self) -> list[Block]:
-        out = []
-        for element in self.tree.getroot().iter():
-            name = _local(element)
-            if not name or name in NEVER or any(_local(a) in NEVER for a in element.iterancestors()):
-                continue
-            if name in BLOCKS and not any(_local(d) in BLOCKS for d in element.iterdescendants()):
-                text, tags = extract(element, _kind)
-                if text.strip():
-                    out.append(Block(text, tags, element))
-            for attribute in ATTRIBUTES:  # after the block that holds the element: written back first
-                value = element.get(attribute)
-                if value and value.strip():
-                    out.append(Block(escape(value), {}, element, {"attribute": attribute}))
-        return out
+        self.blocks = page_units(self.tree.getroot())
 
     def write(self, block: Block, text: str) -> None:
-        if "attribute" in block.extra:
-            block.node.set(block.extra["attribute"], plain(text))  # an attribute holds no markup
-        else:
-            rebuild(block.node, text, block.tags)
+        write_unit(block, text)
 
     def save(self, out) -> None:
         """Write the page to the binary stream ``out``, in the encoding it was read in."""

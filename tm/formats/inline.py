@@ -23,6 +23,7 @@ OPEN, CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧
 _TOKEN_RE = re.compile(f"{OPEN}{OPEN}|{OPEN}(/?)(\\d+)(/?){CLOSE}")
 # The notation before ⟦⟧: what tm wrote (numbers from 1), so {0} and {/1/} were always text.
 _LEGACY_RE = re.compile(r"\{(?:/([1-9]\d*)|([1-9]\d*)/|([1-9]\d*))\}")
+_BREAK_RE = re.compile(r"(\r?\n[ \t]*)")
 
 
 @dataclass
@@ -176,25 +177,48 @@ def balance(sentences: list[str]) -> list[str]:
     return out
 
 
-def extract(element, kind) -> tuple[str, dict[int, Tag]]:
-    """The tagged text of an lxml element's content. ``kind(child)`` says what a child element is:
-    "paired" (its content is text, it becomes ⟦n⟧…⟦/n⟧) or "empty" (kept whole, ⟦n/⟧)."""
+def extract(element, kind, breaks: bool = False) -> tuple[str, dict[int, Tag]]:
+    """The tagged text of an lxml element's content (see ``extract_run``)."""
+    return extract_run(element.text, list(element), kind, breaks)
+
+
+def extract_run(text: str | None, children: list, kind, breaks: bool = False) -> tuple[str, dict[int, Tag]]:
+    """The tagged text of ``text`` followed by ``children`` (each with its tail). ``kind(child)``
+    says what a child element is: "paired" (its content is text, it becomes ⟦n⟧…⟦/n⟧), "empty"
+    (kept whole, ⟦n/⟧), "transparent" (its content is text, the element itself goes: the base of a
+    ruby) or "drop" (neither: a ruby's reading). With ``breaks`` (preformatted text) each line
+    break and the indentation after it is an empty placeholder, so no line is reflowed."""
     tags: dict[int, Tag] = {}
 
-    def walk(node) -> str:
-        out = escape(node.text or "")
-        for child in node:
-            n = len(tags) + 1
-            if isinstance(child.tag, str) and kind(child) == "paired":
-                tags[n] = Tag(True, child)
-                out += opening(n) + walk(child) + closing(n)
+    def chars(value: str | None) -> str:
+        if not breaks or not value:
+            return escape(value or "")
+        out = ""
+        for piece in _BREAK_RE.split(value):
+            if _BREAK_RE.fullmatch(piece):
+                tags[len(tags) + 1] = Tag(False, extra={"text": piece})
+                out += standalone(len(tags))
             else:
-                tags[n] = Tag(False, child)
-                out += standalone(n)
-            out += escape(child.tail or "")
+                out += escape(piece)
         return out
 
-    return walk(element), tags
+    def walk(first: str | None, nodes) -> str:
+        out = chars(first)
+        for child in nodes:
+            what = kind(child) if isinstance(child.tag, str) else "empty"
+            if what == "transparent":
+                out += walk(child.text, child)
+            elif what == "paired":
+                n = len(tags) + 1
+                tags[n] = Tag(True, child)
+                out += opening(n) + walk(child.text, child) + closing(n)
+            elif what != "drop":
+                tags[len(tags) + 1] = Tag(False, child)
+                out += standalone(len(tags))
+            out += chars(child.tail)
+        return out
+
+    return walk(text, children), tags
 
 
 def rebuild(element, text: str, tags: dict[int, Tag]) -> None:
@@ -234,9 +258,11 @@ def rebuild(element, text: str, tags: dict[int, Tag]) -> None:
             used.add(value)
         elif kind == "close" and tag.paired and len(stack) > 1 and stack[-1].tag == tag.element.tag:
             stack.pop()
+        elif kind == "empty" and "text" in tag.extra:
+            add_text(tag.extra["text"])  # a line break of preformatted text
         elif kind == "empty" and not tag.paired:
             add_copy(value)
     del stack[1:]
     for n, tag in tags.items():
-        if not tag.paired and n not in used:
+        if not tag.paired and n not in used and "text" not in tag.extra:
             add_copy(n)
