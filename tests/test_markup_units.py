@@ -7,16 +7,22 @@ keeps its lines (issue 21, points 3 and 6)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import lxml.html
+import pytest
+from lxml import etree
 
+from tm.formats.docx_styles import Protection
 from tm.workflow.sheet_read import read_workbook
 
 from . import test_translate
 from .sheet_cells import set_cells
 
 run = test_translate.run  # a CLI runner on an empty memory, no MT model
+DATA = Path(__file__).parent / "data"
 
 # Written for this test after the pages of a ministry's site (fmprc.gov.cn's shape: meta keywords
 # and description, a search form, an article div with a lead-in around its paragraphs).
@@ -111,3 +117,102 @@ def test_an_html_page_keeps_what_is_not_for_translation_and_offers_every_text(ru
         for e in lxml.html.document_fromstring(PAGE).iter()
         if isinstance(e.tag, str) and e.tag not in ("ruby", "rb", "rp", "rt")
     ]  # nothing else added or taken away
+
+
+# Written by LibreOffice 7.4 (soffice --convert-to docx) from the .fodt beside it: a ruby over
+# 外交部 and 上海, a run in the character style DoNotTranslate, hidden text set directly and by a
+# character style (Hidden Note), and a paragraph in the style tw4winExternal.
+WORD = DATA / "libreoffice-ruby-not-for-translation.docx"
+WORD_ENGLISH = {
+    "中國外交部發言人答記者問。": "The Chinese Foreign Ministry spokesperson answered questions.",
+    "請訪問⟦1/⟧查看全文。": "See ⟦1/⟧ for the full text.",
+    "雙方同意加強合作。⟦1/⟧": "Both sides agreed to strengthen cooperation.⟦1/⟧",
+    "王毅⟦1/⟧表示，上海精神是合作的基礎。": "Wang Yi⟦1/⟧ said the Shanghai Spirit is the basis of cooperation.",
+}
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _body(path: Path) -> list:
+    import docx
+
+    return list(docx.Document(str(path)).element.body.iter(f"{{{W}}}p"))
+
+
+def _text(element) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{{{W}}}t"))
+
+
+def test_a_word_document_with_ruby_and_text_not_for_translation(run, tmp_path):
+    source = tmp_path / "release.docx"
+    shutil.copy(WORD, source)
+    sheet = tmp_path / "release.review.xlsx"
+    result = run("translate", source, "-o", sheet, "--no-mt")
+    assert result.exit_code == 0, result.output
+    _approve_all(sheet, WORD_ENGLISH)
+    out = tmp_path / "release.en.docx"
+    result = run("export-doc", sheet, "-o", out)
+    assert result.exit_code == 0, result.output
+
+    before, after = _body(source), _body(out)
+    texts = [_text(p) for p in after]
+    assert texts[0] == WORD_ENGLISH["中國外交部發言人答記者問。"]  # the reading is gone
+    assert not after[0].findall(f".//{{{W}}}ruby") and not after[4].findall(f".//{{{W}}}ruby")
+    assert texts[1] == "See www.fmprc.gov.cn for the full text."
+    assert texts[2] == "Both sides agreed to strengthen cooperation.內部備註：勿譯。"
+    assert texts[4] == "Wang Yi（據新華社） said the Shanghai Spirit is the basis of cooperation."
+
+    def run_holding(paragraph, text):
+        return next(r for r in paragraph.iter(f"{{{W}}}r") if _text(r) == text)
+
+    for para, kept in ((1, "www.fmprc.gov.cn"), (2, "內部備註：勿譯。"), (4, "（據新華社）")):
+        assert etree.tostring(run_holding(after[para], kept)) == etree.tostring(
+            run_holding(before[para], kept)
+        )
+    assert etree.tostring(after[3]) == etree.tostring(before[3])  # the tw4winExternal paragraph
+
+    if shutil.which("soffice"):  # and LibreOffice opens it, showing the English without readings
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "txt",
+             "--outdir", str(tmp_path / "txt"), str(out)],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        shown = (tmp_path / "txt" / "release.en.txt").read_text(encoding="utf-8-sig")
+        assert "The Chinese Foreign Ministry spokesperson answered questions." in shown
+        assert "wài" not in shown and "Shànghǎi" not in shown
+
+
+STYLES = f"""<w:styles xmlns:w="{W}">
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+<w:style w:type="character" w:styleId="NoTrans"><w:name w:val="No_Trans"/></w:style>
+<w:style w:type="character" w:styleId="Code"><w:name w:val="Code"/><w:basedOn w:val="NoTrans"/></w:style>
+<w:style w:type="character" w:styleId="Secret"><w:name w:val="Secret"/><w:rPr><w:vanish/></w:rPr></w:style>
+<w:style w:type="character" w:styleId="Spelling"><w:name w:val="Spelling"/><w:rPr><w:noProof/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Quiet"><w:name w:val="Quiet"/><w:rPr><w:vanish/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Para"><w:name w:val="DONOTTRANSLATE_para"/></w:style>
+</w:styles>"""
+
+
+@pytest.mark.parametrize(
+    "run_properties, paragraph_style, excluded",
+    [
+        ("", None, False),
+        ('<w:rStyle w:val="NoTrans"/>', None, True),
+        ('<w:rStyle w:val="Code"/>', None, True),  # based on a style not for translation
+        ('<w:rStyle w:val="Secret"/>', None, True),  # hidden by its style
+        ('<w:rStyle w:val="Secret"/><w:vanish w:val="0"/>', None, False),  # shown by the run itself
+        ('<w:rStyle w:val="Spelling"/>', None, False),  # "do not check spelling" is still work
+        ("<w:noProof/>", None, False),
+        ("", "Quiet", True),  # hidden by its paragraph's style
+    ],
+)
+def test_which_word_runs_are_not_for_translation(run_properties, paragraph_style, excluded):
+    protection = Protection(etree.fromstring(STYLES))
+    r = etree.fromstring(f'<w:r xmlns:w="{W}"><w:rPr>{run_properties}</w:rPr><w:t>字</w:t></w:r>')
+    assert protection.run_excluded(r, paragraph_style or protection.default_paragraph) is excluded
+
+
+def test_a_word_paragraph_in_a_style_not_for_translation_is_not_read():
+    protection = Protection(etree.fromstring(STYLES))
+    para = etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="Para"/></w:pPr></w:p>')
+    plain_para = etree.fromstring(f'<w:p xmlns:w="{W}"/>')
+    assert protection.paragraph_excluded(para) and not protection.paragraph_excluded(plain_para)

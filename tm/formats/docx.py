@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.blocks import Block
+from tm.formats.docx_styles import Protection
 from tm.formats.inline import Tag, closing, escape, opening, standalone, tokens
 from tm.formats.zipcheck import check_zip
 
@@ -61,6 +62,7 @@ class DocxDocument:
         for part in parts:
             root = part._element if hasattr(part, "_element") else _parse(part.blob, path)
             self.roots.append((part, root))
+        self.protection = Protection(self.doc.styles.element)
         self.blocks = [b for _, root in self.roots for b in self._paragraphs(root)]
 
     def _paragraphs(self, root) -> list[Block]:
@@ -68,7 +70,9 @@ class DocxDocument:
         for p in root.iter(q("p")):
             if any(a.tag in (f"{{{MC}}}Fallback", q("del")) for a in p.iterancestors()):
                 continue  # a Fallback repeats its Choice's text box; deleted paragraphs are gone
-            block = _read_paragraph(p)
+            if self.protection.paragraph_excluded(p):
+                continue
+            block = _read_paragraph(p, self.protection)
             if block.text.strip():
                 out.append(block)
         return out
@@ -120,14 +124,18 @@ def _parse(data: bytes, path: Path):
         raise UserError(f"{path}: a part of the document is not well-formed XML ({exc})") from None
 
 
-def _items(p) -> list[tuple]:
-    """("text", str, rPr, link) and ("empty", [elements], link) in reading order."""
+def _items(p, protection: Protection) -> list[tuple]:
+    """("text", str, rPr, link) and ("empty", [elements], link) in reading order. Runs not for
+    translation (hidden, or in such a style) are empty items, neighbours together; of a ruby
+    (phonetic guide) the base is text and the reading is left out: the English has none."""
     items: list[tuple] = []
     field: list | None = None  # the runs of a field being collected, code and result alike
     depth = 0
+    paragraph_style = protection.paragraph_style(p)
+    kept: list | None = None  # the runs of the last empty item of runs not for translation
 
     def visit(node, link) -> None:
-        nonlocal field, depth
+        nonlocal field, depth, kept
         for child in node:
             name = child.tag.split("}")[-1] if isinstance(child.tag, str) else ""
             if name in _SKIPPED:
@@ -152,6 +160,11 @@ def _items(p) -> list[tuple]:
                     depth += chars.count("begin") - chars.count("end")
                     if depth <= 0:
                         field, depth = None, 0
+                elif protection.run_excluded(child, paragraph_style):
+                    if kept is None or items[-1][1] is not kept:
+                        kept = []
+                        items.append(("empty", kept, link))
+                    kept.append(child)
                 else:
                     run(child, link)
 
@@ -162,6 +175,9 @@ def _items(p) -> list[tuple]:
                 continue
             if child.tag == q("t"):
                 items.append(("text", child.text or "", rpr, link))
+            elif child.tag == q("ruby"):
+                for base in child.iterfind(f"{q('rubyBase')}/{q('r')}"):
+                    run(base, link)
             elif child.tag == q("tab"):
                 items.append(("text", "\t", rpr, link))
             else:  # a break, a drawing, a footnote reference, a symbol: kept in a run of its own
@@ -171,8 +187,8 @@ def _items(p) -> list[tuple]:
     return items
 
 
-def _read_paragraph(p) -> Block:
-    items = _items(p)
+def _read_paragraph(p, protection: Protection) -> Block:
+    items = _items(p, protection)
     looks = Counter()
     for item in items:
         if item[0] == "text" and item[3] is None:
