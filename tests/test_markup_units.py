@@ -119,6 +119,43 @@ def test_an_html_page_keeps_what_is_not_for_translation_and_offers_every_text(ru
     ]  # nothing else added or taken away
 
 
+def test_a_paragraph_left_in_chinese_keeps_its_ruby(run, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    sheet = tmp_path / "page.review.xlsx"
+    assert run("translate", page, "-o", sheet, "--no-mt").exit_code == 0
+    rows = _approve_all(sheet, ENGLISH)
+    ruby_row = next(r for r in rows if r.source.startswith("中国外交部"))
+    set_cells(sheet, {ruby_row.id: {"Target": None, "Status": None}})
+    out = tmp_path / "page.en.html"
+    result = run("export-doc", sheet, "-o", out, "--allow-missing")
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+    assert (
+        "<p>中国<ruby><rb>外交部</rb><rp>(</rp><rt>wài jiāo bù</rt><rp>)</rp></ruby>发言人出席。</p>"
+        in written
+    )
+
+
+def test_a_sheet_that_read_the_page_otherwise_is_refused(run, tmp_path, monkeypatch):
+    """A sheet made by a tm that read fewer units (an older version ignored text around inner
+    blocks) would put its targets into the wrong paragraphs: export-doc refuses it."""
+    import tm.formats.html as html
+
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    sheet = tmp_path / "page.review.xlsx"
+    reader = html.page_units
+    monkeypatch.setattr(html, "page_units", lambda root: [b for b in reader(root) if "run" not in b.extra])
+    assert run("translate", page, "-o", sheet, "--no-mt").exit_code == 0
+    monkeypatch.setattr(html, "page_units", reader)
+    rows = read_workbook(sheet).rows
+    set_cells(sheet, {r.id: {"Target": "x", "Status": "approved"} for r in rows})
+    out = tmp_path / "page.en.html"
+    result = run("export-doc", sheet, "-o", out)
+    assert result.exit_code == 4 and "translate it again" in result.output and not out.exists()
+
+
 # Written by LibreOffice 7.4 (soffice --convert-to docx) from the .fodt beside it: a ruby over
 # 外交部 and 上海, a run in the character style DoNotTranslate, hidden text set directly and by a
 # character style (Hidden Note), and a paragraph in the style tw4winExternal.

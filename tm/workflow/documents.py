@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.inline import balance, placeholder_issue, plain
-from tm.text.normalize import normalize_space
+from tm.text.normalize import normalize_space, strip_ruby
 from tm.text.segment import Segment, split_zh
 
 SUFFIXES = {"txt": ".txt", "docx": ".docx", "html": ".html", "xliff": ".xlf"}
@@ -43,17 +43,40 @@ def document_segments(
     document = open_document(path, fmt, encoding)
     if notes is not None:
         notes.extend(getattr(document, "notes", []))
-    segments: list[Segment] = []
     proposals: dict[str, str] = {}
+    for para, blocks in enumerate(paragraphs(fmt, document.blocks), start=1):
+        for index, (block, _) in enumerate(blocks, start=1):
+            if block.extra.get("proposal", "").strip():
+                proposals[f"{name}:{para}:{index}"] = normalize_space(block.extra["proposal"])
+    return _segments(document, name, fmt), proposals
+
+
+def _segments(document, name: str, fmt: str) -> list[Segment]:
+    segments: list[Segment] = []
     for para, blocks in enumerate(paragraphs(fmt, document.blocks), start=1):
         # XLIFF comes segmented by the tool that wrote it; the rest is split here
         sentences = [text for _, text in blocks] if fmt == "xliff" else balance(split_zh(blocks[0][1]))
         for index, sentence in enumerate(sentences, start=1):
             segments.append(Segment(name, para, index, sentence))
-        for index, (block, _) in enumerate(blocks, start=1):
-            if block.extra.get("proposal", "").strip():
-                proposals[f"{name}:{para}:{index}"] = normalize_space(block.extra["proposal"])
-    return segments, proposals
+    return segments
+
+
+def _check_same_reading(document, layout, original: Path) -> None:
+    """The document must read into the segments the sheet holds: a sheet made by a tm that read
+    the file otherwise (an older version) would put its targets into the wrong paragraphs."""
+
+    def shape(text: str) -> str:
+        return " ".join(plain(strip_ruby(text)).split())
+
+    if not layout.segments or layout.format not in ("docx", "html"):
+        return
+    now = [(s.id, shape(s.text)) for s in _segments(document, layout.name, layout.format)]
+    if now != [(s.id, shape(s.source)) for s in layout.segments]:
+        raise UserError(
+            f"{layout.name}: the sheet's segments are not those tm reads from {original} now (the "
+            "sheet was made by a version of tm that read this file otherwise); translate it again "
+            "and copy the approved targets over, or export .txt"
+        )
 
 
 def keep_proposals(batch) -> None:
@@ -121,6 +144,7 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
         )
     texts, missing = segment_targets(sheet, layout, allow_draft, allow_missing)
     document = open_document(original, layout.format, layout.encoding)
+    _check_same_reading(document, layout, original)
     found = paragraphs(layout.format, document.blocks)
     if layout.format == "xliff":  # segment by segment; one tm did not fill stays as the file had it
         left = {m.id for m in missing}
@@ -132,14 +156,26 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
         joined: dict[int, list[str]] = {}
         for segment_id, text in texts.items():
             joined.setdefault(int(segment_id.rsplit(":", 2)[1]), []).append(text)
+        untranslated = _untranslated(texts, missing)
         # last first: a block inside another (a text box, an image's alt) is written before its
         # holder copies it
         for para in sorted(joined, reverse=True):
-            if para <= len(found):
+            if para <= len(found) and para not in untranslated:
                 document.write(found[para - 1][0][0], " ".join(" ".join(t.split()) for t in joined[para]))
     with atomic_write(out, "wb") as handle:
         document.save(handle)
     return missing
+
+
+def _untranslated(texts: dict[str, str], missing: list) -> set[int]:
+    """Paragraphs none of whose segments has a translation (--allow-missing): left as they are,
+    markup and all (a ruby's reading, the original spacing), rather than rewritten in Chinese."""
+    gone = {m.id for m in missing}
+    paragraphs: dict[int, bool] = {}
+    for segment_id in texts:
+        para = int(segment_id.rsplit(":", 2)[1])
+        paragraphs[para] = paragraphs.get(para, True) and segment_id in gone
+    return {para for para, none in paragraphs.items() if none}
 
 
 def formatting_left_out(sheet, layout) -> list[str]:
