@@ -253,3 +253,13 @@ def test_a_word_paragraph_in_a_style_not_for_translation_is_not_read():
     para = etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="Para"/></w:pPr></w:p>')
     plain_para = etree.fromstring(f'<w:p xmlns:w="{W}"/>')
     assert protection.paragraph_excluded(para) and not protection.paragraph_excluded(plain_para)
+
+
+def test_inline_elements_of_older_pages_show_their_text(tmp_path):
+    from tm.formats.html import HtmlDocument
+
+    page = tmp_path / "old.html"
+    page.write_text(
+        "<html><body><p>总理<tt>朱镕基</tt>出席<strike>会议</strike>。</p></body></html>", "utf-8"
+    )
+    assert [b.text for b in HtmlDocument(page).blocks] == ["总理{1}朱镕基{/1}出席{2}会议{/2}。"]

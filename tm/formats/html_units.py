@@ -26,6 +26,7 @@ BLOCKS |= {"html", "head", "ul", "ol", "dl", "menu", "table", "thead", "tbody", 
 BLOCKS |= {"fieldset", "figure", "details", "dialog", "hgroup", "center", "optgroup", "select"}
 INLINE = {"a", "b", "strong", "i", "em", "u", "s", "span", "sup", "sub", "small", "big", "mark", "code"}
 INLINE |= {"abbr", "cite", "q", "font", "ins", "del", "time", "var", "kbd", "bdi", "bdo", "dfn", "samp"}
+INLINE |= {"tt", "strike", "acronym", "nobr", "data", "output"}  # older pages still use them
 RUBY_BASE = {"ruby", "rb"}  # their text is the base: in the run
 READINGS = {"rt", "rp", "rtc"}  # a reading and its fallback parentheses: never in a run
 NEVER = {"script", "style", "noscript", "template", "svg", "math"}
