@@ -262,4 +262,4 @@ def test_inline_elements_of_older_pages_show_their_text(tmp_path):
     page.write_text(
         "<html><body><p>总理<tt>朱镕基</tt>出席<strike>会议</strike>。</p></body></html>", "utf-8"
     )
-    assert [b.text for b in HtmlDocument(page).blocks] == ["总理{1}朱镕基{/1}出席{2}会议{/2}。"]
+    assert [b.text for b in HtmlDocument(page).blocks] == ["总理⟦1⟧朱镕基⟦/1⟧出席⟦2⟧会议⟦/2⟧。"]

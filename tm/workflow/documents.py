@@ -4,6 +4,7 @@ placeholder check, and `tm export-doc` writing the translated document in the so
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tm.errors import UserError
@@ -11,6 +12,7 @@ from tm.formats.inline import balance, placeholder_issue, plain
 from tm.text.normalize import normalize_space, strip_ruby
 from tm.text.segment import Segment, split_zh
 
+_BRACED = re.compile(r"\{/?\d+/?\}")
 SUFFIXES = {"txt": ".txt", "docx": ".docx", "html": ".html", "xliff": ".xlf"}
 
 
@@ -65,8 +67,8 @@ def _check_same_reading(document, layout, original: Path) -> None:
     """The document must read into the segments the sheet holds: a sheet made by a tm that read
     the file otherwise (an older version) would put its targets into the wrong paragraphs."""
 
-    def shape(text: str) -> str:
-        return " ".join(plain(strip_ruby(text)).split())
+    def shape(text: str) -> str:  # placeholders of either notation aside: earlier sheets said {1}
+        return " ".join(_BRACED.sub("", plain(strip_ruby(text))).split())
 
     if not layout.segments or layout.format not in ("docx", "html"):
         return
