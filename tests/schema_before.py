@@ -1,35 +1,46 @@
-"""A memory as a tm before unit identities (schema step 6) left it: what an upgrade starts from
-(the steps after it, such as step 7's reviewers' comments and step 9's TBX details of glossary
-entries, taken out too)."""
+"""Memories as an earlier tm left them, for the tests of upgrades: each schema step that cannot
+simply run again has its undo here, and ``back_to`` undoes every such step after a version, newest
+first (steps that may run again, such as 8's stem index, need none). The caller sets the version
+it pretends to be, and may take out more (the step it tests)."""
 
 from __future__ import annotations
 
-_STEP_9 = ("definition", "definition_lang", "term_info", "created_by", "changed_by")
-_SQLITE = (
-    *(f"ALTER TABLE terms DROP COLUMN {column}" for column in _STEP_9),
-    "ALTER TABLE unit_history DROP COLUMN comment",  # step 7
-    "DROP TRIGGER unit_history_identity",
-    "DROP INDEX units_uid",
-    "DROP INDEX unit_history_uid",
-    "DROP INDEX unit_history_unit_uid",
-    "ALTER TABLE units DROP COLUMN uid",
-    "ALTER TABLE unit_history DROP COLUMN uid",
-    "ALTER TABLE unit_history DROP COLUMN unit_uid",
-    "UPDATE unit_history SET unit = json_remove(unit, '$.uid') WHERE unit IS NOT NULL",
-)
-_POSTGRES = (
-    "ALTER TABLE terms " + ", ".join(f"DROP COLUMN {column}" for column in _STEP_9),
-    "ALTER TABLE unit_history DROP COLUMN comment",  # step 7
-    "DROP TRIGGER unit_history_identity ON unit_history",
-    "DROP FUNCTION unit_history_identity()",
-    "ALTER TABLE units DROP COLUMN uid",
-    "ALTER TABLE unit_history DROP COLUMN uid, DROP COLUMN unit_uid",
-    "UPDATE unit_history SET unit = (unit::jsonb - 'uid')::text WHERE unit IS NOT NULL",
-)
+_TERM_DETAILS = ("definition", "definition_lang", "term_info", "created_by", "changed_by")
+_SQLITE = {
+    6: (  # unit identities
+        "DROP TRIGGER unit_history_identity",
+        "DROP INDEX units_uid",
+        "DROP INDEX unit_history_uid",
+        "DROP INDEX unit_history_unit_uid",
+        "ALTER TABLE units DROP COLUMN uid",
+        "ALTER TABLE unit_history DROP COLUMN uid",
+        "ALTER TABLE unit_history DROP COLUMN unit_uid",
+        "UPDATE unit_history SET unit = json_remove(unit, '$.uid') WHERE unit IS NOT NULL",
+    ),
+    7: ("ALTER TABLE unit_history DROP COLUMN comment",),  # reviewers' comments
+    9: tuple(f"ALTER TABLE terms DROP COLUMN {column}" for column in _TERM_DETAILS),  # TBX details
+}
+_POSTGRES = {
+    6: (
+        "DROP TRIGGER unit_history_identity ON unit_history",
+        "DROP FUNCTION unit_history_identity()",
+        "ALTER TABLE units DROP COLUMN uid",
+        "ALTER TABLE unit_history DROP COLUMN uid, DROP COLUMN unit_uid",
+        "UPDATE unit_history SET unit = (unit::jsonb - 'uid')::text WHERE unit IS NOT NULL",
+    ),
+    7: ("ALTER TABLE unit_history DROP COLUMN comment",),
+    9: ("ALTER TABLE terms " + ", ".join(f"DROP COLUMN {column}" for column in _TERM_DETAILS),),
+}
+
+
+def back_to(conn, postgres: bool, version: int) -> None:
+    """Undo the steps after ``version`` that cannot run again (``conn``: a memory's, or a raw one)."""
+    undo = _POSTGRES if postgres else _SQLITE
+    for step in sorted((s for s in undo if s > version), reverse=True):
+        for statement in undo[step]:
+            conn.execute(statement)
 
 
 def without_identities(conn, postgres: bool) -> None:
-    """Take steps 6, 7 and 9 out of a memory's schema and data (step 8 may run again; ``conn``:
-    a memory's, or a raw one); the caller sets the version it pretends to be."""
-    for statement in _POSTGRES if postgres else _SQLITE:
-        conn.execute(statement)
+    """A memory from before unit identities (step 6), and so from before every later step."""
+    back_to(conn, postgres, 5)

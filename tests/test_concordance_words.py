@@ -9,12 +9,13 @@ import sqlite3
 
 import pytest
 
-from tm.memory import pg_schema, schema
+from tm.memory import open_memory, pg_schema, schema
 from tm.memory.postgres import is_url
 from tm.memory.words import fold
 from tm.text.stem import porter
 
 from .conftest import cli_invoker
+from .schema_before import back_to
 
 BOTH_BACKENDS = True
 
@@ -131,10 +132,13 @@ def test_a_memory_from_before_the_stem_index_is_upgraded(run, db_path, backend, 
     step = schema.MIGRATIONS.index(schema._TARGET_STEMS)
     if backend == "sqlite":
         with sqlite3.connect(db_path) as conn:
+            back_to(conn, False, step)
             conn.execute("DROP TABLE target_stems")
             conn.execute(f"PRAGMA user_version = {step}")
     else:
         (pg_step,) = [i for i, (_, s) in enumerate(pg_schema.MIGRATIONS) if s == pg_schema._TARGET_STEMS]
+        with open_memory(db_path) as memory, memory.transaction():
+            back_to(memory.conn, True, pg_schema.MIGRATIONS[pg_step - 1][0])
         request.getfixturevalue("pg_server").admin(
             "DROP INDEX units_target_stems; DROP TEXT SEARCH CONFIGURATION tm_porter; "
             "DROP TEXT SEARCH DICTIONARY tm_porter_stem; "
