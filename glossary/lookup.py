@@ -228,6 +228,18 @@ def tm_evidence(memory: Memory, term: str, entry: Entry | None, limit: int = 5) 
     return out
 
 
+def evidence_data(ev: Evidence) -> dict:
+    """A unit holding the term as data (`tm glossary lookup --json`)."""
+    return {
+        "source": ev.unit.source,
+        "target": ev.unit.target,
+        "source_spans": ev.source_spans,
+        "target_spans": ev.target_spans,
+        "rendering": ev.rendering,
+        "verdict": ev.verdict,
+    }
+
+
 def lookup_term(
     termbase: Termbase, memory: Memory, term: str, limit: int = 10, evidence_limit: int = 5
 ) -> TermAnswer:

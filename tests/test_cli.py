@@ -20,7 +20,7 @@ def test_import_lookup_concordance_stats_export(run, tmp_path):
     assert "[-二-]{+三+}" in best["diff"]
     text = run("lookup", "四是拓展全方位合作。").output
     assert text.startswith("100  exact") and "Fourth, expanding" in text
-    hits = json.loads(run("concordance", "三股势力", "--json").output)
+    hits = json.loads(run("concordance", "三股势力", "--json").output)["hits"]
     assert hits[0]["side"] == "source" and "three evil forces" in hits[0]["target"]
     assert json.loads(run("stats", "--json").output)["units"] == 9
     out_tmx = tmp_path / "all.tmx"

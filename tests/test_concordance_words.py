@@ -48,7 +48,9 @@ def run(db_path, tmp_path):
 def _hits(run, query):
     result = run("concordance", query, "--side", "target", "--json")
     assert result.exit_code in (0, 3), result.output
-    return [(h["target"], [h["target"][a:b] for a, b in h["spans"]]) for h in json.loads(result.output)]
+    return [
+        (h["target"], [h["target"][a:b] for a, b in h["spans"]]) for h in json.loads(result.output)["hits"]
+    ]
 
 
 def test_other_forms_are_found_after_the_form_as_typed(run):
@@ -105,7 +107,8 @@ def test_query_syntax_from_users_is_never_an_error(run, query):
 
 def test_an_edited_or_deleted_target_leaves_the_stem_index(run, db_path):
     (unit,) = [
-        h["unit"] for h in json.loads(run("concordance", "agreed", "--side", "target", "--json").output)
+        h["unit"]
+        for h in json.loads(run("concordance", "agreed", "--side", "target", "--json").output)["hits"]
     ]
     assert run("edit", unit["id"], "--target", "The ministers agreed.").exit_code == 0
     assert "The member states agreed" not in run("concordance", "member state", "--side", "target").output

@@ -75,7 +75,7 @@ def test_every_script_finds_the_seed_entry_as_the_cli_does(served, query):
     hits = answer["concordance"]
     assert hits == [
         {**h, "unit": {**h["unit"], "url": f"/unit/{h['unit']['id']}"}}
-        for h in cli_json(db, "concordance", query)
+        for h in cli_json(db, "concordance", query)["hits"]
     ]
     assert (
         hits[0]["side"] == "source" and hits[0]["unit"]["document"] == "xinhua-wang-yi-interview-2020-09-16"

@@ -67,7 +67,12 @@ class WordAligner:
     def align(self, zh: list[str], en: list[str]) -> set[tuple[int, int]]:
         if not zh or not en:
             return set()
-        return decode(self.posterior(zh, en)[0], en, self.decoding)
+        posterior, certain = self.posterior(zh, en)
+        links = decode(posterior, en, self.decoding)
+        if certain.any():  # a term's words and its approved rendering's belong to each other only
+            rows, columns = certain.any(axis=1), certain.any(axis=0)
+            links = {(i, j) for i, j in links if certain[i, j] or not (rows[i] or columns[j])}
+        return links
 
     def align_all(self, pairs: list[Pair]) -> list[set[tuple[int, int]]]:
         return [self.align(z, e) for z, e in pairs]

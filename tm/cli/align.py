@@ -15,6 +15,7 @@ from tm.cli.common import (
     encoding_option,
     eval_group,
     json_option,
+    link_stored,
     memory_at,
     optional_recognizer,
     print_json,
@@ -64,6 +65,11 @@ from tm.errors import UserError
     default=None,
     help="Read a reviewed .xlsx sheet back instead of aligning (with --import to store it).",
 )
+@click.option(
+    "--words",
+    is_flag=True,
+    help="Train the word aligner on the memory (--db) and word-align every unit with it.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing -o file.")
 @click.option("--force-import", is_flag=True, help="Import even when the pair looks wrong.")
 @click.option(
@@ -87,6 +93,7 @@ def align_cmd(
     presplit,
     do_import,
     review_file,
+    words,
     force,
     force_import,
     import_all,
@@ -103,6 +110,10 @@ def align_cmd(
     from tm.align.io import pair_name
     from tm.align.pairs import align_files
 
+    if words:
+        if files or review_file:
+            raise UserError("--words aligns the words of the memory's units: no files")
+        return _align_words(db, jobs, as_json)
     if review_file:
         from tm.align.io import read_review
 
@@ -127,6 +138,7 @@ def align_cmd(
             doc = document or pair_name(reviewed.zh_name, reviewed.en_name)
             with memory_at(db, create=True) as memory:
                 result = store_reviewed(memory, reviewed, doc, Path(review_file).name)
+                link_stored(memory)
             kept = f", {result.comments} comments kept in the units' history" if result.comments else ""
             click.echo(f"memory: {result.added} added, {result.updated} updated{kept}")
         return
@@ -186,10 +198,32 @@ def align_cmd(
 
         with memory_at(db, create=True) as memory:
             result = memory.import_units(units(aligned, document, held))
+            link_stored(memory)
         click.echo(f"memory: {result.added} added, {result.updated} updated", err=True)
         if held:
             _print_held(aligned, held, files, presplit)
             sys.exit(EXIT_FINDINGS)
+
+
+def _align_words(db, jobs, as_json) -> None:
+    from tm.align.realign import realign
+
+    with memory_at(db) as memory:
+        shown = sys.stderr.isatty() and not as_json
+        report = realign(
+            memory,
+            jobs,
+            progress=(lambda n, t: click.echo(f"\r{n}/{t} units", nl=False, err=True)) if shown else None,
+        )
+    if shown:
+        click.echo(err=True)
+    if as_json:
+        print_json({"units": report.units, "trained_on": report.trained_on, "seconds": report.seconds})
+        return
+    click.echo(
+        f"word aligner trained on {report.trained_on} units in {report.seconds['train']:.1f} s; "
+        f"{report.units} units word-aligned in {report.seconds['align']:.1f} s"
+    )
 
 
 def _print_held(aligned, held: dict[int, str], files, presplit: bool) -> None:
@@ -235,6 +269,8 @@ def _align_folders(files, output, pairs_file, fmt, jobs, encodings, flags, db, a
                     stored = [stored[0] + 1, stored[1] + imported.added, stored[2] + imported.updated]
                 elif memory is not None and not result.error:
                     refused.append(result)
+            if memory is not None:
+                link_stored(memory)
     summary = archive.summarize(pairing, results)
     if as_json:
         print_json(_summary_data(summary, pairing, stored, refused))

@@ -94,6 +94,16 @@ def memory_at(db: str | None, create: bool = False):
         click.echo(f"created a new memory: {memory.location}", err=True)
 
 
+def link_stored(memory) -> None:
+    """Word links of the units a command just stored (tm.align.unitlinks): aligned now when few,
+    else left for `tm align --words`, which the command then says (on stderr: --json stays data)."""
+    from tm.align.unitlinks import link_pending, pending_note
+
+    note = pending_note(link_pending(memory))
+    if note:
+        click.echo(note, err=True)
+
+
 def optional_recognizer(db: str | None, glossary_name: str | None = None, create: bool = False):
     """The glossary's recognizer for commands that work without a memory (mt, align): none when
     no memory was named and the default one does not exist; a named memory must exist, unless

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from tm.cli.common import EXIT_FINDINGS, print_json
+from tm.cli.common import EXIT_FINDINGS, link_stored, print_json
 from tm.errors import UserError
 
 
@@ -60,6 +60,7 @@ def db_copy(
         if same_file or src.location == dst.location:
             raise UserError("SOURCE and DESTINATION are the same memory")
         report = copy_memory(src, dst, merge, mode)
+        link_stored(dst)
         names = (src.location, dst.location)
     if as_json:
         print_json({"source": names[0], "destination": names[1], **report})

@@ -187,34 +187,33 @@ def glossary_list(db, glossary_name, as_json) -> None:
 @json_option
 def glossary_lookup(term, db, limit, as_json) -> None:
     """How do we render TERM? Glossary entries (for an English TERM: whether it is an entry's
-    approved, alternative or forbidden rendering), then how the memory used it."""
-    from glossary.lookup import describe, lookup_term
+    approved, alternative or forbidden rendering), how the memory renders it (word alignment,
+    ranked by use), then how the memory used it."""
+    from glossary.lookup import EXACT_KINDS, describe, evidence_data, find_entries, lookup_term
+    from tm.align.renderings import concordance, summary_line
+    from tm.text.normalize import has_han
 
     with memory_at(db) as memory:
-        answer = lookup_term(termbase_of(memory), memory, term, evidence_limit=limit)
+        termbase = termbase_of(memory)
+        answer = lookup_term(termbase, memory, term, evidence_limit=limit)
+        named = answer.matches and answer.matches[0][0] in EXACT_KINDS and not has_han(term)
+        query = answer.matches[0][1].source if named else term  # (as lookup_term's evidence)
+        rendered = concordance(memory, query, 1, "both", find_entries(termbase, query))
     if as_json:
         print_json(
             {
                 "entries": [{"match": kind, **entry_data(e)} for kind, e in answer.matches],
-                "memory": [
-                    {
-                        "source": ev.unit.source,
-                        "target": ev.unit.target,
-                        "source_spans": ev.source_spans,
-                        "target_spans": ev.target_spans,
-                        "rendering": ev.rendering,
-                        "verdict": ev.verdict,
-                    }
-                    for ev in answer.evidence
-                ],
+                "renderings": [r.data() for r in rendered.renderings],
+                "memory": [evidence_data(ev) for ev in answer.evidence],
             }
         )
         sys.exit(0 if answer.matches or answer.evidence else EXIT_NO_MATCH)
     if not answer.matches and not answer.evidence:
         click.echo(f"{term}: not in the glossary and not in the memory", err=True)
         sys.exit(EXIT_NO_MATCH)
+    said = f"the memory renders it: {summary_line(rendered)}" if rendered.renderings else ""
     if not answer.matches:
-        click.echo(f"{term}: not in the glossary")
+        click.echo(f"{term}: not in the glossary" + (f"; {said}" if said else ""))
     for kind, e in answer.matches:
         says = describe(kind, e)
         if says:
@@ -232,8 +231,10 @@ def glossary_lookup(term, db, limit, as_json) -> None:
             if value:
                 click.echo(f"    {label}: {value}")
         for term_text, details in e.term_info.items():  # part of speech, context, note of a term
-            said = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in details.items())
-            click.echo(f"    {term_text} — {said}")
+            told = "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in details.items())
+            click.echo(f"    {term_text} — {told}")
+    if said and answer.matches:
+        click.echo(said)
     if answer.evidence:
         click.echo("in the memory:")
     for ev in answer.evidence:

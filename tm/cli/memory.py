@@ -15,6 +15,7 @@ from tm.cli.common import (
     force_option,
     highlight,
     json_option,
+    link_stored,
     memory_at,
     pair_options,
     print_json,
@@ -75,6 +76,7 @@ def import_(
             )
             for line in pairs.summary():
                 click.echo(f"  {line}")
+        link_stored(memory)
 
 
 @click.command()
@@ -201,32 +203,50 @@ def lookup(
 @click.option("--side", type=click.Choice(["both", "source", "target"]), default="both", show_default=True)
 @json_option
 def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool) -> None:
-    """Units whose source or target contains TEXT, with the hit marked. In English targets other
-    forms of a word count too (member state: member states), a trailing * makes a prefix
-    (stabil*), and quotes ask for the exact forms ("member state")."""
+    """Units whose source or target contains TEXT, with the hit marked and, on the other side,
+    what it is aligned to; first, how the memory renders TEXT (ranked by use, against the
+    glossary). In English targets other forms of a word count too (member state: member states),
+    a trailing * makes a prefix (stabil*), and quotes ask for the exact forms ("member state")."""
+    from glossary.lookup import find_entries
+    from tm.align.renderings import concordance as rendered
+    from tm.align.renderings import rendering_of, summary_line
+
     _require_query(text)
     with memory_at(db) as memory:
-        hits = memory.concordance(text, limit, side)
+        result = rendered(memory, text, limit, side, find_entries(termbase_of(memory), text))
+    hits = result.hits
     if as_json:
         print_json(
-            [
-                {
-                    "side": h.side,
-                    "spans": h.spans,
-                    "source": h.unit.source,
-                    "target": h.unit.target,
-                    "unit": asdict(h.unit),
-                }
-                for h in hits
-            ]
+            {
+                "query": text,
+                "renderings": [r.data() for r in result.renderings],
+                "counted": result.counted,
+                "unaligned": result.unaligned,
+                "hits": [
+                    {
+                        "side": h.side,
+                        "spans": h.spans,
+                        "aligned": list(a) if a else None,
+                        "rendering": rendering_of(h, a),
+                        "source": h.unit.source,
+                        "target": h.unit.target,
+                        "unit": asdict(h.unit),
+                    }
+                    for h, a in zip(hits, result.aligned)
+                ],
+            }
         )
         sys.exit(0 if hits else EXIT_NO_MATCH)
     if not hits:
         click.echo("no hits", err=True)
         sys.exit(EXIT_NO_MATCH)
-    for h in hits:
-        src = highlight(h.unit.source, h.spans) if h.side == "source" else h.unit.source
-        tgt = highlight(h.unit.target, h.spans) if h.side == "target" else h.unit.target
+    if result.renderings:
+        click.echo(f"rendered: {summary_line(result)}  ({result.counted} units)\n")
+    for h, a in zip(hits, result.aligned):
+        src_spans, tgt_spans = (
+            (h.spans, [a] if a else []) if h.side == "source" else ([a] if a else [], h.spans)
+        )
+        src, tgt = highlight(h.unit.source, src_spans), highlight(h.unit.target, tgt_spans)
         click.echo(f"{src}\n  → {tgt}\n  unit {h.unit.id} · {h.unit.document or 'no document'}\n")
 
 
@@ -303,6 +323,7 @@ def edit_unit(unit_id, target, reason, db, as_json) -> None:
         with memory.transaction():
             memory.replace_target(unit, target.strip(), memory.user, reason or "tm edit", action="edit")
         edited = memory.units_by_id([unit_id])[unit_id][0]
+        link_stored(memory)
     if as_json:
         print_json({"before": asdict(unit), "after": asdict(edited)})
         return

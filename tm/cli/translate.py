@@ -17,6 +17,7 @@ from tm.cli.common import (
     format_option,
     glossary_option,
     json_option,
+    link_stored,
     memory_at,
     paragraphs_option,
     print_json,
@@ -255,6 +256,8 @@ def review(file, dry_run, reviewer, strict, force, db, as_json) -> None:
     with memory_at(db, create=not dry_run) as memory:
         recognizer = termbase_of(memory).recognizer()
         report = import_review(memory, sheet, reviewer or memory.user, dry_run, recognizer, strict, force)
+        if not dry_run:
+            link_stored(memory)
     if as_json:
         print_json({**asdict(report), "stored": report.stored, "dry_run": dry_run})
     else:

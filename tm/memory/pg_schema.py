@@ -156,6 +156,14 @@ CREATE INDEX units_target_stems ON units USING gin (to_tsvector('{STEMS}', targe
     WITH (gin_pending_list_limit = 65536);
 """
 
+# Word links and the trained word aligner, as tm.memory.schema._V10.
+_V10 = """
+CREATE TABLE IF NOT EXISTS unit_links (unit_id BIGINT PRIMARY KEY, links BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS word_model (
+    name TEXT PRIMARY KEY, state BYTEA NOT NULL, trained_at TEXT NOT NULL, units BIGINT NOT NULL
+);
+"""
+
 # (version, script): each takes the schema to that version; append, never edit. Versions count
 # as the SQLite schema's do (tm.memory.schema), so one number says what a memory holds: the
 # PostgreSQL schema began at 4, with everything SQLite had by then.
@@ -171,6 +179,7 @@ MIGRATIONS: list[tuple[int, object]] = [  # (a function: tm.memory.schema)
         "ADD COLUMN term_info TEXT NOT NULL DEFAULT '{}', ADD COLUMN created_by TEXT, "
         "ADD COLUMN changed_by TEXT",
     ),
+    (10, _V10),
 ]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (
@@ -183,6 +192,8 @@ TABLES = (
     "term_forms",
     "unit_history",
     "reviewed_rows",
+    "unit_links",
+    "word_model",
     "tm_schema",
 )
 

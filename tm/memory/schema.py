@@ -183,9 +183,24 @@ ALTER TABLE terms ADD COLUMN created_by TEXT;
 ALTER TABLE terms ADD COLUMN changed_by TEXT;
 """
 
+# Word links of every unit (tm.align.unitlinks encodes them; the memory keeps them as bytes), in
+# a side table so an import writes units as before, and the trained word aligner they came from.
+_V10 = """
+CREATE TABLE IF NOT EXISTS unit_links (
+    unit_id INTEGER PRIMARY KEY,  -- a unit's links; none yet: aligned when next needed
+    links   BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS word_model (
+    name       TEXT PRIMARY KEY,  -- 'aligner'
+    state      BLOB NOT NULL,     -- zlib-compressed JSON of WordAligner.state()
+    trained_at TEXT NOT NULL,
+    units      INTEGER NOT NULL   -- pairs it was trained on
+);
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9]
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9, _V10]
 VERSION = len(MIGRATIONS)
 
 

@@ -17,6 +17,7 @@ from tm.memory import grams as G
 from tm.memory.base import Memory
 from tm.memory.history import HistorySQL
 from tm.memory.index import SQL_VARS, GramIndex, PostingWriter
+from tm.memory.links import LinksSQL
 from tm.memory.schema import ORIGINS
 from tm.memory.sync import SyncSQL
 from tm.memory.units import UNIT_COLUMNS, ImportResult, Unit, hash64, new_uid, now, pair_hash, unit_of
@@ -42,7 +43,7 @@ WHERE excluded.changed_at >= units.changed_at AND (  -- the same unit imported a
 )"""
 
 
-class SQLMemory(SyncSQL, HistorySQL, Memory):
+class SQLMemory(SyncSQL, HistorySQL, LinksSQL, Memory):
     """A memory in SQL tables; ``self.conn`` runs ``?``-parameter SQL (execute, executemany)."""
 
     conn: object
@@ -142,6 +143,7 @@ class SQLMemory(SyncSQL, HistorySQL, Memory):
         )
         self._target_index_remove(unit.id, unit.target)
         self._target_index_add([(unit.id, target)])
+        self.drop_links([unit.id])  # aligned again with the new target (tm.align.unitlinks)
 
     def delete_units(
         self, ids: Iterable[int], by: str | None, reason: str, comment: str | None = None
@@ -168,6 +170,7 @@ class SQLMemory(SyncSQL, HistorySQL, Memory):
             self._target_index_remove(uid, unit.target)
             self.conn.execute("DELETE FROM units WHERE id = ?", (uid,))
             self.conn.execute("DELETE FROM reviewed_rows WHERE unit_id = ?", (uid,))
+            self.drop_links([uid])
         return [found[i][0] for i in sorted(found)]
 
     def document_unit_ids(self, document: str) -> list[int]:

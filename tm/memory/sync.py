@@ -83,6 +83,8 @@ class SyncSQL:
         )
         self._target_index_remove(held.id, held.target)
         self._target_index_add([(held.id, given.target)])
+        if given.target != held.target:
+            self.drop_links([held.id])
 
     def drop_unit(self, held: Unit) -> None:
         """Delete a unit the other copy deleted (its history entry comes from there), inside the
@@ -90,3 +92,4 @@ class SyncSQL:
         self._target_index_remove(held.id, held.target)
         self.conn.execute("DELETE FROM units WHERE id = ?", (held.id,))
         self.conn.execute("DELETE FROM reviewed_rows WHERE unit_id = ?", (held.id,))
+        self.drop_links([held.id])

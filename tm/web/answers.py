@@ -13,6 +13,8 @@ from glossary.lookup import Evidence, describe, find_entries, tm_evidence
 from glossary.match import Recognizer
 from glossary.model import CONTENT_FIELDS, Entry
 from glossary.store import Termbase
+from tm.align.renderings import Rendering, rendering_of, summary_line
+from tm.align.renderings import concordance as rendered_concordance
 from tm.errors import UserError
 from tm.memory.base import Memory
 from tm.memory.units import ConcordanceHit, Match, Unit, match_data
@@ -41,6 +43,12 @@ class Answer:
     hits: list[ConcordanceHit] = field(default_factory=list)
     note: str | None = None  # why nothing was looked up
     min_score: int = MIN_SCORE
+    aligned: list = field(default_factory=list)  # each hit's aligned span on the other side
+    renderings: list[Rendering] = field(default_factory=list)  # how the memory renders the query
+
+    @property
+    def rendered(self) -> str:
+        return summary_line(self)
 
     @property
     def chinese(self) -> bool:
@@ -86,7 +94,16 @@ def search(
                 entries.append(EntryHit("in your text", hit.entry, None))
     lang = "zh" if has_han(text) else "en"
     matches = memory.lookup(text, lang, min_score, MATCH_LIMIT, prev, next_)
-    return Answer(query, entries, matches, memory.concordance(text, HIT_LIMIT), min_score=min_score)
+    found_hits = rendered_concordance(memory, text, HIT_LIMIT, "both", found)
+    return Answer(
+        query,
+        entries,
+        matches,
+        found_hits.hits,
+        min_score=min_score,
+        aligned=found_hits.aligned,
+        renderings=found_hits.renderings,
+    )
 
 
 def term_page(memory: Memory, termbase: Termbase, term_id: int) -> TermPage | None:
@@ -125,10 +142,12 @@ def match_json(m: Match) -> dict:
     return match_data(m) | {"unit": unit_json(m.unit)}
 
 
-def hit_json(h: ConcordanceHit) -> dict:
+def hit_json(h: ConcordanceHit, aligned=None) -> dict:
     return {
         "side": h.side,
         "spans": [list(s) for s in h.spans],
+        "aligned": list(aligned) if aligned else None,
+        "rendering": rendering_of(h, aligned),
         "source": h.unit.source,
         "target": h.unit.target,
         "unit": unit_json(h.unit),
@@ -142,7 +161,8 @@ def answer_json(answer: Answer) -> dict:
         "min_score": answer.min_score,
         "glossary": [{"match": h.kind, "says": h.says, **entry_json(h.entry)} for h in answer.entries],
         "memory": [match_json(m) for m in answer.matches],
-        "concordance": [hit_json(h) for h in answer.hits],
+        "renderings": [r.data() for r in answer.renderings],
+        "concordance": [hit_json(h, a) for h, a in zip(answer.hits, answer.aligned)],
     }
 
 

@@ -38,6 +38,9 @@ def copy_memory(
             destination.reserve_unit_ids(source.next_unit_id())
             report["history"] = destination.add_history(source.all_history())
             destination.add_reviewed_rows(source.all_reviewed_rows())
+            destination.store_links(source.iter_links())  # the same ids: the same links
+            if model := source.word_model():
+                destination.store_word_model(model[0], model[2], model[1])
         for name, priority, _ in termbase.glossaries():
             rows = [(None, _as_stated(entry)) for entry in termbase.entries(name)]
             added = target_terms.import_entries(rows, name, priority, on_conflict, transaction=False)
