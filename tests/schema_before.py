@@ -19,6 +19,7 @@ _SQLITE = {
     ),
     7: ("ALTER TABLE unit_history DROP COLUMN comment",),  # reviewers' comments
     9: tuple(f"ALTER TABLE terms DROP COLUMN {column}" for column in _TERM_DETAILS),  # TBX details
+    11: ("ALTER TABLE units DROP COLUMN tmx",),  # what a TMX held beyond tm's columns
 }
 _POSTGRES = {
     6: (
@@ -30,6 +31,7 @@ _POSTGRES = {
     ),
     7: ("ALTER TABLE unit_history DROP COLUMN comment",),
     9: ("ALTER TABLE terms " + ", ".join(f"DROP COLUMN {column}" for column in _TERM_DETAILS),),
+    11: ("ALTER TABLE units DROP COLUMN tmx",),
 }
 
 

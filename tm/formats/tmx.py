@@ -18,11 +18,23 @@ from tm import __version__
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
 from tm.formats.languages import PairReading
+from tm.formats.tmx_kept import (
+    CODES,
+    TU_FIELDS,
+    Seg,
+    dumps,
+    element,
+    has_codes,
+    loads,
+    number,
+    plain,
+    seg_xml,
+    start_tag,
+)
 from tm.formats.tmx_notes import comment_note, read_comment_note
 from tm.formats.xmlsafe import hardened_parser, parse_file
 from tm.memory.units import Unit
 
-_INLINE_SKIP = {"bpt", "ept", "ph", "it", "ut"}  # native codes, not text
 _PROPS = {"x-origin": "origin", "x-document": "document", "x-context": "context"}
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -55,11 +67,11 @@ class _TmxReader:
         self.parser.CharacterDataHandler = self._text
         self.stack: list[str] = []
         self.tu: dict | None = None
-        self.tuv_lang: str | None = None
-        self.seg: list[str] | None = None
-        self.skip_depth = 0
-        self.prop_type: str | None = None
-        self.prop_text: list[str] | None = None
+        self.tuv: dict | None = None
+        self.raw: list[str] = []  # the <tuv> as written (kept whole for a language tm does not keep)
+        self.seg: Seg | None = None
+        self.code: list | None = None  # [tag, attrs, depth, xml pieces] of a native code
+        self.meta: tuple | None = None  # (tag, attrs, text) of a <prop> or <note>
         self.seen_root = False
 
     def fail(self, message: str) -> UserError:
@@ -71,84 +83,111 @@ class _TmxReader:
                 raise self.fail(f"not a TMX file (root element <{tag}>)")
             self.seen_root = True
         self.stack.append(tag)
-        if self.seg is not None:
-            if tag in _INLINE_SKIP or self.skip_depth:
-                self.skip_depth += 1
-            return
-        if tag == "header":
+        if self.tuv is not None:
+            self.raw.append(start_tag(tag, attrs))
+        if self.code is not None:
+            self.code[2] += 1
+            self.code[3].append(start_tag(tag, attrs))
+        elif self.seg is not None:
+            if tag in CODES:
+                self.code = [tag, attrs, 1, [start_tag(tag, attrs)]]
+            else:  # <hi>: text inside, marked
+                self.seg.open_hi(tag, attrs)
+        elif tag == "header":
             self.srclang = attrs.get("srclang")
         elif tag == "tu":
-            self.tu = {
-                "line": self.parser.CurrentLineNumber,
-                "tuvs": [],
-                "attrs": attrs,
-                "props": {},
-                "notes": [],
-                "comments": [],
-            }
+            self.tu = {"line": self.parser.CurrentLineNumber, "tuvs": [], "attrs": attrs, "props": {}}
+            self.tu |= {"kept_props": [], "notes": [], "comments": []}
         elif tag == "tuv" and self.tu is not None:
-            self.tuv_lang = attrs.get("xml:lang") or attrs.get("lang")
-            if not self.tuv_lang:
+            lang = attrs.get("xml:lang") or attrs.get("lang")
+            if not lang:
                 raise self.fail("<tuv> without xml:lang")
-        elif tag == "seg" and self.tuv_lang is not None:
-            self.seg = []
-        elif tag in ("prop", "note") and self.tu is not None and self.tuv_lang is None:
-            self.prop_type = attrs.get("type", "") if tag == "prop" else "#note"
-            self.prop_text = []
+            others = {k: v for k, v in attrs.items() if k not in ("xml:lang", "lang")}
+            self.tuv = {"lang": lang, "attrs": others, "props": [], "notes": [], "seg": None}
+            self.raw = [start_tag(tag, attrs)]
+        elif tag == "seg" and self.tuv is not None:
+            self.seg = Seg()
+        elif tag in ("prop", "note") and self.tu is not None:
+            self.meta = (tag, attrs, [])
 
     def _text(self, data: str) -> None:
-        if self.seg is not None and not self.skip_depth:
-            self.seg.append(data)
-        elif self.prop_text is not None:
-            self.prop_text.append(data)
+        if self.tuv is not None:
+            self.raw.append(escape(data))
+        if self.code is not None:
+            self.code[3].append(escape(data))
+        elif self.seg is not None:
+            self.seg.text(data)
+        elif self.meta is not None:
+            self.meta[2].append(data)
 
     def _end(self, tag: str) -> None:
         self.stack.pop()
-        if self.seg is not None and tag != "seg":
-            if self.skip_depth:
-                self.skip_depth -= 1
-            return
-        if tag == "seg" and self.seg is not None:
-            self.tu["tuvs"].append((self.tuv_lang, "".join(self.seg)))
+        if self.tuv is not None:
+            self.raw.append(f"</{tag}>")
+        if self.code is not None:
+            self.code[2] -= 1
+            self.code[3].append(f"</{tag}>")
+            if not self.code[2]:
+                self.seg.code(self.code[0], self.code[1], "".join(self.code[3]))
+                self.code = None
+        elif self.seg is not None and tag != "seg":
+            self.seg.close_hi(tag)
+        elif tag == "seg" and self.seg is not None:
+            self.tuv["seg"] = self.tuv["seg"] or self.seg  # (a second <seg> is not TMX)
             self.seg = None
-        elif tag == "tuv":
-            self.tuv_lang = None
-        elif tag in ("prop", "note") and self.prop_text is not None:
-            text = "".join(self.prop_text)
-            if self.prop_type == "#note":
-                comment = read_comment_note(text)
-                self.tu["comments" if comment else "notes"].append(comment or text)
-            else:
-                self.tu["props"][self.prop_type] = text
-            self.prop_text = self.prop_type = None
+        elif tag == "tuv" and self.tuv is not None:
+            self.tuv["xml"] = "".join(self.raw)
+            self.tu["tuvs"].append(self.tuv)
+            self.tuv = None
+        elif tag in ("prop", "note") and self.meta is not None:
+            self._meta(*self.meta)
+            self.meta = None
         elif tag == "tu" and self.tu is not None:
             unit = self._unit(self.tu)
             if unit is not None:
                 self.ready.append((unit, self.tu["comments"]))
             self.tu = None
 
+    def _meta(self, tag: str, attrs: dict[str, str], text: list[str]) -> None:
+        """A <prop> or <note> of the <tuv> or the <tu>: tm's own props fill the unit's fields,
+        reviewers' comments go to its history, the rest is kept."""
+        text = "".join(text)
+        if self.tuv is not None:
+            self.tuv[f"{tag}s"].append([attrs, text])
+        elif tag == "note":
+            comment = read_comment_note(text)
+            if comment:
+                self.tu["comments"].append(comment)
+            else:
+                self.tu["notes"].append([attrs, text])
+        elif attrs.get("type") in _PROPS:
+            self.tu["props"][attrs["type"]] = text
+        else:
+            self.tu["kept_props"].append([attrs, text])
+
     def _unit(self, tu: dict) -> Unit | None:
         line, attrs = tu["line"], tu["attrs"]
-        segs: dict[str, str] = {}
-        for lang, seg in tu["tuvs"]:
-            if seg.strip():  # an empty <seg> is a language the unit lacks
-                segs.setdefault(lang, seg)
+        tuvs: dict[str, dict] = {}
+        for tuv in tu["tuvs"]:
+            if tuv["seg"] is not None and tuv["seg"].plain().strip():  # an empty <seg>: a language it lacks
+                tuvs.setdefault(tuv["lang"], tuv)
         prefer = next((s for s in (attrs.get("srclang"), self.srclang) if s and s != "*all*"), None)
-        pair = self.pairs.pick(list(segs), line, prefer)
+        pair = self.pairs.pick(list(tuvs), line, prefer)
         if pair is None:
             return None
-        (source_lang, source), (target_lang, target) = ((self.pairs.tag(t, line), segs[t]) for t in pair)
-        props = tu["props"]
+        source, target = (tuvs[t] for t in pair)
+        props, notes = tu["props"], [text for _, text in tu["notes"]]
         try:
             return Unit(
-                source=source,
-                target=target,
-                source_lang=source_lang,
-                target_lang=target_lang,
+                source=source["seg"].plain(),
+                target=target["seg"].plain(),
+                source_lang=self.pairs.tag(pair[0], line),
+                target_lang=self.pairs.tag(pair[1], line),
                 origin=props.get("x-origin", "imported"),
                 document=props.get("x-document"),
                 context=props.get("x-context"),
-                note="\n".join(tu["notes"]) or None,
+                note="\n".join(notes) or None,
+                tmx=_kept(tu, source, target),
                 created_at=tmx_date_to_iso(attrs.get("creationdate")),
                 created_by=attrs.get("creationid"),
                 changed_at=tmx_date_to_iso(attrs.get("changedate")),
@@ -156,6 +195,24 @@ class _TmxReader:
             )
         except UserError as exc:
             raise UserError(f"{self.name}: line {line}: {exc}") from None
+
+
+def _kept(tu: dict, source: dict, target: dict) -> str | None:
+    """Unit.tmx: what the <tu> holds beyond the unit's fields (tm.formats.tmx_kept)."""
+    pieces = number(source["seg"].resolved(), target["seg"].resolved())
+    sides = {}
+    for name, tuv, seg in (("source", source, pieces[0]), ("target", target, pieces[1])):
+        sides[name] = {k: tuv[k] for k in ("attrs", "props", "notes")} | {"seg": has_codes(seg) and seg}
+    notes = tu["notes"]
+    return dumps(
+        {
+            "attrs": {k: v for k, v in tu["attrs"].items() if k not in TU_FIELDS},
+            "props": tu["kept_props"],
+            "notes": (len(notes) > 1 or any(a for a, _ in notes)) and notes,  # more than Unit.note says
+            "tuvs": [tuv["xml"] for tuv in tu["tuvs"] if tuv is not source and tuv is not target],
+            **sides,
+        }
+    )
 
 
 def read_tmx(
@@ -204,6 +261,7 @@ def write_tmx(
     )
     count = 0
     for u in units:
+        kept = loads(u.tmx)
         attrs = {
             "creationdate": iso_to_tmx_date(u.created_at),
             "creationid": u.created_by,
@@ -212,22 +270,37 @@ def write_tmx(
         }
         if source_lang == "*all*":
             attrs["srclang"] = u.source_lang
-        attr_text = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items() if v)
-        out.write(f"    <tu{attr_text}>\n")
+        attrs = {k: v for k, v in attrs.items() if v} | kept.get("attrs", {})
+        out.write(f"    {start_tag('tu', attrs)}\n")
         for prop, field_name in _PROPS.items():
             value = getattr(u, field_name)
             if value:
                 out.write(f'      <prop type="{prop}">{_xml(value)}</prop>\n')
-        if u.note:
+        for prop_attrs, text in kept.get("props", ()):
+            out.write(f"      {element('prop', prop_attrs, text)}\n")
+        notes = kept.get("notes")
+        if notes and "\n".join(text for _, text in notes) == u.note:  # the unit's note as the file had it
+            out.writelines(f"      {element('note', a, text)}\n" for a, text in notes)
+        elif u.note:
             out.write(f"      <note>{_xml(u.note)}</note>\n")
         for event in (comments or {}).get(u.id, ()):
             out.write(f"      <note>{_xml(comment_note(event))}</note>\n")
-        out.write(f"      <tuv xml:lang={quoteattr(u.source_lang)}><seg>{_xml(u.source)}</seg></tuv>\n")
-        out.write(f"      <tuv xml:lang={quoteattr(u.target_lang)}><seg>{_xml(u.target)}</seg></tuv>\n")
+        for lang, text, side in ((u.source_lang, u.source, "source"), (u.target_lang, u.target, "target")):
+            out.write(_tuv(lang, text, kept.get(side, {})))
+        out.writelines(f"      {xml}\n" for xml in kept.get("tuvs", ()))
         out.write("    </tu>\n")
         count += 1
     out.write("  </body>\n</tmx>\n")
     return count
+
+
+def _tuv(lang: str, text: str, kept: dict) -> str:
+    """One side's <tuv>: its props and notes as read, its codes while its text is still theirs."""
+    head = start_tag("tuv", {"xml:lang": lang} | kept.get("attrs", {}))
+    meta = "".join(element(tag, a, t) for tag in ("prop", "note") for a, t in kept.get(f"{tag}s", ()))
+    seg = kept.get("seg")
+    content = seg_xml(seg) if seg and plain(seg) == text else _xml(text)
+    return f"      {head}{meta}<seg>{content}</seg></tuv>\n"
 
 
 def export_tmx(

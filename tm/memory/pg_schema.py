@@ -180,6 +180,7 @@ MIGRATIONS: list[tuple[int, object]] = [  # (a function: tm.memory.schema)
         "ADD COLUMN changed_by TEXT",
     ),
     (10, _V10),
+    (11, "ALTER TABLE units ADD COLUMN tmx TEXT"),
 ]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (

@@ -198,9 +198,15 @@ CREATE TABLE IF NOT EXISTS word_model (
 );
 """
 
+# What a TMX from another tool held beyond tm's columns (inline codes, props, notes), as JSON
+# (tm.formats.tmx_kept): matching keys never see it, an export writes it back.
+_V11 = """
+ALTER TABLE units ADD COLUMN tmx TEXT;
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9, _V10]
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9, _V10, _V11]
 VERSION = len(MIGRATIONS)
 
 

@@ -33,6 +33,7 @@ ON_PAIR_CONFLICT = """ON CONFLICT (pair_hash) DO UPDATE SET
     document = coalesce(excluded.document, units.document),
     context = coalesce(excluded.context, units.context),
     note = coalesce(excluded.note, units.note),
+    tmx = coalesce(excluded.tmx, units.tmx),
     changed_at = excluded.changed_at,
     changed_by = coalesce(excluded.changed_by, units.changed_by)
 WHERE excluded.changed_at >= units.changed_at AND (  -- the same unit imported again is unchanged
@@ -40,6 +41,7 @@ WHERE excluded.changed_at >= units.changed_at AND (  -- the same unit imported a
     OR coalesce(excluded.document, units.document) IS DISTINCT FROM units.document
     OR coalesce(excluded.context, units.context) IS DISTINCT FROM units.context
     OR coalesce(excluded.note, units.note) IS DISTINCT FROM units.note
+    OR coalesce(excluded.tmx, units.tmx) IS DISTINCT FROM units.tmx
 )"""
 
 

@@ -68,7 +68,7 @@ class SyncSQL:
         provenance; the source is the same), inside the caller's transaction."""
         self.conn.execute(
             "UPDATE units SET target = ?, pair_hash = ?, origin = ?, document = ?, context = ?, note = ?, "
-            "changed_at = ?, changed_by = ? WHERE id = ?",
+            "tmx = ?, changed_at = ?, changed_by = ? WHERE id = ?",
             (
                 given.target,
                 pair_hash(held.source_lang, held.target_lang, held.source, given.target),
@@ -76,6 +76,7 @@ class SyncSQL:
                 given.document,
                 given.context,
                 given.note,
+                given.tmx,
                 given.changed_at,
                 given.changed_by,
                 held.id,

@@ -62,6 +62,9 @@ class Unit:
     changed_by: str | None = None
     context: str | None = None
     note: str | None = None
+    # What a TMX from another tool held beyond these fields (JSON, tm.formats.tmx_kept): inline
+    # codes, props and notes of the <tu> and its <tuv>s, written back on export.
+    tmx: str | None = None
     uid: str | None = None  # the same in every copy of the memory: how tm db copy --merge knows it
     id: int | None = None
 

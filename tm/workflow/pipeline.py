@@ -140,6 +140,7 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
     from tm.memory.scoring import render_diff
     from tm.memory.units import context_hash, neighbours
     from tm.workflow.repair import repair
+    from tm.workflow.unit_codes import target_with_codes
 
     jobs = []
     for doc in batch.documents:
@@ -163,6 +164,8 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
             if match is None:
                 continue
             row.target, row.origin, row.score = escape(match.unit.target), match.kind, match.score
+            if match.kind != "fuzzy":  # the unit's own codes, where they answer to the segment's
+                row.target = target_with_codes(row.source, match.unit) or row.target
             row.unit_id = match.unit.id
             if rejected:  # the reviewer sees that this translation was turned down before
                 last = rejected[-1]
