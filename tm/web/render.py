@@ -26,13 +26,15 @@ BAND_NAMES = {
 }
 
 
-def marked(text: str, spans: list[tuple[int, int]]) -> Markup:
-    """The text with the spans in <mark>."""
+def marked(text: str, spans: list[tuple[int, int]], kind: str = "") -> Markup:
+    """The text with the spans in <mark> (of class ``kind``: "aligned" marks what the other
+    side's hit is rendered as, apart from the hit itself)."""
     out, last = [], 0
+    opening = Markup(f'<mark class="{kind}">') if kind else Markup("<mark>")
     for a, b in sorted(spans):
         if a < last:  # overlapping spans: the first one shown wins
             continue
-        out += [escape(text[last:a]), Markup("<mark>"), escape(text[a:b]), Markup("</mark>")]
+        out += [escape(text[last:a]), opening, escape(text[a:b]), Markup("</mark>")]
         last = b
     out.append(escape(text[last:]))
     return Markup("").join(out)
