@@ -450,3 +450,22 @@ def test_a_docx_that_lies_about_its_size_is_refused_in_small_memory(tmp_path):
     assert "Traceback" not in done.stderr
     _, peak_kib, _, code = done.stdout.split()
     assert code != "0" and int(peak_kib) < 300 * 1024
+
+
+def test_a_sheet_sent_with_its_original_exports_on_another_machine(run, seeded, tmp_path):
+    """The second new-user run: export-doc looked for the original only where it was read."""
+    import shutil
+
+    source = make_docx(tmp_path / "release.docx")
+    sheet = tmp_path / "release.review.xlsx"
+    assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
+    _approve_all(sheet, {})
+    elsewhere = tmp_path / "reviewer"  # the sheet and the original, moved together
+    elsewhere.mkdir()
+    shutil.move(sheet, elsewhere / sheet.name)
+    shutil.move(source, elsewhere / source.name)
+    result = run("export-doc", elsewhere / sheet.name, "-o", tmp_path / "release.en.docx")
+    assert result.exit_code == 0, result.output
+    (elsewhere / source.name).write_bytes(b"not the file that was translated")
+    refused = run("export-doc", elsewhere / sheet.name, "-o", tmp_path / "again.en.docx")
+    assert refused.exit_code == 4 and "nor beside the sheet" in refused.output

@@ -79,7 +79,9 @@ def test_a_second_round_corrects_the_unit_the_first_stored(run, sheet, db_path):
     first = json.loads(run("review", sheet, "--json").output)
     assert first["added"] == 1
     set_cells(sheet, {"rel:2:1": {"Target": "Thank you, everyone."}})
-    second = run("review", sheet, "--json", user="bob")
+    second = run("review", sheet, "--json", user="bob")  # another reviewer: a copy of ann's sheet?
+    assert second.exit_code == 1 and "stored by ann" in json.loads(second.stdout)["refused"][0][2]
+    second = run("review", sheet, "--json", "--force", user="bob")  # the reviser's round
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout)["corrected"] == 1
     assert _translations(db_path, "謝謝大家。") == ["Thank you, everyone."]  # not two 100% units

@@ -178,3 +178,101 @@ def test_several_translations_of_one_source_are_shown(run, doc, tmp_path, db_pat
     rows = list(load_workbook(sheet)["Segments"].values)
     qa = rows[1][rows[0].index("QA issues")]
     assert "the memory also translates this source as" in qa
+
+
+def test_copies_of_one_sheet_for_two_reviewers_do_not_overwrite_each_other(run, doc, tmp_path, db_path):
+    """The second new-user run: two copies of one sheet (the same sheet id) given to two
+    reviewers; the second review silently replaced the first one's correction."""
+    import shutil
+
+    sheet = _sheet(run, doc, tmp_path / "a.xlsx")
+    copy = tmp_path / "copy-for-bo.xlsx"
+    shutil.copy(sheet, copy)
+    set_cells(
+        sheet, {"rel:1:1": {"Target": "China resolutely supports multilateralism.", "Status": "approved"}}
+    )
+    set_cells(
+        copy, {"rel:1:1": {"Target": "China staunchly supports multilateralism.", "Status": "approved"}}
+    )
+    assert run("review", sheet, user="anna").exit_code == 0
+    refused = run("review", copy, user="bo")
+    assert refused.exit_code == 1 and "stored by anna" in refused.stderr and "--force" in refused.stderr
+    assert _translations(db_path) == ["China resolutely supports multilateralism."]
+    assert run("review", copy, "--force", user="bo").exit_code == 0  # the reviser's round, insisted on
+    assert _translations(db_path) == ["China staunchly supports multilateralism."]
+    again = run("review", sheet, user="anna")  # anna's round is now the older one: refused
+    assert again.exit_code == 1 and _translations(db_path) == ["China staunchly supports multilateralism."]
+
+
+def test_a_sheet_imported_again_does_not_bring_back_a_unit_deleted_since(run, tmp_path, db_path):
+    path = tmp_path / "new.txt"
+    path.write_text("双方同意加强合作。\n", encoding="utf-8")
+    sheet = _sheet(run, path, tmp_path / "new.xlsx")
+    set_cells(
+        sheet,
+        {"new:1:1": {"Target": "The two sides agreed to strengthen cooperation.", "Status": "approved"}},
+    )
+    assert json.loads(run("review", sheet, "--json").stdout)["added"] == 1
+    with open_memory(db_path) as memory:
+        (unit,) = [u for u in memory.iter_units() if u.source == "双方同意加强合作。"]
+    assert run("delete", unit.id, "--reason", "bad alignment", user="dai").exit_code == 0
+    result = run("review", sheet)
+    assert result.exit_code == 1 and "was deleted" in result.stderr and "bad alignment" in result.stderr
+    with open_memory(db_path) as memory:
+        assert [u for u in memory.iter_units() if u.source == "双方同意加强合作。"] == []
+
+
+def test_a_rejection_imported_twice_is_recorded_once(run, doc, tmp_path, db_path):
+    sheet = _sheet(run, doc, tmp_path / "a.xlsx")
+    set_cells(sheet, {"rel:1:1": {"Status": "rejected", "Comment": "WRONG: not our wording"}})
+    assert run("review", sheet, user="anna").exit_code == 0
+    assert run("review", sheet, user="anna").exit_code == 0
+    with open_memory(db_path) as memory:
+        rejections = [e for e in memory.history(_unit_id(db_path)) if e["action"] == "reject"]
+    assert len(rejections) == 1
+
+
+def test_rows_of_one_sheet_giving_one_source_two_translations_are_named(run, tmp_path, db_path):
+    path = tmp_path / "two.txt"
+    path.write_text(f"{SOURCE}\n\n{SOURCE}\n", encoding="utf-8")
+    sheet = _sheet(run, path, tmp_path / "two.xlsx")
+    set_cells(
+        sheet,
+        {
+            "two:1:1": {"Target": "China resolutely supports multilateralism.", "Status": "approved"},
+            "two:2:1": {"Target": "China staunchly supports multilateralism.", "Status": "approved"},
+        },
+    )
+    result = run("review", sheet)
+    assert result.exit_code == 1
+    assert "row two:1:1 of this sheet gives unit" in result.stderr and "another translation" in result.stderr
+
+
+def test_a_sheet_written_on_a_laptop_copy_corrects_the_servers_unit(run, doc, tmp_path, db_path):
+    """Unit ids differ between copies: the sheet named the laptop's id, and the server stored a
+    second 100 % translation beside its own unit."""
+    filler = tmp_path / "filler.tsv"
+    filler.write_text("source\ttarget\n上海精神。\tThe Shanghai Spirit.\n", encoding="utf-8")
+    laptop = tmp_path / "laptop.db"
+    assert run("import", filler, db=laptop).exit_code == 0  # ids on the laptop differ from the server's
+    pairs = tmp_path / "pairs.tsv"
+    assert run("import", pairs if pairs.exists() else filler, db=laptop).exit_code == 0
+    same = tmp_path / "same.tsv"
+    same.write_text(f"source\ttarget\n{SOURCE}\t{OLD}\n", encoding="utf-8")
+    assert run("import", same, db=laptop).exit_code == 0
+    sheet = tmp_path / "laptop.xlsx"
+    assert run("translate", doc, "--no-mt", "-o", sheet, db=laptop).exit_code == 0
+    set_cells(sheet, {"rel:1:1": {"Target": "China firmly upholds multilateralism.", "Status": "approved"}})
+    report = json.loads(run("review", sheet, "--json").stdout)
+    assert report["corrected"] == 1 and report["added"] == 0
+    assert _translations(db_path) == ["China firmly upholds multilateralism."]
+
+
+def test_the_cells_a_reviewer_types_in_are_text(run, doc, tmp_path):
+    """The second new-user run: "16 September" typed into Target became a date, stored as 44090."""
+    sheet = load_workbook(_sheet(run, doc, tmp_path / "a.xlsx"))["Segments"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("Target") + 1).number_format == "@"  # a proposal
+    for name in ("Target", "Comment"):  # and the empty cells of the column
+        column = header.index(name) + 1
+        assert sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].number_format == "@"

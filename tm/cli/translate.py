@@ -278,7 +278,7 @@ def review(file, dry_run, reviewer, strict, force, db, as_json) -> None:
             click.echo(f"rejected {row_id}, but unit {unit_id} was in the memory before this sheet: it stays")
         if report.rejections:
             units = ", ".join(f"{unit_id} ({row_id})" for row_id, unit_id in report.rejections)
-            click.echo(f"rejections kept in the history of unit(s) {units}")
+            click.echo(f"rejections {'would be ' if dry_run else ''}kept in the history of unit(s) {units}")
         for number, row_id, issue in report.findings:
             click.echo(f"QA row {number} ({row_id}): {issue}", err=True)
         for number, row_id, why in report.refused:

@@ -171,8 +171,7 @@ class SQLMemory(SyncSQL, HistorySQL, LinksSQL, Memory):
             )
             self._target_index_remove(uid, unit.target)
             self.conn.execute("DELETE FROM units WHERE id = ?", (uid,))
-            self.conn.execute("DELETE FROM reviewed_rows WHERE unit_id = ?", (uid,))
-            self.drop_links([uid])
+            self.drop_links([uid])  # (its reviewed rows stay: a sheet imported again must not bring it back)
         return [found[i][0] for i in sorted(found)]
 
     def document_unit_ids(self, document: str) -> list[int]:

@@ -126,6 +126,20 @@ def output_format(target: Path, layout) -> str:
     return named
 
 
+def _original(sheet, layout) -> Path | None:
+    """Where the translated original is: where it was read, or beside the sheet under its name
+    (a sheet and its original sent together to a reviewer on another machine) if it is the file
+    that was translated (same checksum)."""
+    from tm.formats.documents import sha256_of
+
+    if layout.source_path and Path(layout.source_path).is_file():
+        return Path(layout.source_path)
+    beside = Path(sheet.path).parent / layout.file
+    if layout.file and beside.is_file() and (not layout.sha256 or sha256_of(beside) == layout.sha256):
+        return beside
+    return None
+
+
 def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: bool) -> list:
     """Write the translated document in its source's format: the original file (which must be
     the one translated: same checksum) with each block's text replaced. Returns what is missing."""
@@ -133,11 +147,12 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
     from tm.formats.documents import open_document, sha256_of
     from tm.workflow.exportdoc import segment_targets
 
-    original = Path(layout.source_path)
-    if not layout.source_path or not original.is_file():
+    original = _original(sheet, layout)
+    if original is None:
         raise UserError(
-            f"{layout.name}: the original {layout.file} is needed to write {out.name} and is not at "
-            f"{layout.source_path or '(no path recorded)'}; put it back there, or export .txt"
+            f"{layout.name}: the original {layout.file} is needed to write {out.name} and is neither "
+            f"at {layout.source_path or '(no path recorded)'} nor beside the sheet; put it there, or "
+            "export .txt"
         )
     if layout.sha256 and sha256_of(original) != layout.sha256:
         raise UserError(

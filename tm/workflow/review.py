@@ -117,6 +117,11 @@ def _withdraw(memory: Memory, row: SheetRow, reviewer: str | None, sheet: Review
     if earlier is None:
         proposing = _proposing_unit(memory, row)
         if proposing is not None and proposing.target == row.proposed:  # the memory's own, turned down
+            said = [e for e in memory.history(proposing.id) if e["action"] == "reject"]
+            if any(
+                e["reason"] == _reason(sheet, row) and e["comment"] == (row.comment or None) for e in said
+            ):
+                return  # this sheet's rejection, imported again: recorded once
             memory.record_rejection(proposing.id, reviewer, _reason(sheet, row), row.comment)
             report.rejections.append((row.id, proposing.id))
         return
@@ -192,7 +197,13 @@ def _apply(
     """What one approved row does to stored units; None when it needs a new unit."""
     reason = _reason(sheet, row)
     earlier = memory.reviewed_row(sheet.sheet_id, row.id)  # what a round of this sheet stored
-    corrected = _earlier_round(memory, row, sheet, reviewer, reason, earlier)
+    if earlier is not None and not force and _deleted_by_others(memory, earlier[0], reason):
+        # deleted since this sheet's earlier round stored it: importing the sheet again must not
+        # bring it back
+        raise _Refused(
+            _changed_since(memory, earlier[0], "deleted", "which an earlier review of this sheet stored,")
+        )
+    corrected = _earlier_round(memory, row, sheet, reviewer, reason, earlier, force)
     if corrected is not None:
         return corrected
     stored = memory.find_pair(_unit(row, reviewer))
@@ -221,14 +232,23 @@ def _apply(
                 comment=row.comment,
             )
         except StaleUnit:  # another review got there first, while this one ran
-            raise _Refused(_changed_since(memory, proposing.id, "changed")) from None
+            raise _Refused(_changed_since(memory, proposing.id, "changed", sheet=sheet)) from None
         memory.record_reviewed_row(sheet.sheet_id, row.id, proposing.id, row.target)
         return "corrected"
     if proposing is not None:
-        raise _Refused(_changed_since(memory, proposing.id, "changed"))
+        raise _Refused(_changed_since(memory, proposing.id, "changed", sheet=sheet))
     if not force and _deleted_proposal(memory, row):
         raise _Refused(_changed_since(memory, row.unit_id, "deleted"))
     return None
+
+
+def _deleted_by_others(memory: Memory, unit_id: int, reason: str) -> bool:
+    """Whether the unit is gone, deleted by anything but this very row of this sheet (a later
+    round's rejection withdraws what an earlier round stored; approving it again is the row's)."""
+    if unit_id in memory.units_by_id([unit_id]):
+        return False
+    gone = [e for e in memory.history(unit_id) if e["action"] == "delete"]
+    return not (gone and (gone[-1]["reason"] or "").startswith(reason))
 
 
 def _deleted_proposal(memory: Memory, row: SheetRow) -> bool:
@@ -239,23 +259,35 @@ def _deleted_proposal(memory: Memory, row: SheetRow) -> bool:
     return bool(gone and gone[-1] and surface(gone[-1]["source"]) == surface(row.source))
 
 
-def _changed_since(memory: Memory, unit_id: int, what: str) -> str:
+def _changed_since(
+    memory: Memory,
+    unit_id: int,
+    what: str,
+    relation: str = "whose translation this row proposed,",
+    sheet: ReviewSheet | None = None,
+) -> str:
     """Why a row about a unit that changed after its sheet was written is refused, with who did
     it, when and why, and what the reviewer can do."""
     changes = [e for e in memory.history(unit_id) if e["action"] in ("review", "edit", "delete")]
     last = changes[-1] if changes else {}
+    if sheet is not None and (last.get("reason") or "").startswith(f"tm review {sheet.path.name} "):
+        row_id = last["reason"].split(" ", 3)[3].split(":")[0:3]  # (this very sheet, another row)
+        return (
+            f"row {':'.join(row_id)} of this sheet gives unit {unit_id}'s source another translation "
+            f"(“{last.get('new_target', '')}”, stored); give both rows the same one, or --force "
+            "stores this row's over it"
+        )
     who = f" by {last.get('changed_by') or 'someone'}, {last.get('changed_at', '')[:16]}" if last else ""
     why = f" ({last['reason']})" if last.get("reason") else ""
     if what == "deleted":
         return (
-            f"unit {unit_id}, whose translation this row proposed, was deleted after the sheet was "
-            f"written{who}{why}; --force stores the row anyway"
+            f"unit {unit_id}, {relation} was deleted after the sheet was written{who}{why}; "
+            "--force stores the row anyway"
         )
     now_says = f"; it now says “{last['new_target']}”" if last.get("new_target") else ""
     return (
-        f"unit {unit_id}, whose translation this row proposed, was changed after the sheet was "
-        f"written{who}{why}{now_says}; review it in a new sheet, or --force stores this row as a "
-        "correction of it"
+        f"unit {unit_id}, {relation} was changed after the sheet was written{who}{why}{now_says}; "
+        "review it in a new sheet, or --force stores this row as a correction of it"
     )
 
 
@@ -269,11 +301,18 @@ def _keep_new_comment(memory: Memory, unit: Unit, row: SheetRow, reviewer, reaso
 
 
 def _earlier_round(
-    memory: Memory, row: SheetRow, sheet: ReviewSheet, reviewer, reason: str, earlier: tuple | None
+    memory: Memory,
+    row: SheetRow,
+    sheet: ReviewSheet,
+    reviewer,
+    reason: str,
+    earlier: tuple | None,
+    force: bool = False,
 ) -> str | None:
     """A row an earlier review of this sheet stored (``earlier``), now approved with another
     target: the unit that review stored is corrected (if nobody changed it since), never left
-    beside a new one."""
+    beside a new one. An earlier round by another reviewer may have been a copy of the sheet
+    handed to a colleague: that is refused unless ``force``, never silently overwritten."""
     if earlier is None or earlier[1] == row.target:
         return None
     unit_id, stored_target, added = earlier
@@ -285,6 +324,11 @@ def _earlier_round(
         raise _Refused(
             f"unit {unit.id} was changed since this sheet's last review"
             f" (by {unit.changed_by or 'someone'}, {unit.changed_at}); review it again with a new sheet"
+        )
+    if not force and unit.changed_by and reviewer and unit.changed_by != reviewer:
+        raise _Refused(
+            f"unit {unit.id} says “{unit.target}”, stored by {unit.changed_by} ({unit.changed_at[:16]}) "
+            "from this sheet or a copy of it; --force replaces it with this row's translation"
         )
     same_pair = memory.find_pair(replace(unit, target=row.target))
     if same_pair is not None:  # the corrected pair is a unit already: keep that one only
@@ -301,10 +345,17 @@ def _earlier_round(
 
 
 def _proposing_unit(memory: Memory, row: SheetRow) -> Unit | None:
-    """The memory unit whose translation of this very source (a 100 or 101 match) was proposed."""
+    """The memory unit whose translation of this very source (a 100 or 101 match) was proposed.
+    A sheet written against another copy of the memory (a laptop's) names that copy's unit id:
+    here the unit is the one holding the same source with the proposed translation."""
     if row.unit_id is None:
         return None
     found = memory.units_by_id([row.unit_id]).get(row.unit_id)
-    if found is None or surface(found[0].source) != surface(row.source):
+    if found is not None and surface(found[0].source) == surface(row.source):
+        return found[0]
+    if not row.proposed:
         return None
-    return found[0]
+    for match in memory.lookup(row.source, "zh", 100, 10):
+        if surface(match.unit.source) == surface(row.source) and match.unit.target == row.proposed:
+            return match.unit
+    return None

@@ -64,6 +64,11 @@ class _Cells:
         return cell
 
 
+# Cells a reviewer types in are Text: "16 September" or "1/2" stays what was typed, not a date
+# or a number that the sheet would hand back as its serial (44090).
+TYPED = ("Target", "Comment")
+
+
 def _row_values(row: Row) -> dict:
     source, target = clean_cell_text(row.source), clean_cell_text(row.target)
     unit = str(row.unit_id) if row.unit_id is not None else ""
@@ -188,6 +193,8 @@ def _segments_sheet(workbook, batch: Batch) -> None:
     for name in STYLED:  # empty cells are not written: their column's style applies to them
         dims = sheet.column_dimensions[letters[name]]  # (set before the first row is written)
         dims.font, dims.alignment = font, _alignment(name)
+        if name in TYPED:
+            dims.number_format = "@"
     sheet.append([cells.cell(name, header) for name in HEADER])
     looks = {  # (origin, column) -> template: a handful of looks for any number of rows
         (origin, name): cells.template(
@@ -195,6 +202,7 @@ def _segments_sheet(workbook, batch: Batch) -> None:
             font=font,
             fill=PatternFill("solid", fgColor=color) if name in FILLED else PatternFill(),
             alignment=_alignment(name),
+            **({"number_format": "@"} if name in TYPED else {}),
         )
         for origin, color in ORIGIN_FILLS.items()
         for name in STYLED
