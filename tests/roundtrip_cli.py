@@ -30,7 +30,7 @@ class Outcome:
     reasons: list[str] = field(default_factory=list)
     message: str = ""
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)  # what tm said it leaves out: context, no verdict
+    notes: list[str] = field(default_factory=list)  # context (what tm said it leaves out), no verdict
 
     def fail(self, *reasons: str) -> None:
         """Each reason given makes the file ``ELSE``; none changes nothing."""

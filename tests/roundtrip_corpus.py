@@ -73,5 +73,5 @@ def details(outcomes: list[Outcome]) -> str:
         elif o.verdict == ELSE:
             lines.append(f"- {o.fmt}/{o.path.name}:")
             lines += [f"    - {r}" for r in o.reasons]
-            lines += [f"    - (tm said: {n})" for n in o.notes]
+            lines += [f"    - (note: {n})" for n in o.notes]
     return "\n".join(lines)

@@ -118,7 +118,9 @@ def _some(items: list[str], limit: int = 4) -> list[str]:
 def roundtrip_tmx(session: Session, path: Path, schemas: Path) -> None:
     out = session.folder / "out.tmx"
     step = session.first("import", path, written=out, ok=(0, 1))
-    session.outcome.notes += [line.strip() for line in step.output.splitlines() if "skipped" in line]
+    session.outcome.notes += [
+        f"tm said: {line.strip()}" for line in step.output.splitlines() if "skipped" in line
+    ]
     session.must("export", out)
     session.outcome.fail(*check_tmx(path.read_bytes(), out.read_bytes(), schemas / "tmx" / "tmx14.dtd"))
 
@@ -211,7 +213,9 @@ def read_by_translate_toolkit(out: bytes, expected: int) -> list[str]:
 def roundtrip_tbx(session: Session, path: Path, schemas: Path) -> None:
     first = session.folder / "out-basic.tbx"
     step = session.first("glossary", "import", path, written=first, ok=(0, 1))
-    session.outcome.notes += [line.strip() for line in step.output.splitlines() if "not kept" in line]
+    session.outcome.notes += [
+        f"tm said: {line.strip()}" for line in step.output.splitlines() if "not kept" in line
+    ]
     data = path.read_bytes()
     for dialect in ("basic", "v3"):
         out = session.folder / f"out-{dialect}.tbx"
