@@ -134,15 +134,17 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
     """Step 2: the best memory match of every segment (101 in context, 100, 99, fuzzy ≥ min_fuzzy).
     A segment repeated with the same neighbours is looked up once. A fuzzy match that differs
     only in placeables (numbers, dates, glossary terms with ``recognizer``, Latin-script names)
-    is repaired (tm.workflow.repair); its match percent stays the memory's."""
-    from tm.formats.inline import escape, legacy, plain
+    is repaired (tm.workflow.repair); its match percent stays the memory's. The segment's
+    placeholders are placed in the memory's target by its word links (tm.workflow.placeholders)."""
+    from tm.formats.inline import escape, has_tags, legacy, plain
     from tm.memory.history import described
     from tm.memory.scoring import render_diff
     from tm.memory.units import context_hash, neighbours
+    from tm.workflow.placeholders import place_in_matches
     from tm.workflow.repair import repair
     from tm.workflow.unit_codes import target_with_codes
 
-    jobs = []
+    jobs, placing = [], []
     for doc in batch.documents:
         # placeholders spelled {1} as before ⟦1⟧: units reviewed then stay 101 in the same context
         for row, (prev, nxt) in zip(doc.rows, neighbours([legacy(row.source) for row in doc.rows])):
@@ -181,6 +183,11 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
                 repaired = repair(row.source, match.unit.source, match.unit.target, recognizer)
                 if repaired is not None:
                     row.target, row.fixes = escape(repaired.target), repaired.fixes
+            if has_tags(row.source):  # the memory holds plain text: the segment's formatting is placed
+                placing.append((row, match.unit.source, bool(row.fixes)))
+    if placing:
+        with batch.timed("placeholders"):
+            place_in_matches(placing, recognizer)
 
 
 def other_translations_issue(others: list[str]) -> str:
