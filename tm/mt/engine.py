@@ -234,6 +234,45 @@ class Engine:
         spans = [self._piece_spans(o) for o in outputs]
         return [(s, lp[: len(s)]) for s, lp in zip(spans, self._scored(texts, outputs))]
 
+    def attention_links(
+        self, segments: list[str], outputs: list[str]
+    ) -> list[list[tuple[tuple[int, int], tuple[int, int]]]]:
+        """For each output given its segment: (span in ``prepare(segment)``, span in the output) of
+        each output piece and the source piece the decoder attends to most when it writes that
+        piece, decoding forced along the output (so a glossary-enforced output has them too). A
+        segment decoded in clauses (too long for the model) gets none."""
+        prepared = [self.prepare(s) for s in segments]
+        todo = [
+            n
+            for n, (text, output) in enumerate(zip(prepared, outputs))
+            if text and output.strip() and len(self.sp.encode(text)) <= MAX_SOURCE_TOKENS
+        ]
+        out: list[list] = [[] for _ in segments]
+        if not todo:
+            return out
+        targets = [self._target(outputs[n]) for n in todo]
+        results = self.translator.translate_batch(
+            [self.sp.encode(prepared[n], out_type=str) for n in todo],
+            target_prefix=targets,
+            beam_size=1,
+            return_attention=True,
+            max_decoding_length=max(len(t) for t in targets) + 1,
+            max_batch_size=self.max_batch_tokens,
+            batch_type="tokens",
+        )
+        skip = 1 if self.target_prefix else 0
+        for n, result in zip(todo, results):
+            sources, pieces = self._piece_spans(prepared[n]), self._piece_spans(outputs[n])
+            rows = result.attention[0][skip : skip + len(pieces)] if result.attention else []
+            for (start, end), weights in zip(pieces, rows):
+                while start < end and outputs[n][start].isspace():  # a piece's span holds the space before it
+                    start += 1
+                span = start, end
+                best = max(range(min(len(weights), len(sources))), key=weights.__getitem__, default=None)
+                if best is not None and span[0] < span[1] and sources[best][0] < sources[best][1]:
+                    out[n].append((sources[best], span))
+        return out
+
     def _piece_spans(self, text: str) -> list[tuple[int, int]]:
         """The character span of each SentencePiece piece of a text, from SentencePiece's own
         offsets (it folds spaces and width, so the pieces' surfaces do not add up to the text)."""

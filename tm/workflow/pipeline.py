@@ -226,10 +226,11 @@ def machine_translate(
 ) -> None:
     """Step 3: one MT batch for every segment the memory left empty; a repeated segment once,
     the glossary enforced unless ``enforce`` is off. The engine sees the text without
-    placeholders (it can neither drop nor invent one); those with a certain place in its output
-    are put back (tm.workflow.placeholders), QA names the rest."""
-    from tm.formats.inline import escape, plain
+    placeholders (it can neither drop nor invent one); they are put back where they have a
+    certain place or the engine's attention gives one (tm.workflow.placeholders), QA names the rest."""
+    from tm.formats.inline import escape, has_tags, plain
     from tm.workflow.placeholders import restore
+    from tm.workflow.wordlinks import PositionMap
 
     todo = [row for row in batch.rows if row.origin == "none" and row.source.strip()]
     unique = list(dict.fromkeys(plain(row.source) for row in todo))
@@ -243,10 +244,15 @@ def machine_translate(
             done.update(
                 zip(part, engine.translate(part, recognizer=recognizer if enforce else None, lexicon=lexicon))
             )
+    tagged = list(dict.fromkeys(plain(row.source) for row in todo if has_tags(row.source)))
+    attention = getattr(engine, "attention_links", None)  # where the engine says, by its attention
+    links = dict(zip(tagged, attention(tagged, [done[s].text.strip() for s in tagged]))) if attention else {}
     for row in todo:
-        result = done[plain(row.source)]
+        source = plain(row.source)
+        result = done[source]
+        mapped = PositionMap(source, engine.prepare(source)) if source in links else None
         row.target, row.origin, row.confidence = (
-            restore(row.source, escape(result.text), recognizer),
+            restore(row.source, escape(result.text.strip()), recognizer, links.get(source), mapped),
             "MT",
             result.confidence,
         )

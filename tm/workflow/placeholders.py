@@ -8,9 +8,9 @@ placed here where the source says and the target shows, and QA names the rest fo
   go to the start or end of the target;
 - with word links of the pair (tm.workflow.wordlinks: the word aligner for a memory's target,
   the engine's attention for MT), any other pair goes around the English its words are linked
-  to, and a standalone one after the English of the word before it (or before that of the word
-  after it). One whose words have no link, or whose place would cross a pair already placed,
-  is left out.
+  to (when no English word inside is linked only to words outside the pair), and a standalone
+  one after the English of the word before it (or before that of the word after it). One whose
+  words have no link, or whose place would cross a pair already placed, is left out.
 """
 
 from __future__ import annotations
@@ -109,7 +109,19 @@ def _linked_pair(text, links, mapped, start: int, end: int) -> tuple[int, int] |
     if a is None or b is None or a >= b:
         return None
     span = aligned_span(links, a, b)
-    return _word_edges(text, *span) if span else None
+    if span is None or not _consistent(links, (a, b), span):
+        return None
+    return _word_edges(text, *span)
+
+
+def _consistent(links: list[Link], source: tuple[int, int], target: tuple[int, int]) -> bool:
+    """No English word inside the span is linked only to words outside the pair: the span is
+    the pair's words' English, not a stretch that runs over another's (a poor model's attention)."""
+    inside: dict[tuple[int, int], bool] = {}
+    for s, t in links:
+        if target[0] <= t[0] and t[1] <= target[1]:
+            inside[t] = inside.get(t, False) or (s[0] < source[1] and source[0] < s[1])
+    return all(inside.values())
 
 
 def _linked_position(text, links, mapped, position: int) -> int | None:
