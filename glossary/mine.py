@@ -117,9 +117,18 @@ def _g2(both: int, a: int, b: int, n: int) -> float:
 
 
 def mine(
-    memory, entries: list[Entry], min_units: int = 3, min_documents: int = 1, min_dice: float = 0.3
+    memory,
+    entries: list[Entry],
+    min_units: int = 3,
+    min_documents: int = 1,
+    min_dice: float = 0.3,
+    renderings=None,
 ) -> Mined:
-    """Term candidates of ``memory`` against the glossary's ``entries``, best first."""
+    """Term candidates of ``memory`` against the glossary's ``entries``, best first.
+    ``renderings``: (unit, term keys) → {key: the English its words are linked to in the unit}
+    (tm.workflow.wordlinks); where given, a term's rendering is what its words are linked to most
+    (a phrase of any length), and the n-gram it shares most with the targets only where the links
+    agree on nothing twice."""
     import rjieba
 
     units, term_units = [], defaultdict(list)
@@ -133,23 +142,33 @@ def mine(
     n = len(units)
     terms = {t for t, c in zh_count.items() if c >= min_units}
     together: dict[str, Counter] = defaultdict(Counter)
-    for index, (_, zh, en) in enumerate(units):
+    linked: dict[str, Counter] = defaultdict(Counter)
+    for index, (unit, zh, en) in enumerate(units):
         common = [e for e in en if en_count[e] >= 2]
         for term in zh & terms:
             term_units[term].append(index)
             together[term].update(common)
+        if renderings is not None and zh & terms:
+            for term, phrase in renderings(unit, sorted(zh & terms)).items():
+                edges = phrase.lower().split()
+                if edges[0] in _EN_STOP or edges[-1] in _EN_STOP:
+                    continue  # what, out, then: no term's rendering, as for n-grams
+                linked[term][phrase.lower()] += 1
+                surfaces[phrase.lower()][phrase] += 1
     known = {term_key(form): entry for entry in entries for form in entry.source_forms}
     found: list[Candidate] = []
     for term in terms:
         docs = {units[i][0].document for i in term_units[term]}
         if len(docs) < min_documents or _subsumed(term, zh_count, terms):
             continue
-        best = _best_rendering(term, together[term], zh_count[term], en_count, n)
+        best = _linked_rendering(term, linked[term], zh_count[term], en_count, n) if linked[term] else None
+        others = linked[term] if best is not None else together[term]
+        best = best or _best_rendering(term, together[term], zh_count[term], en_count, n)
         if best is None or best[1] < min_dice:
             continue
         gram, dice, both, score = best
         found.append(
-            _candidate(term, gram, dice, both, score, docs, units, term_units[term], together[term], surfaces)
+            _candidate(term, gram, dice, both, score, docs, units, term_units[term], others, surfaces)
         )
     found.sort(key=lambda c: (-c.score, c.key))
     new, conflicts = [], []
@@ -183,6 +202,23 @@ def _best_rendering(term, cooccurring: Counter, f_term: int, en_count: Counter, 
     return gram, dice, both, _g2(both, f_term, en_count[gram], n) * _SUPPORT[_evidence(term, gram)]
 
 
+def _linked_rendering(term, linked: Counter, f_term: int, en_count: Counter, n: int):
+    """As _best_rendering, over the phrases the term's words are linked to: the one linked most
+    (twice at least), the evidence breaking near-ties; a phrase no n-gram counts (longer, or
+    opening with a function word) occurs, as far as is known, where it is linked."""
+    scored = [
+        (both * _SUPPORT[_evidence(term, phrase)], -len(phrase.split()), phrase, both)
+        for phrase, both in linked.items()
+        if both >= 2
+    ]
+    if not scored:
+        return None
+    _, _, phrase, both = max(scored)
+    occurs = max(en_count.get(phrase, 0), both)
+    dice = 2 * both / (f_term + occurs)
+    return phrase, dice, both, _g2(both, f_term, occurs, n) * _SUPPORT[_evidence(term, phrase)]
+
+
 def _candidate(term, gram, dice, both, score, docs, units, indexes, cooccurring, surfaces) -> Candidate:
     rendering = surfaces[gram].most_common(1)[0][0]
     others = [
@@ -190,8 +226,8 @@ def _candidate(term, gram, dice, both, score, docs, units, indexes, cooccurring,
         for g, c in cooccurring.most_common(12)
         if g != gram and c >= 2 and g not in gram and gram not in g
     ][:3]
-    with_both = [units[i][0] for i in indexes if gram in units[i][2]]
-    first = with_both[0]
+    with_both = [units[i][0] for i in indexes if gram in units[i][2] or gram in units[i][0].target.lower()]
+    first = with_both[0] if with_both else units[indexes[0]][0]
     second = next((u for u in with_both if u.document != first.document), with_both[1:2] and with_both[1])
     examples = [(u.id, u.document or "", u.source, u.target) for u in (first, second) if u]
     spans = find_in_original(examples[0][2], term) if examples else []

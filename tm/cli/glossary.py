@@ -294,19 +294,29 @@ def glossary_check(files, db, glossary_name, source_text, target_text, tsv_file,
 @click.option(
     "--limit", type=click.IntRange(1), default=500, show_default=True, help="Most candidates written."
 )
+@click.option(
+    "--links/--no-links",
+    default=True,
+    show_default=True,
+    help="Renderings from word links (else from the n-grams the targets share; faster).",
+)
 @force_option
 @db_option
 @json_option
-def glossary_mine(output, min_units, min_documents, limit, force, db, as_json) -> None:
+def glossary_mine(output, min_units, min_documents, limit, links, force, db, as_json) -> None:
     """Propose entries from the memory into OUTPUT (CSV, TSV or XLSX in the glossary's columns, status
-    proposed; `tm glossary import` reads it): recurring terms with the rendering their aligned
-    targets share, best first; conflicts with entries go to OUTPUT's NAME.conflicts file."""
+    proposed; `tm glossary import` reads it): recurring terms with the English their words are
+    linked to (or their targets share), best first; conflicts with entries go to OUTPUT's
+    NAME.conflicts file."""
     from glossary.mine import mine, mined_data, mined_lines, write_candidates
     from tm.formats.outputs import check_outputs
+    from tm.workflow.wordlinks import memory_renderings
 
     with memory_at(db) as memory:
         check_outputs([output], memory=memory.file, force=force)
-        mined = mine(memory, termbase_of(memory).effective(), min_units, min_documents)
+        entries = termbase_of(memory).effective()
+        renderings = memory_renderings(memory, entries) if links else None
+        mined = mine(memory, entries, min_units, min_documents, renderings=renderings)
     written, conflicts = write_candidates(mined, output, limit)
     if as_json:
         print_json({**mined_data(mined, limit), "written": written, "conflicts_file": conflicts})

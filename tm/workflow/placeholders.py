@@ -201,7 +201,7 @@ def place_in_matches(jobs: list, recognizer=None) -> None:
     for row, unit_source, repaired in jobs:
         target = plain(row.target).strip()
         linked.append((plain(row.source), target) if repaired else (unit_source, target))
-    aligner = aligner_for(linked, terms_of(recognizer))
+    aligner = aligner_for(linked, terms_of(recognizer.entries if recognizer is not None else []))
     for (row, *_), (source, target) in zip(jobs, linked):
         links = links_of(source, target, aligner)
         row.target = restore(

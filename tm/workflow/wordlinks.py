@@ -59,15 +59,17 @@ def links_of(source: str, target: str, aligner=None) -> list[Link]:
     return sorted((zh_spans[i], en_spans[j]) for i, j in aligner.align(zh, en))
 
 
-def terms_of(recognizer) -> list[tuple[str, str]]:
-    """(Chinese form, approved rendering) of a recognizer's approved entries."""
-    if recognizer is None:
-        return []
+def terms_of(entries) -> list[tuple[str, str]]:
+    """(Chinese form, approved rendering) of the approved glossary entries, simplified forms too
+    (the words are cut on the folded text): certain links."""
+    from tm.text.normalize import to_simplified
+
     return [
-        (form, entry.target)
-        for entry in recognizer.entries
-        if getattr(entry, "enforced", True)
+        (spelled, entry.target)
+        for entry in entries
+        if entry.enforced
         for form in entry.source_forms
+        for spelled in dict.fromkeys((form, to_simplified(form)))
     ]
 
 
@@ -112,3 +114,79 @@ class PositionMap:
             if side == "start" and block.a <= k < block.a + block.size:
                 return self.ob[block.b + k - block.a][0]
         return None
+
+
+_ARTICLES = frozenset(("the", "a", "an"))
+
+
+def rendering_of(links: list[Link], target: str, start: int, end: int) -> str | None:
+    """The English the source characters [start, end) are linked to, as a phrase: from the first
+    to the last linked word of the longest run, a leading article left out (Chinese has none).
+    A run breaks where words between are the English of other source words, or more than six
+    words come between (a word linked twice: a pronoun, a repetition)."""
+    spans = sorted({t for s, t in links if s[0] < end and start < s[1]})
+    if not spans:
+        return None
+    others = {t for s, t in links if not (s[0] < end and start < s[1])}
+    runs = [[spans[0]]]
+    for span in spans[1:]:
+        gap = (runs[-1][-1][1], span[0])
+        if len(_EN_TOKEN_RE.findall(target[gap[0] : gap[1]])) > 6 or any(
+            gap[0] <= a and b <= gap[1] for a, b in others
+        ):
+            runs.append([])
+        runs[-1].append(span)
+    run = max(runs, key=len)
+    words = _EN_TOKEN_RE.findall(target[run[0][0] : run[-1][1]])
+    while words and (words[0].lower() in _ARTICLES or not words[0][0].isalnum()):
+        words.pop(0)
+    while words and not words[-1][0].isalnum():
+        words.pop()
+    if not words:
+        return None
+    first = target.index(words[0], run[0][0])
+    last = target.rindex(words[-1], 0, run[-1][1]) + len(words[-1])
+    while first > 1 and target[first - 1] in "-‐" and target[first - 2].isalnum():  # Bao-yu, Xi-feng
+        first -= 2
+        while first > 0 and target[first - 1].isalnum():
+            first -= 1
+    while last + 1 < len(target) and target[last] in "-‐" and target[last + 1].isalnum():
+        last += 2
+        while last < len(target) and target[last].isalnum():
+            last += 1
+    phrase = " ".join(target[first:last].split())
+    return re.sub(r"['’]s$", "", phrase) or None  # a possessive is the same rendering
+
+
+def rendering_finder(pairs: list[tuple[str, str]], terms: list[tuple[str, str]] = ()):
+    """For term mining: a function (unit, term keys) → {key: the English its words are linked to
+    in the unit's target}, with an aligner trained on ``pairs`` (the memory's units)."""
+    from tm.text.normalize import find_in_original
+
+    aligner = aligner_for(pairs, terms)
+
+    def renderings(unit, keys) -> dict[str, str]:
+        links = links_of(unit.source, unit.target, aligner)
+        out = {}
+        for key in keys:
+            spans = find_in_original(unit.source, key)
+            found = rendering_of(links, unit.target, *spans[0]) if spans else None
+            if found:
+                out[key] = found
+        return out
+
+    return renderings
+
+
+TRAIN_LIMIT = 50_000  # units the aligner of `tm glossary mine` is trained on: a minute or so
+
+
+def memory_renderings(memory, entries, limit: int = TRAIN_LIMIT):
+    """rendering_finder over a memory's Chinese→English units (the first ``limit`` train it) with
+    the glossary's approved renderings as certain links."""
+    from itertools import islice
+
+    units = (
+        u for u in memory.iter_units() if u.source_lang.startswith("zh") and u.target_lang.startswith("en")
+    )
+    return rendering_finder([(u.source, u.target) for u in islice(units, limit)], terms_of(entries))
