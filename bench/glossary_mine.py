@@ -69,9 +69,9 @@ def finder(memory, mode: str):
     """None (string co-occurrence alone), or the word links of the memory's units."""
     if mode == "strings":
         return None
-    from tm.workflow.wordlinks import rendering_finder
+    from tm.workflow.wordlinks import memory_renderings
 
-    return rendering_finder([(u.source, u.target) for u in memory.iter_units()])
+    return memory_renderings(memory)
 
 
 def conflicts(mac_dev: list[Unit], mode: str) -> None:

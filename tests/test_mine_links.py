@@ -8,6 +8,7 @@ import json
 
 from glossary.mine import mine
 from glossary.model import Entry
+from glossary.store import Termbase
 from tm.memory import open_memory
 from tm.memory.units import Unit
 from tm.workflow.wordlinks import memory_renderings, rendering_of
@@ -60,9 +61,10 @@ def test_the_english_a_term_is_linked_to_is_the_whole_phrase():
 
 def test_a_glossary_rendering_longer_than_an_n_gram_is_no_conflict(db_path):
     with _memory(db_path) as memory:
-        entries = [Entry("人類命運共同體", RENDERING)]
+        Termbase.of(memory).add(Entry("人類命運共同體", RENDERING))
+        entries = Termbase.of(memory).effective()
         by_strings = mine(memory, entries, 3)
-        by_links = mine(memory, entries, 3, renderings=memory_renderings(memory, entries))
+        by_links = mine(memory, entries, 3, renderings=memory_renderings(memory))
     assert [c.term for c in by_strings.conflicts] == ["人類命運共同體"]  # a piece of it: "shared future"
     assert by_strings.conflicts[0].rendering.casefold() in RENDERING
     assert by_links.conflicts == []

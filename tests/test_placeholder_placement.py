@@ -232,3 +232,20 @@ def test_what_a_poor_attention_cannot_place_is_named_in_qa(tiny_model, db_path, 
     assert not misnested(row["Target"]) and tags_of(row["Target"]) <= tags_of(row["Source"])
     if tags_of(row["Target"]) != tags_of(row["Source"]):
         assert "placeholders: missing" in row["QA issues"]
+
+
+def test_the_links_stored_with_the_unit_are_the_ones_used(run, tmp_path, db_path):
+    """The memory keeps each unit's links (tm.align.unitlinks); placement reads them, so a unit
+    whose stored links say nothing gets nothing placed, and QA names the placeholders."""
+    from tm.align.unitlinks import encode, tokens
+    from tm.memory import open_memory
+
+    _memory(run, tmp_path)
+    with open_memory(db_path) as memory:
+        (unit,) = [u for u in memory.iter_units()]
+        zh, _, en, _ = tokens(unit.source, unit.target)
+        with memory.transaction():
+            memory.store_links([(unit.id, encode(len(zh), len(en), set()))])
+    rows = _rows(run, tmp_path, _docx(tmp_path / "release.docx", RELEASE[:1]))
+    assert rows[0]["Target"] == EN
+    assert "placeholders: missing" in rows[0]["QA issues"]

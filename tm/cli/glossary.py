@@ -315,7 +315,7 @@ def glossary_mine(output, min_units, min_documents, limit, links, force, db, as_
     with memory_at(db) as memory:
         check_outputs([output], memory=memory.file, force=force)
         entries = termbase_of(memory).effective()
-        renderings = memory_renderings(memory, entries) if links else None
+        renderings = memory_renderings(memory) if links else None
         mined = mine(memory, entries, min_units, min_documents, renderings=renderings)
     written, conflicts = write_candidates(mined, output, limit)
     if as_json:

@@ -184,10 +184,10 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
                 if repaired is not None:
                     row.target, row.fixes = escape(repaired.target), repaired.fixes
             if has_tags(row.source):  # the memory holds plain text: the segment's formatting is placed
-                placing.append((row, match.unit.source, bool(row.fixes)))
+                placing.append((row, match.unit, bool(row.fixes)))
     if placing:
         with batch.timed("placeholders"):
-            place_in_matches(placing, recognizer)
+            place_in_matches(placing, recognizer, memory)
 
 
 def other_translations_issue(others: list[str]) -> str:

@@ -189,21 +189,29 @@ def _term_span(target: str, inner: str, recognizer) -> tuple[int, int] | None:
     return next(iter(spans)) if len(spans) == 1 else None
 
 
-def place_in_matches(jobs: list, recognizer=None) -> None:
+def place_in_matches(jobs: list, recognizer=None, memory=None) -> None:
     """Placeholders of the segments the memory answered, placed by the word links of the pair each
-    target came from: ``jobs`` are (row, the unit's source, whether it was repaired); a
-    repaired target is linked to the segment itself. One aligner is trained on all the pairs."""
-    from tm.workflow.wordlinks import aligner_for, links_of, terms_of
+    target came from: ``jobs`` are (row, the memory unit, whether it was repaired). A unit's links
+    are those ``memory`` holds for it; a repaired target is linked to the segment itself."""
+    from tm.workflow.wordlinks import aligner_for, links_of, terms_of, unit_links
 
-    if not jobs:
-        return
-    linked = []
-    for row, unit_source, repaired in jobs:
-        target = plain(row.target).strip()
-        linked.append((plain(row.source), target) if repaired else (unit_source, target))
-    aligner = aligner_for(linked, terms_of(recognizer.entries if recognizer is not None else []))
-    for (row, *_), (source, target) in zip(jobs, linked):
-        links = links_of(source, target, aligner)
+    def own(unit, repaired: bool) -> bool:  # the unit's target as it stands: its links serve
+        return memory is not None and not repaired and unit.target.strip() == unit.target
+
+    stored = unit_links(memory, [u for _, u, repaired in jobs if own(u, repaired)]) if memory else {}
+    fresh = {
+        id(row): (plain(row.source) if repaired else unit.source, plain(row.target).strip())
+        for row, unit, repaired in jobs
+        if not own(unit, repaired)
+    }
+    terms = terms_of(recognizer.entries if recognizer is not None else [])
+    aligner = aligner_for(list(fresh.values()), terms) if fresh else None
+    for row, unit, _ in jobs:
+        if id(row) in fresh:
+            source, target = fresh[id(row)]
+            links = links_of(source, target, aligner)
+        else:
+            source, links = unit.source, stored.get(unit.id, [])
         row.target = restore(
             row.source, row.target, recognizer, links, PositionMap(plain(row.source), source)
         )

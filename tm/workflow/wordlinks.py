@@ -1,18 +1,18 @@
 """Word links of a translation pair as character spans, for the steps that place or find things
-by them (placeholders in proposals, fuzzy repair, term mining).
+by them (placeholders in proposals, term mining).
 
-``links_of`` is the one door to the word aligner (tm.align.words): today it aligns the pair with
-an aligner trained on the pairs at hand (CC-CEDICT carries so small a set), so that it can read
-the links stored with a memory unit instead once the memory keeps them. A link is
-((start, end) in the source, (start, end) in the target): a Chinese word and an English word."""
+A link is ((start, end) in the source, (start, end) in the target): a Chinese word and an English
+word. A memory unit's links are the ones stored with it (tm.align.unitlinks: aligned when it was
+stored, or now with the memory's model); a pair the memory does not hold (a repaired fuzzy
+match) is aligned with an aligner trained on the pairs at hand, CC-CEDICT carrying so small a set."""
 
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from difflib import SequenceMatcher
 
+from tm.align.unitlinks import tokens as words
 from tm.text.normalize import folded_view
 
 Span = tuple[int, int]
@@ -20,24 +20,14 @@ Link = tuple[Span, Span]
 _EN_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:'\w+)?|'s|[^\w\s]")
 
 
-def words(source: str, target: str) -> tuple[list[str], list[Span], list[str], list[Span]]:
-    """(Chinese words, their spans in ``source``, English words, their spans in ``target``): the
-    Chinese cut on its folded view (script, width and pinyin annotations do not change the words)."""
-    import rjieba
+def unit_links(memory, units, aligner=None) -> dict[int, list[Link]]:
+    """Each memory unit's links (by unit id), as character spans of its source and target."""
+    from tm.align.unitlinks import links_of as stored
 
-    view, origins = folded_view(source)
-    zh, zh_spans, at = [], [], 0
-    for word in rjieba.cut(view):
-        end = at + len(word)
-        if word.strip():
-            zh.append(word)
-            zh_spans.append((origins[at][0], origins[end - 1][1]))
-        at = end
-    en, en_spans = [], []
-    for m in _EN_TOKEN_RE.finditer(target):
-        en.append(unicodedata.normalize("NFKC", m.group()))
-        en_spans.append(m.span())
-    return zh, zh_spans, en, en_spans
+    return {
+        uid: sorted((found.zh_spans[i], found.en_spans[j]) for i, j in found.links)
+        for uid, found in stored(memory, units, aligner).items()
+    }
 
 
 def aligner_for(pairs: list[tuple[str, str]], terms: list[tuple[str, str]] = ()):
@@ -158,15 +148,26 @@ def rendering_of(links: list[Link], target: str, start: int, end: int) -> str | 
     return re.sub(r"['’]s$", "", phrase) or None  # a possessive is the same rendering
 
 
-def rendering_finder(pairs: list[tuple[str, str]], terms: list[tuple[str, str]] = ()):
+TRAIN_LIMIT = 50_000  # units an aligner is trained on where the memory stored none: a minute or so
+
+
+def memory_renderings(memory, limit: int = TRAIN_LIMIT):
     """For term mining: a function (unit, term keys) → {key: the English its words are linked to
-    in the unit's target}, with an aligner trained on ``pairs`` (the memory's units)."""
+    in the unit's target}, from the links stored with each unit, else aligned now with the
+    memory's model (or one trained on its first ``limit`` units)."""
+    from itertools import islice
+
+    from tm.align.unitlinks import alignable, current_aligner
     from tm.text.normalize import find_in_original
 
-    aligner = aligner_for(pairs, terms)
+    pairs = []
+    if memory.word_model() is None:
+        units = (u for u in memory.iter_units() if alignable(u.source_lang, u.target_lang))
+        pairs = [(w[0], w[2]) for w in (words(u.source, u.target) for u in islice(units, limit))]
+    aligner = current_aligner(memory, pairs)
 
     def renderings(unit, keys) -> dict[str, str]:
-        links = links_of(unit.source, unit.target, aligner)
+        links = unit_links(memory, [unit], aligner).get(unit.id, [])
         out = {}
         for key in keys:
             spans = find_in_original(unit.source, key)
@@ -176,17 +177,3 @@ def rendering_finder(pairs: list[tuple[str, str]], terms: list[tuple[str, str]] 
         return out
 
     return renderings
-
-
-TRAIN_LIMIT = 50_000  # units the aligner of `tm glossary mine` is trained on: a minute or so
-
-
-def memory_renderings(memory, entries, limit: int = TRAIN_LIMIT):
-    """rendering_finder over a memory's Chinese→English units (the first ``limit`` train it) with
-    the glossary's approved renderings as certain links."""
-    from itertools import islice
-
-    units = (
-        u for u in memory.iter_units() if u.source_lang.startswith("zh") and u.target_lang.startswith("en")
-    )
-    return rendering_finder([(u.source, u.target) for u in islice(units, limit)], terms_of(entries))
