@@ -355,3 +355,31 @@ def test_a_reader_may_copy_the_team_memory_to_a_laptop(team, tmp_path):
     result = tm("db", "copy", reader, laptop)
     assert result.exit_code == 0, result.output
     assert json.loads(tm("stats", "--json", "--db", laptop).output)["units"] == 9
+
+
+def test_readers_may_read_the_tables_an_upgrade_adds(team, pg_server):
+    """A reader granted before an upgrade could not read the tables a later step created (word
+    links, glossary history): look-ups failed for the team's readers after the owner upgraded."""
+    url, reader = team
+    assert tm("import", SAMPLE_TMX, "--db", url).exit_code == 0
+    database = url.rsplit("/", 1)[-1]
+    role = reader.split("//", 1)[1].split(":", 1)[0]
+    from tm.memory import pg_schema
+    from tm.memory.postgres import connect
+
+    from .schema_before import back_to
+
+    last, before = pg_schema.MIGRATIONS[-1][0], pg_schema.MIGRATIONS[-2][0]
+    pg_server.admin(  # as if the reader was granted before the last step's tables existed
+        f"REVOKE SELECT ON ALL TABLES IN SCHEMA public FROM {role}; "
+        f"GRANT SELECT ON units TO {role}; UPDATE tm_schema SET version = {before}",
+        database,
+    )
+    conn = connect(url)
+    with conn.transaction():
+        back_to(conn, True, before)
+    conn.close()
+    assert json.loads(tm("stats", "--json", "--db", url).output)["schema_version"] == last  # upgraded
+    looked = tm("concordance", "合作", "--db", reader)
+    assert looked.exit_code == 0, looked.output
+    assert tm("glossary", "list", "--db", reader).exit_code == 0

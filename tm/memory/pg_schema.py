@@ -228,7 +228,30 @@ def migrate(conn) -> int:
             if version < step:
                 script(conn) if callable(script) else conn.execute(script)
                 conn.execute("UPDATE tm_schema SET version = ?", (step,))
+                _readers_read_what_is_new(conn)
     return before or 0
+
+
+def _readers_read_what_is_new(conn) -> None:
+    """The reader accounts `tm db init --reader` made (those that may read the units) may read
+    the tables a step just created too: an upgrade by the owner never locks the team's readers
+    out of a new table (the word links, the glossary's history)."""
+    readers = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_name = 'units' "
+            "AND privilege_type = 'SELECT' AND table_schema = current_schema() AND grantee <> current_user"
+        ).fetchall()
+    ]
+    for role in readers:
+        quoted = '"' + role.replace('"', '""') + '"'
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_schema(conn)} TO {quoted}")
+        conn.execute(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {_schema(conn)} TO {quoted}")
+
+
+def _schema(conn) -> str:
+    name = conn.execute("SELECT current_schema()").fetchone()[0]
+    return '"' + name.replace('"', '""') + '"'
 
 
 WRITE_LOCK = 0x746D_0001  # one writer at a time (as SQLite's BEGIN IMMEDIATE): no deadlocks between imports
