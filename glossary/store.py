@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
-from glossary.match import Recognizer, term_key
+from glossary.history import TermHistory
+from glossary.match import Recognizer
 from glossary.model import DEFAULT_GLOSSARY, STATUSES, Entry, edit, merge
+from glossary.rows import FIELDS, SELECT, entry_of, values_of
 from tm.errors import UserError
 from tm.memory.sqlite import write_transaction
 from tm.memory.units import now
 from tm.text.langs import normalize_lang
 from tm.text.normalize import matching_key
-
-_COLUMNS = [
-    f.name for f in fields(Entry) if f.name not in ("given", "columns", "priority")
-]  # the select list
-_FIELDS = ", ".join("t." + c for c in _COLUMNS)
-_SELECT = f"SELECT {_FIELDS} FROM terms t"
 
 
 @dataclass
@@ -56,15 +51,6 @@ class ConflictError(UserError):
             f"imported. Pass --replace to take the file's renderings or --skip-conflicts to keep "
             f"the stored ones:\n{listing}{more}"
         )
-
-
-def _entry(row: tuple) -> Entry:
-    data = dict(zip(_COLUMNS, row))
-    for name in ("source_variants", "alternatives", "forbidden"):
-        data[name] = json.loads(data[name]) if data[name] != "[]" else []  # most lists are empty
-    data["case_sensitive"] = bool(data["case_sensitive"])
-    data["term_info"] = json.loads(data["term_info"]) if data["term_info"] != "{}" else {}
-    return Entry(**data)
 
 
 def _stated_priorities(rows: list[tuple[int | None, Entry]], glossary: str | None) -> dict[str, int]:
@@ -119,11 +105,11 @@ class _LazyEntries:
 
     def __getitem__(self, index: int) -> Entry:
         if index not in self.made:
-            self.made[index] = _entry(self.rows[index])
+            self.made[index] = entry_of(self.rows[index])
         return self.made[index]
 
 
-class Termbase:
+class Termbase(TermHistory):
     """Glossaries stored beside the memory (same database, own tables)."""
 
     def __init__(self, conn, transaction=None, user: str | None = None):
@@ -168,12 +154,12 @@ class Termbase:
     def _rows(self, glossary: str | None, statuses: Iterable[str]):
         """(entry, search keys, match keys), highest-priority glossary first."""
         for row, search_keys, match_keys in self._raw_rows(glossary, statuses):
-            yield _entry(row), search_keys, match_keys
+            yield entry_of(row), search_keys, match_keys
 
     def _raw_rows(self, glossary: str | None, statuses: Iterable[str]):
         statuses = list(statuses)
         sql = (
-            f"SELECT {_FIELDS}, t.search_keys, t.match_keys FROM terms t JOIN glossaries g "
+            f"SELECT {FIELDS}, t.search_keys, t.match_keys FROM terms t JOIN glossaries g "
             f"ON g.name = t.glossary WHERE t.status IN ({','.join('?' * len(statuses))})"
         )
         args: list = list(statuses)
@@ -194,7 +180,7 @@ class Termbase:
 
     def effective(self, glossary: str | None = None) -> list[Entry]:
         """The entries that apply: not deprecated, and per source form the highest-priority one."""
-        return [_entry(row) for row, _ in self._effective_rows(glossary)]
+        return [entry_of(row) for row, _ in self._effective_rows(glossary)]
 
     def recognizer(self, glossary: str | None = None) -> Recognizer:
         """A recognizer of the effective entries, built from the keys stored at import; entries
@@ -204,17 +190,17 @@ class Termbase:
 
     def get(self, source: str, glossary: str = DEFAULT_GLOSSARY) -> Entry | None:
         row = self.conn.execute(
-            f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?", (glossary, matching_key(source))
+            f"{SELECT} WHERE t.glossary = ? AND t.source_key = ?", (glossary, matching_key(source))
         ).fetchone()
-        return _entry(row) if row else None
+        return entry_of(row) if row else None
 
     def entries_by_id(self, ids: list[int]) -> list[Entry]:
         """The entries with these ids, in the order given."""
         if not ids:
             return []
-        rows = self.conn.execute(f"{_SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        rows = self.conn.execute(f"{SELECT} WHERE t.id IN ({','.join('?' * len(ids))})", ids).fetchall()
         order = {term_id: n for n, term_id in enumerate(ids)}
-        return sorted((_entry(r) for r in rows), key=lambda e: order[e.id])
+        return sorted((entry_of(r) for r in rows), key=lambda e: order[e.id])
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM terms").fetchone()[0]
@@ -270,8 +256,9 @@ class Termbase:
         with self._transaction():
             entry = self.get(source, glossary)
             if entry is not None:
-                self.conn.execute("DELETE FROM term_forms WHERE term_id = ?", (entry.id,))
-                self.conn.execute("DELETE FROM terms WHERE id = ?", (entry.id,))
+                (uid,) = self.conn.execute("SELECT uid FROM terms WHERE id = ?", (entry.id,)).fetchone()
+                self.drop(uid)
+                self._record(uid, "remove", entry)  # what it held: a merge carries the removal
         return entry
 
     def import_entries(
@@ -312,13 +299,13 @@ class Termbase:
                     entry.glossary, priority if priority is not None else stated.get(entry.glossary)
                 )
                 stored = self.conn.execute(
-                    f"{_SELECT} WHERE t.glossary = ? AND t.source_key = ?", (entry.glossary, key)
+                    f"{SELECT} WHERE t.glossary = ? AND t.source_key = ?", (entry.glossary, key)
                 ).fetchone()
                 if stored is None:
                     self._insert(entry, key)
                     report.added += 1
                     continue
-                old = _entry(stored)
+                old = entry_of(stored)
                 if old.target != entry.target and on_conflict != "replace":
                     conflict = Conflict(entry.source, old.target, entry.target, entry.glossary, line)
                     (report.skipped if on_conflict == "skip" else conflicts).append(conflict)
@@ -335,31 +322,8 @@ class Termbase:
                 raise ConflictError(conflicts)
         return report
 
-    def _values(self, entry: Entry, key: str) -> dict:
-        return {
-            "glossary": entry.glossary,
-            "source": entry.source,
-            "source_key": key,
-            "search_keys": "\n".join(matching_key(f) for f in entry.source_forms),
-            "match_keys": "\n".join(term_key(f) for f in entry.source_forms),
-            "target": entry.target,
-            "source_variants": json.dumps(entry.source_variants, ensure_ascii=False),
-            "alternatives": json.dumps(entry.alternatives, ensure_ascii=False),
-            "forbidden": json.dumps(entry.forbidden, ensure_ascii=False),
-            "note": entry.note,
-            "domain": entry.domain,
-            "reference": entry.reference,
-            "status": entry.status,
-            "case_sensitive": int(entry.case_sensitive),
-            "definition": entry.definition,
-            "definition_lang": entry.definition_lang,
-            "term_info": json.dumps(entry.term_info, ensure_ascii=False),
-            "source_lang": entry.source_lang,
-            "target_lang": entry.target_lang,
-        }
-
     def _insert(self, entry: Entry, key: str) -> None:
-        values = self._values(entry, key)
+        values = values_of(entry, key)
         # A file's dates and authors (TBX transactions) are kept; else now, by whoever imports.
         stamp, user = now(), self.user
         made = (entry.created_at, entry.created_by) if entry.created_at else (stamp, user)
@@ -370,15 +334,18 @@ class Termbase:
             f"INSERT INTO terms ({', '.join(values)}) VALUES ({marks}) RETURNING id", values
         ).fetchone()
         self._index_forms(term_id, values["search_keys"])
+        self._record(values["uid"], "add")
 
     def _update(self, term_id: int, entry: Entry, key: str) -> None:
-        values = self._values(entry, key)
+        values = values_of(entry, key)
+        del values["uid"]  # an entry keeps the identity it has
         values["changed_at"], values["changed_by"] = now(), self.user
-        self.conn.execute(
-            f"UPDATE terms SET {', '.join(f'{k} = :{k}' for k in values)} WHERE id = :id",
+        (uid,) = self.conn.execute(
+            f"UPDATE terms SET {', '.join(f'{k} = :{k}' for k in values)} WHERE id = :id RETURNING uid",
             {**values, "id": term_id},
-        )
+        ).fetchone()
         self._index_forms(term_id, values["search_keys"])
+        self._record(uid, "edit")
 
     def _index_forms(self, term_id: int, search_keys: str) -> None:
         self.conn.execute("DELETE FROM term_forms WHERE term_id = ?", (term_id,))

@@ -20,6 +20,11 @@ _SQLITE = {
     7: ("ALTER TABLE unit_history DROP COLUMN comment",),  # reviewers' comments
     9: tuple(f"ALTER TABLE terms DROP COLUMN {column}" for column in _TERM_DETAILS),  # TBX details
     11: ("ALTER TABLE units DROP COLUMN tmx",),  # what a TMX held beyond tm's columns
+    12: (  # glossary entries' identities and history
+        "DROP TABLE term_history",
+        "DROP INDEX terms_uid",
+        "ALTER TABLE terms DROP COLUMN uid",
+    ),
 }
 _POSTGRES = {
     6: (
@@ -32,6 +37,7 @@ _POSTGRES = {
     7: ("ALTER TABLE unit_history DROP COLUMN comment",),
     9: ("ALTER TABLE terms " + ", ".join(f"DROP COLUMN {column}" for column in _TERM_DETAILS),),
     11: ("ALTER TABLE units DROP COLUMN tmx",),
+    12: ("DROP TABLE term_history", "ALTER TABLE terms DROP COLUMN uid"),
 }
 
 

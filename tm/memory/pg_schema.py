@@ -164,6 +164,24 @@ CREATE TABLE IF NOT EXISTS word_model (
 );
 """
 
+# Glossary entries' identities and history, derived as tm.memory.schema._V12 derives them.
+_V12 = """
+ALTER TABLE terms ADD COLUMN uid TEXT;
+UPDATE terms SET uid = md5(glossary || chr(31) || source_key);
+ALTER TABLE terms ALTER COLUMN uid SET NOT NULL;
+CREATE UNIQUE INDEX terms_uid ON terms(uid);
+CREATE TABLE term_history (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    term_uid   TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT,
+    entry      TEXT
+);
+CREATE INDEX term_history_term ON term_history(term_uid);
+"""
+
 # (version, script): each takes the schema to that version; append, never edit. Versions count
 # as the SQLite schema's do (tm.memory.schema), so one number says what a memory holds: the
 # PostgreSQL schema began at 4, with everything SQLite had by then.
@@ -181,6 +199,7 @@ MIGRATIONS: list[tuple[int, object]] = [  # (a function: tm.memory.schema)
     ),
     (10, _V10),
     (11, "ALTER TABLE units ADD COLUMN tmx TEXT"),
+    (12, _V12),
 ]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (
@@ -195,6 +214,7 @@ TABLES = (
     "reviewed_rows",
     "unit_links",
     "word_model",
+    "term_history",
     "tm_schema",
 )
 

@@ -204,9 +204,30 @@ _V11 = """
 ALTER TABLE units ADD COLUMN tmx TEXT;
 """
 
+# One identity per glossary entry, the same in every copy, and what happened to entries (added,
+# changed, removed: a removal leaves its row here), so tm db copy --merge carries changes and
+# removals as it does units'. The identity is derived from what names an entry in a glossary
+# (tm.memory.pg_schema and glossary.history derive it alike): copies made before this step, and
+# entries added on both sides, know each other.
+_V12 = """
+ALTER TABLE terms ADD COLUMN uid TEXT;
+UPDATE terms SET uid = md5(glossary || char(31) || source_key);
+CREATE UNIQUE INDEX terms_uid ON terms(uid);
+CREATE TABLE term_history (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,  -- the event's identity, the same in every copy
+    term_uid   TEXT NOT NULL,         -- the entry's
+    action     TEXT NOT NULL,         -- add | edit | remove
+    changed_at TEXT NOT NULL,
+    changed_by TEXT,
+    entry      TEXT                   -- a removed entry as it was (JSON)
+);
+CREATE INDEX term_history_term ON term_history(term_uid);
+"""
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9, _V10, _V11]
+MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9, _V10, _V11, _V12]
 VERSION = len(MIGRATIONS)
 
 
