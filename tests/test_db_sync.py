@@ -135,13 +135,15 @@ def test_glossary_conflicts_of_a_merge_are_replaced_or_kept_as_asked(db_path, tm
     assert tm("glossary", "add", "外交部", "Ministry of Foreign Affairs").exit_code == 0
     assert tm("glossary", "add", "外交部", "Foreign Ministry", db=laptop).exit_code == 0
     assert tm("edit", 3, "--target", EDIT3, db=laptop).exit_code == 0
-    refused = tm("db", "copy", laptop, db_path, "--merge")
-    assert refused.exit_code == 4 and "--replace" in refused.output and "--skip-conflicts" in refused.output
-    assert _target(db_path, "四是拓展全方位合作。") != [EDIT3]  # nothing stored
+    listed = tm("db", "copy", laptop, db_path, "--merge")  # listed and left alone, the rest merged
+    assert listed.exit_code == 1 and "--replace" in listed.output and "--skip-conflicts" in listed.output
+    assert "“Foreign Ministry”" in listed.output and "“Ministry of Foreign Affairs”" in listed.output
+    assert _target(db_path, "四是拓展全方位合作。") == [EDIT3]
+    (entry,) = json.loads(tm("glossary", "list", "--json").output)["entries"]
+    assert entry["target"] == "Ministry of Foreign Affairs"
 
     kept = tm("db", "copy", laptop, db_path, "--merge", "--skip-conflicts")
     assert kept.exit_code == 0 and "kept" in kept.output
-    assert _target(db_path, "四是拓展全方位合作。") == [EDIT3]
     (entry,) = json.loads(tm("glossary", "list", "--json").output)["entries"]
     assert entry["target"] == "Ministry of Foreign Affairs"
 

@@ -37,9 +37,11 @@ def db_init(url: str, readers: tuple[str, ...]) -> None:
 @click.argument("source")
 @click.argument("destination")
 @click.option("--merge", is_flag=True, help="Sync into a destination that already holds units or entries.")
-@click.option("--replace", is_flag=True, help="Take SOURCE's rendering where a glossary entry conflicts.")
 @click.option(
-    "--skip-conflicts", is_flag=True, help="Keep DESTINATION's rendering where a glossary entry conflicts."
+    "--replace", is_flag=True, help="Take SOURCE's version of a glossary entry both changed (or both added)."
+)
+@click.option(
+    "--skip-conflicts", is_flag=True, help="Keep DESTINATION's version of a glossary entry both changed."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print data as JSON.")
 def db_copy(
@@ -47,8 +49,9 @@ def db_copy(
 ) -> None:
     """Copy a memory with its glossary, provenance and history from SOURCE to DESTINATION (a
     SQLite file or a postgresql:// URL), in one transaction on the destination. With --merge,
-    sync: edits and deletions made in SOURCE since the two were copied are carried; a unit both
-    changed is a conflict, listed and left as DESTINATION has it (exit status 1)."""
+    sync: edits and deletions made in SOURCE since the two were copied are carried, of units and
+    glossary entries; one both changed is a conflict, listed and left as DESTINATION has it (exit
+    status 1; for glossary entries unless --replace or --skip-conflicts)."""
     from tm.memory import open_memory
     from tm.workflow.dbcopy import copy_memory
 
@@ -66,14 +69,20 @@ def db_copy(
         print_json({"source": names[0], "destination": names[1], **report})
     else:
         changed = f", {report['updated']} edits and {report['deleted']} deletions carried" if merge else ""
+        terms = f"{report['terms']} glossary entries"
+        if merge:
+            terms += f" added, {report['terms_changed']} changed and {report['terms_removed']} removed"
         click.echo(
-            f"{names[0]} → {names[1]}: {report['units']} units{changed}, {report['terms']} glossary "
-            f"entries, {report['history']} history entries"
+            f"{names[0]} → {names[1]}: {report['units']} units{changed}, {terms}, "
+            f"{report['history'] + report['term_history']} history entries"
         )
-        for kept in report["terms_kept"]:
-            click.echo(f"  kept: {kept}", err=True)
+        for word, settled in (("kept", report["terms_kept"]), ("replaced", report["terms_replaced"])):
+            for conflict in settled:  # (kept: the destination's version, replaced: the source's)
+                name = names[word == "kept"]
+                click.echo(f"  {word}: {conflict['source']} ({conflict['glossary']}) as {name} has it")
         _print_conflicts(report["conflicts"], names)
-    if report["conflicts"]:
+        _print_term_conflicts(report["term_conflicts"], names)
+    if report["conflicts"] or report["term_conflicts"]:
         sys.exit(EXIT_FINDINGS)
 
 
@@ -91,6 +100,39 @@ def _print_conflicts(conflicts: list[dict], names: tuple[str, str]) -> None:
             said = "deleted" if version["deleted"] else repr(version["target"])
             who = f"{version['changed_by']}, {version['changed_at']}"
             click.echo(f"    {name}, unit {version['unit']}: {said} ({who})")
+
+
+def _print_term_conflicts(conflicts: list[dict], names: tuple[str, str]) -> None:
+    """Each entry both changed, with what each side's version says where they differ."""
+    if not conflicts:
+        return
+    click.echo(
+        f"{len(conflicts)} glossary conflicts, left as {names[1]} has them; make both say the same "
+        "(tm glossary edit, add, remove) and merge again, or merge with --replace (take "
+        f"{names[0]}'s) or --skip-conflicts (keep {names[1]}'s):"
+    )
+    for conflict in conflicts:
+        click.echo(f"  {conflict['source']} ({conflict['glossary']}): {conflict['why']}")
+        theirs, mine = conflict["in_source"], conflict["in_destination"]
+        for version, other, name in ((theirs, mine, names[0]), (mine, theirs, names[1])):
+            who = f"{version['changed_by']}, {version['changed_at']}"
+            if version["removed"] or other["removed"]:
+                said = "removed" if version["removed"] else f"“{version['target']}”"
+            else:
+                differ = [k for k in version if k not in _STAMPS and version[k] != other[k]]
+                said = "; ".join(f"{k.replace('_', ' ')}: {_shown(version[k])}" for k in differ)
+            click.echo(f"    {name}: {said} ({who})")
+
+
+_STAMPS = ("removed", "changed_at", "changed_by")
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(f"“{v}”" for v in value) or "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"“{value}”" if value not in (None, "", {}) else "(empty)"
 
 
 COMMANDS = [db]

@@ -2,12 +2,12 @@
 (SQLite → PostgreSQL to start a team server, PostgreSQL → SQLite for a laptop), streaming, in
 one transaction on the destination. Into an empty memory units keep their ids (history and
 reviewed sheets name them) and, as into any, their identity; --merge into one that holds some
-syncs it with the source (tm.workflow.dbsync)."""
+syncs it with the source (units: tm.workflow.dbsync, the glossary: glossary.sync)."""
 
 from __future__ import annotations
 
-from glossary.model import CONTENT_FIELDS
 from glossary.store import Termbase
+from glossary.sync import sync_glossary
 from tm.errors import UserError
 from tm.memory.sql import SQLMemory
 from tm.workflow.dbsync import sync
@@ -17,11 +17,10 @@ def copy_memory(
     source: SQLMemory, destination: SQLMemory, merge: bool = False, on_conflict: str = "fail"
 ) -> dict:
     """Copy (or sync) everything; what was copied and the conflicts left for a person.
-    ``on_conflict``: what a glossary entry the destination renders otherwise gets ('fail',
-    'replace' or 'skip', as `tm glossary import`)."""
+    ``on_conflict``: what a glossary entry both changed gets: 'fail' (listed, left as the
+    destination has it), 'replace' (the source's) or 'skip' (the destination's)."""
     termbase, target_terms = Termbase.of(source), Termbase.of(destination)
-    report = {"units": 0, "updated": 0, "deleted": 0, "history": 0, "terms": 0}
-    report.update(conflicts=[], terms_kept=[])
+    report = {"units": 0, "updated": 0, "deleted": 0, "history": 0, "conflicts": []}
     with destination.transaction():  # (counted inside: an import landing meanwhile is seen)
         held_units, held_terms = destination.count(), target_terms.count()
         if (held_units or held_terms) and not merge:
@@ -41,17 +40,8 @@ def copy_memory(
             destination.store_links(source.iter_links())  # the same ids: the same links
             if model := source.word_model():
                 destination.store_word_model(model[0], model[2], model[1])
-        for name, priority, _ in termbase.glossaries():
-            rows = [(None, _as_stated(entry)) for entry in termbase.entries(name)]
-            added = target_terms.import_entries(rows, name, priority, on_conflict, transaction=False)
-            report["terms"] += added.added + added.updated + added.unchanged
-            report["terms_kept"] += [str(c) for c in added.skipped]
+        terms = sync_glossary(termbase, target_terms, on_conflict)
+        report.update(terms=terms.added, terms_changed=terms.changed, terms_removed=terms.removed)
+        report.update(term_history=terms.history, term_conflicts=terms.conflicts)
+        report.update(terms_kept=terms.kept, terms_replaced=terms.replaced)
     return report
-
-
-def _as_stated(entry):
-    """An entry that states only its filled fields: merged into a stored entry it adds what it
-    has and never clears a note, domain or flag the destination holds."""
-    filled = {name for name in CONTENT_FIELDS if getattr(entry, name) not in (None, "", [], False)}
-    entry.given = frozenset(filled - ({"status"} if entry.status == "approved" else set()))
-    return entry
