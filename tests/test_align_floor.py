@@ -63,6 +63,23 @@ def test_an_omission_is_held_back_named_and_not_stored(run, tmp_path):
     assert _stored(db)[WEAK] == EN[2]
 
 
+def test_tm_import_of_the_alignment_tsv_holds_back_the_same_links(run, tmp_path):
+    """The second new-user run: `tm import pairs.tsv` stored the weak links `tm align --import`
+    holds back. The TSV says which (its held column); tm import leaves them out and names them."""
+    zh, en = _pair(tmp_path)
+    pairs, db = tmp_path / "pairs.tsv", tmp_path / "memory.db"
+    assert run("align", zh, en, "--presplit", "-o", pairs).exit_code == 0
+    result = run("import", pairs, "--db", db)
+    assert result.exit_code == 1 and "held back 1 weak link(s)" in result.output
+    assert _stored(db) == {ZH[0]: EN[0], ZH[1]: EN[1], ZH[4]: EN[3]}
+    lines = pairs.read_text(encoding="utf-8").splitlines()
+    pairs.write_text(  # the reviewer checked it: the held cell emptied
+        "\n".join(line.rsplit("\t", 1)[0] + "\t" for line in lines) + "\n", encoding="utf-8"
+    )
+    assert run("import", pairs, "--db", db).exit_code == 0
+    assert _stored(db)[WEAK] == EN[2]
+
+
 def test_the_review_sheet_puts_held_links_on_top_and_stores_what_the_reviewer_decides(run, tmp_path):
     zh, en = _pair(tmp_path)
     sheet = tmp_path / "walk.xlsx"

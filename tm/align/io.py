@@ -56,11 +56,15 @@ def write_output(aligned: Aligned, path: Path) -> None:
 
 
 def tsv(aligned: Aligned) -> str:
-    lines = ["zh_ids\ten_ids\tconfidence\tchinese\tenglish"]
+    """The links as `tm import` reads them; ``held`` says why a link `tm align --import` would
+    hold back (tm import leaves those rows out: empty the cell to import one)."""
+    from tm.align.floor import hold_reason
+
+    lines = ["zh_ids\ten_ids\tconfidence\tchinese\tenglish\theld"]
     for link in aligned.links:
         zh, en = aligned.texts(link)
         ids = ",".join(map(str, link.zh)), ",".join(map(str, link.en))
-        lines.append(f"{ids[0]}\t{ids[1]}\t{link.score:.3f}\t{zh}\t{en}")
+        lines.append(f"{ids[0]}\t{ids[1]}\t{link.score:.3f}\t{zh}\t{en}\t{hold_reason(link) or ''}")
     return "\n".join(lines) + "\n"
 
 

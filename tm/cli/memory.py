@@ -9,6 +9,7 @@ from dataclasses import asdict
 import click
 
 from tm.cli.common import (
+    EXIT_FINDINGS,
     EXIT_NO_MATCH,
     db_option,
     encoding_option,
@@ -60,15 +61,17 @@ def import_(
     from tm.formats.tabular import read_table
     from tm.formats.tmx import read_tmx
 
+    weak = False
     with memory_at(db, create=True) as memory:
         for file in files:
             kind = format_of(file, fmt)
             pairs = PairReading(file, source_lang, target_lang, "<tu>", "<tu>s")
+            held: list[int] = []  # weak links of a `tm align` TSV, left out
             comments: list = []  # reviewers' comments a TMX carries as notes: into the history
             if kind == "tmx":
                 units = read_tmx(file, origin=origin, document=document, pairs=pairs, comments=comments)
             else:
-                units = read_table(file, kind, source_lang, target_lang, origin, document, encoding)
+                units = read_table(file, kind, source_lang, target_lang, origin, document, encoding, held)
             result = memory.import_units(units, comments)
             kept = f", {result.comments} comments kept in the units' history" if result.comments else ""
             click.echo(
@@ -76,6 +79,16 @@ def import_(
             )
             for line in pairs.summary():
                 click.echo(f"  {line}")
+            if held:
+                click.echo(
+                    f"  held back {len(held)} weak link(s), as tm align --import does (lines "
+                    f"{', '.join(map(str, held))}): review them in tm align ZH EN -o pairs.xlsx, or "
+                    "empty their held cell to import them",
+                    err=True,
+                )
+                weak = True
+    if weak:
+        sys.exit(EXIT_FINDINGS)
         link_stored(memory)
 
 

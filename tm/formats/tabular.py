@@ -72,8 +72,11 @@ def read_table(
     origin: str | None = None,
     document: str | None = None,
     encoding: str = "utf-8",
+    held: list[int] | None = None,
 ) -> Iterator[Unit]:
-    """Yield units from a TSV/CSV file with a header row naming the columns."""
+    """Yield units from a TSV/CSV file with a header row naming the columns. The links of a
+    `tm align -o pairs.tsv` file that its ``held`` column holds back are left out, their line
+    numbers added to ``held``."""
     rows = read_csv(path, _delimiter(fmt), encoding)
     _, header = next(rows)
     header = [h.strip().lower() for h in header]
@@ -83,6 +86,8 @@ def read_table(
             {"chinese": "source", "english": "target"}.get(h, "" if h in ALIGNMENT_COLUMNS else h)
             for h in header
         ]
+        held_at = header.index("held") if "held" in header else None
+        header = ["" if h == "held" else h for h in header]
     unknown = [h for h in header if h and h not in COLUMNS]
     missing = [h for h in REQUIRED if h not in header]
     if unknown or missing:
@@ -95,6 +100,10 @@ def read_table(
         values = {k: (v if v != "" else None) for k, v in zip(header, row) if k}
         if aligned and not (values.get("source") and values.get("target")):
             continue  # a sentence the other side left out: no unit
+        if aligned and held_at is not None and held_at < len(row) and row[held_at].strip():
+            if held is not None:  # a weak link `tm align --import` would hold back for review
+                held.append(line)
+            continue
         if not values.get("source") or not values.get("target"):
             raise UserError(f"{path}: line {line}: empty source or target")
         defaults = {
