@@ -70,6 +70,16 @@ def test_delete_of_an_unknown_id_deletes_nothing(run):
     assert json.loads(run("stats", "--json").output)["units"] == 9
 
 
+def test_a_deleted_unit_is_named_as_deleted_not_unknown(run):
+    """The second new-user run: deleting or editing a deleted unit said "no unit 22"."""
+    unit = _unit_of(run, "四是拓展全方位合作。")
+    assert run("delete", unit["id"], "--reason", "bad alignment", user="dai").exit_code == 0
+    for command in (["delete", unit["id"]], ["edit", unit["id"], "--target", "x"]):
+        result = run(*command)
+        assert result.exit_code == 4 and f"unit {unit['id']} was deleted" in result.output
+        assert "by dai (bad alignment)" in result.output
+
+
 def test_edit_corrects_a_target_and_history_says_who(run):
     unit = _unit_of(run, "四是拓展全方位合作。")
     result = run("edit", unit["id"], "--target", "Fourth, broadening all-round cooperation.", user="cai")

@@ -276,3 +276,25 @@ def test_the_cells_a_reviewer_types_in_are_text(run, doc, tmp_path):
     for name in ("Target", "Comment"):  # and the empty cells of the column
         column = header.index(name) + 1
         assert sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].number_format == "@"
+
+
+def test_a_cat_tool_that_drops_tms_attributes_gets_one_line(run, doc, tmp_path):
+    """The second new-user run: 68 identical lines saying rows were edited, when the CAT tool had
+    only dropped tm's attributes; and comments on draft rows vanished without a word."""
+    path = tmp_path / "five.txt"
+    path.write_text("".join(f"第{n}句話。\n\n" for n in "一二三四五"), encoding="utf-8")
+    batch = tmp_path / "batch.xlf"
+    assert run("translate", path, "--no-mt", "-o", batch).exit_code == 0
+    tree = etree.parse(str(batch))
+    for unit in tree.iter(f"{{{NS20}}}unit"):
+        for name in [a for a in unit.attrib if a.startswith(f"{{{TM}}}")]:
+            del unit.attrib[name]
+    tree.write(str(batch), xml_declaration=True, encoding="UTF-8")
+    result = run("review", batch)
+    assert result.exit_code == 1
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("refused")]
+    assert line.startswith("refused 5 rows (1, 2, 3, 4, 5):") and "lost tm's attributes" in line
+    sheet = _sheet(run, doc, tmp_path / "c.xlsx")
+    set_cells(sheet, {"rel:1:1": {"Comment": "check with the desk"}})
+    said = run("review", sheet)
+    assert "comments on draft rows, not stored" in said.stderr and "rel:1:1" in said.stderr

@@ -287,6 +287,16 @@ def _unit_line(unit) -> str:
     return f"unit {unit.id}: {unit.source} → {unit.target}"
 
 
+def _gone(memory, unit_id: int) -> str:
+    """Why there is no unit ``unit_id``: deleted (when, by whom, why), or never one."""
+    deleted = [e for e in memory.history(unit_id) if e["action"] == "delete"]
+    if not deleted:
+        return f"no unit {unit_id} in {memory.location}"
+    last = deleted[-1]
+    why = f" ({last['reason']})" if last.get("reason") else ""
+    return f"unit {unit_id} was deleted {last['changed_at'][:16]} by {last['changed_by'] or 'someone'}{why}"
+
+
 @click.command()
 @click.argument("unit_ids", nargs=-1, type=int)
 @click.option("--document", default=None, help="Delete every unit of this document.")
@@ -303,7 +313,7 @@ def delete(unit_ids, document, reason, dry_run, db, as_json) -> None:
         ids = list(unit_ids) if unit_ids else memory.document_unit_ids(document)
         unknown = sorted(set(ids) - set(memory.units_by_id(ids)))
         if unit_ids and unknown:
-            raise UserError(f"no unit {', '.join(map(str, unknown))} in {memory.location}; nothing deleted")
+            raise UserError(f"{'; '.join(_gone(memory, uid) for uid in unknown)}; nothing deleted")
         if document and not ids:
             raise UserError(f"no unit of document {document!r} in {memory.location}")
         with memory.transaction(commit=not dry_run):
@@ -329,7 +339,7 @@ def edit_unit(unit_id, target, reason, db, as_json) -> None:
     with memory_at(db) as memory:
         found = memory.units_by_id([unit_id]).get(unit_id)
         if found is None:
-            raise UserError(f"no unit {unit_id} in {memory.location}")
+            raise UserError(_gone(memory, unit_id))
         unit = found[0]
         if unit.target == target.strip():
             raise UserError(f"unit {unit_id} already says that")

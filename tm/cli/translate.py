@@ -281,10 +281,32 @@ def review(file, dry_run, reviewer, strict, force, db, as_json) -> None:
             click.echo(f"rejections {'would be ' if dry_run else ''}kept in the history of unit(s) {units}")
         for number, row_id, issue in report.findings:
             click.echo(f"QA row {number} ({row_id}): {issue}", err=True)
-        for number, row_id, why in report.refused:
-            click.echo(f"refused row {number} ({row_id or 'no ID'}): {why}", err=True)
+        if report.unkept_comments:
+            click.echo(
+                f"comments on draft rows, not stored (approve or reject the row to keep its comment): "
+                f"{', '.join(report.unkept_comments)}",
+                err=True,
+            )
+        for line in refusal_lines(report.refused):
+            click.echo(line, err=True)
     if report.refused or report.findings:
         sys.exit(EXIT_FINDINGS)
+
+
+def refusal_lines(refused: list[tuple[int, str, str]]) -> list[str]:
+    """A line per refused row; a reason shared by more than three rows (a CAT tool that dropped
+    tm's attributes from every unit) is said once, with how many rows and which."""
+    by_reason: dict[str, list[tuple[int, str]]] = {}
+    for number, row_id, why in refused:
+        by_reason.setdefault(why, []).append((number, row_id))
+    lines = []
+    for why, rows in by_reason.items():
+        if len(rows) > 3:
+            shown = ", ".join(str(n) for n, _ in rows[:5]) + (" …" if len(rows) > 5 else "")
+            lines.append(f"refused {len(rows)} rows ({shown}): {why}")
+        else:
+            lines += [f"refused row {n} ({row_id or 'no ID'}): {why}" for n, row_id in rows]
+    return lines
 
 
 @click.command(name="export-doc")

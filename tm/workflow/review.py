@@ -38,6 +38,7 @@ class ReviewReport:
     kept: list[tuple[str, int]] = field(default_factory=list)  # rejected, but the unit predates the sheet
     rejections: list[tuple[str, int]] = field(default_factory=list)  # (row, unit) whose proposal was rejected
     findings: list[tuple[int, str, str]] = field(default_factory=list)  # QA: (sheet row, id, issue)
+    unkept_comments: list[str] = field(default_factory=list)  # ids of draft rows with a comment
 
     @property
     def stored(self) -> int:
@@ -70,6 +71,8 @@ def import_review(
             rejected.append(row)
         elif row.status == "draft":
             report.drafts.append(row.id)
+            if row.comment.strip():  # a comment is kept with a decision; a draft is none yet
+                report.unkept_comments.append(row.id)
         elif not row.target:  # (trimmed when the sheet is read)
             report.empty.append(row.id)
         else:

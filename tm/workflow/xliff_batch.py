@@ -116,8 +116,18 @@ def read_xliff(path: str | Path) -> ReviewSheet:
                 )
             )
     sheet = ReviewSheet(path, rows, documents, sheet_id)
-    sheet.refused = refusals(sheet, "ID, source or the tm attributes no longer match the check (edited)")
+    sheet.refused = [
+        (row, _STRIPPED if not row.id else why)
+        for row, why in refusals(sheet, "ID, source or the tm attributes no longer match the check (edited)")
+    ]
     return sheet
+
+
+# A unit without tm:id was not edited: the tool that saved the file dropped tm's attributes.
+_STRIPPED = (
+    "the unit has lost tm's attributes (tm:id, tm:check…): the CAT tool that saved the file did "
+    "not keep them; have it keep extension attributes, or review in the .xlsx sheet"
+)
 
 
 def _layout(xfile: XFile) -> DocumentLayout:
