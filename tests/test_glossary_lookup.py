@@ -15,6 +15,7 @@ from glossary.store import Termbase
 from tm.cli import cli
 from tm.formats.xlsxio import set_text
 from tm.memory import open_memory
+from tm.text.langs import document_name
 
 from .conftest import ROOT, SAMPLE_TMX, SEED
 
@@ -119,7 +120,7 @@ def set_targets(path, targets: dict[str, str]) -> None:
 def test_check_reads_a_review_workbook_by_row_id(seeded, tmp_path):
     sheet = tmp_path / "s.xlsx"
     assert seeded("translate", SEED, "--no-mt", "-o", sheet).exit_code == 0
-    wrong, right = (f"{SEED.stem}:{n}" for n in ("8:3", "14:3"))  # both hold 一帶一路
+    wrong, right = (f"{document_name(SEED)}:{n}" for n in ("8:3", "14:3"))  # both hold 一帶一路
     set_targets(sheet, {wrong: "Deepen One Belt, One Road cooperation.", right: "Belt and Road cooperation."})
 
     result = seeded("glossary", "check", sheet)

@@ -110,3 +110,33 @@ def test_a_memory_written_before_is_upgraded(db_path, backend, tmp_path):
 @pytest.mark.parametrize("text", ["", "abc", "123"])
 def test_text_without_chinese_has_no_script(text):
     assert chinese_script(text) is None
+
+
+@pytest.mark.parametrize(
+    "name,document",
+    [
+        ("release.zh-Hant.txt", "release"),
+        ("release.zh_CN.docx", "release"),
+        ("walk.zh.txt", "walk"),
+        ("zh.txt", "zh"),
+        ("news.2020.txt", "news.2020"),
+    ],
+)
+def test_a_release_is_named_without_its_chinese_language_tag(name, document):
+    """The second new-user run: the seed release was the document
+    `xinhua-…-16.zh-Hant` in sheets and `xinhua-…-16` in the memory its TMX built: one release,
+    two document names (`tm stats` counted two, `tm delete --document` caught one)."""
+    from tm.text.langs import document_name
+
+    assert document_name(name) == document
+
+
+def test_the_seed_release_is_one_document_in_the_memory(db_path, tmp_path):
+    from .conftest import SAMPLE_TMX
+
+    run = cli_invoker(db_path)
+    assert run("import", SAMPLE_TMX).exit_code == 0
+    segments = run("segment", SEED).output.splitlines()
+    with open_memory(db_path) as memory:
+        documents = {u.document for u in memory.iter_units() if u.document}
+    assert {line.split("\t")[0].rsplit(":", 2)[0] for line in segments} <= documents

@@ -12,6 +12,7 @@ from tm.errors import UserError
 from tm.formats.documents import format_of, open_document
 from tm.formats.inline import plain
 from tm.text.files import read_text
+from tm.text.langs import document_name
 from tm.text.normalize import has_han, strip_ruby
 from tm.text.segment import segment_text
 
@@ -63,5 +64,5 @@ def align_files(
             f"these look like different documents: mean link confidence {mean:.2f}, "
             f"{unaligned:.0%} of links leave a sentence unaligned"
         )
-    aligned = Aligned(zh, en, links, Path(zh_file).stem, Path(en_file).stem)
+    aligned = Aligned(zh, en, links, document_name(zh_file), Path(en_file).stem)
     return aligned, warnings

@@ -87,9 +87,9 @@ def import_(
                     err=True,
                 )
                 weak = True
+        link_stored(memory)
     if weak:
         sys.exit(EXIT_FINDINGS)
-        link_stored(memory)
 
 
 @click.command()

@@ -49,15 +49,16 @@ def segment(
 
     from tm.formats.documents import format_of
     from tm.text.files import read_text
+    from tm.text.langs import document_name
     from tm.text.segment import segment_text
     from tm.workflow.documents import document_segments
 
     file = rereadable(file)
     kind = format_of(file, fmt)
     if kind == "txt":
-        segments = segment_text(read_text(file, encoding), Path(file).stem, lang, para_mode)
+        segments = segment_text(read_text(file, encoding), document_name(file), lang, para_mode)
     else:
-        segments = document_segments(Path(file), Path(file).stem, kind, encoding)[0]
+        segments = document_segments(Path(file), document_name(file), kind, encoding)[0]
     if as_json:
         print_json(
             [

@@ -80,3 +80,16 @@ def identity_lang(tag: str) -> str:
     """The tag a unit's identity takes: without the script subtag, so one pair stays one unit
     whether its script was declared, detected or not known (zh-Hant-TW → zh-TW)."""
     return "-".join(p for p in re.split(r"[-_]", tag.strip()) if p.lower() not in ("hans", "hant"))
+
+
+_CHINESE_SUFFIX_RE = re.compile(r"\.(?:zh|cmn|chi|zho)(?:[-_][A-Za-z0-9]{2,8})*$", re.IGNORECASE)
+
+
+def document_name(path) -> str:
+    """A release's document name: its file name without the extension and without a Chinese
+    language tag before it (release.zh-Hant.txt is the document `release`, as its English
+    release.en.txt and a memory's TMX name it)."""
+    from pathlib import Path
+
+    stem = Path(path).stem
+    return _CHINESE_SUFFIX_RE.sub("", stem) or stem

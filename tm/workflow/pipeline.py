@@ -86,11 +86,14 @@ class Batch:
 
 
 def unique_names(paths: list[Path]) -> list[str]:
-    """Document names from file names: the stem, with -2, -3… where two files share one."""
+    """Document names from file names (tm.text.langs.document_name), with -2, -3… where two
+    files share one."""
+    from tm.text.langs import document_name
+
     seen: dict[str, int] = {}
     names = []
     for path in paths:
-        stem = path.stem
+        stem = document_name(path)
         seen[stem] = seen.get(stem, 0) + 1
         names.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
     return names
