@@ -1,9 +1,13 @@
 """HTML pages and Word files through tm: translate → fill and approve every row → review →
-export-doc. The export must parse; its elements and attributes must be the input's (a language
-going from Chinese to English aside); text with Chinese must have become English and any other
-text stay as it was; every piece of Chinese text must have been in a row, and nothing marked
+export-doc. The export must parse; its elements and attributes must be the input's, its DOCTYPE
+too (or none); text with Chinese must have become English and any other text stay as it was; every piece of Chinese text must have been in a row, and nothing marked
 translate="no" (HTML5 attribute or ITS global rule) may be. In a Word file text may be split into
-runs differently: runs of one formatting count as one."""
+runs differently: runs of one formatting count as one.
+
+What a translated document may change, and nothing else: its language declared English (a
+language zh → en; the root's lang/xml:lang added; Word's w:lang val in styles and runs and the
+core properties' dc:language), and a ruby over Chinese written as its base's text (the English has
+no reading)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from lxml import etree, html
 
 from .foreign_corpus import _decode_html
 from .roundtrip_cli import English, Session, approve_all, paragraphs
-from .roundtrip_xml import differences, has_cjk, local, name, parse, squeeze, tokens
+from .roundtrip_xml import XML_LANG, differences, has_cjk, local, name, parse, squeeze, tokens
 
 LANG_ATTRS = {"lang", "content", "val", "eastAsia", "bidi"}  # val…bidi: of Word's <w:lang>
 TRANSLATED = "⟨Chinese made English⟩"
@@ -83,8 +87,11 @@ def _covered(outcome, pieces: list[str], rows, protected: list[str]) -> None:
 
 
 def _html_tree(data: bytes):
+    """((byte-order mark, encoding), the DOCTYPE as written or None, the tree)."""
     bom, encoding, text = _decode_html(data)
-    return (bom, encoding), html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
+    doctype = _DOCTYPE.search(text[: text.find("<html") if "<html" in text else len(text)])
+    tree = html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
+    return (bom, encoding), doctype and " ".join(doctype.group().split()), tree
 
 
 def _protected(root) -> list:
@@ -105,6 +112,61 @@ def _protected(root) -> list:
     return found
 
 
+ENGLISH = re.compile(r"(?i)en([-_][\w-]+)?")
+RUBY_MARKUP = {"ruby", "rb", "rt", "rp", "rtc"}
+_DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>", re.I)
+
+
+def _english_declared(before, after) -> None:
+    """The root's lang and xml:lang tm adds (English) where the page had none: the translated
+    page declares its language; nothing else added is."""
+    for key in ("lang", XML_LANG, "xml:lang"):
+        if before.get(key) is None and ENGLISH.fullmatch(after.get(key) or ""):
+            del after.attrib[key]
+
+
+def _rubies_dropped(root) -> None:
+    """A ruby over Chinese as tm writes its paragraph translated: the base's text stays in place
+    (it becomes English), the reading goes (the English has none)."""
+    for ruby in [r for r in root.iter("{*}ruby", "ruby") if has_cjk(_base_text(r))]:
+        for el in [e for e in ruby.iter() if local(e) in RUBY_MARKUP]:
+            if local(el) in ("rt", "rp", "rtc"):
+                el.text = None
+                el[:] = []
+        for el in reversed([e for e in ruby.iter() if local(e) in RUBY_MARKUP]):
+            _unwrap(el)
+
+
+def _base_text(ruby) -> str:
+    """A ruby's text without its readings."""
+    out = [ruby.text or ""]
+    for child in ruby:
+        if local(child) not in ("rt", "rp", "rtc"):
+            out.append("".join(child.itertext()))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _unwrap(el) -> None:
+    """Replace an element by its content (text, children, tail) in its parent."""
+    parent, text = el.getparent(), (el.text or "")
+    index = parent.index(el)
+    children = list(el)
+    tail = el.tail or ""
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+    else:
+        text += tail
+    previous = parent[index - 1] if index else None
+    if previous is None:
+        parent.text = (parent.text or "") + text
+    else:
+        previous.tail = (previous.tail or "") + text
+    parent.remove(el)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+
+
 def roundtrip_html(session: Session, path: Path, schemas: Path) -> None:
     outcome, folder = session.outcome, session.folder
     sheet, out = folder / "s.xlsx", folder / f"out{path.suffix}"
@@ -114,9 +176,9 @@ def roundtrip_html(session: Session, path: Path, schemas: Path) -> None:
     session.must("review", sheet, ok=(0, 1))
     session.must("export-doc", sheet, "-o", out)
     data, written = path.read_bytes(), out.read_bytes()
-    (enc_in, before) = _html_tree(data)
+    enc_in, doctype_in, before = _html_tree(data)
     try:
-        enc_out, after = _html_tree(written)
+        enc_out, doctype_out, after = _html_tree(written)
         if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"):
             etree.fromstring(written.lstrip(b"\xef\xbb\xbf"))  # XHTML stays well-formed XML
     except (ValueError, LookupError, etree.XMLSyntaxError) as exc:
@@ -124,8 +186,12 @@ def roundtrip_html(session: Session, path: Path, schemas: Path) -> None:
         return
     if enc_in != enc_out:
         outcome.fail(f"byte-order mark and encoding {enc_in!r} → {enc_out!r}")
+    if doctype_in != doctype_out:
+        outcome.fail(f"DOCTYPE {doctype_in!r} → {doctype_out!r}")
     protected = _protected(before)
     keep_text = [squeeze(t) for el in protected for t in el.itertext()]
+    _english_declared(before, after)
+    _rubies_dropped(before)
     outcome.fail(*_compare(tokens(before), tokens(after)))
     pieces = [
         t
@@ -152,9 +218,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
 
 
-def _run_items(el, items: list) -> None:
+def _run_items(el, items: list, drop_ruby: bool = False) -> None:
     """A paragraph's content as items: its formatting and codes in order, text as one item per
-    stretch of one run formatting (so that how runs are split does not count)."""
+    stretch of one run formatting (so that how runs are split does not count). ``drop_ruby``: a
+    ruby as tm writes it translated, its base's runs in its place and no reading."""
     for child in el:
         if child.tag == W + "r":
             props = child.find(W + "rPr")
@@ -167,18 +234,21 @@ def _run_items(el, items: list) -> None:
                         items.append(f"text {key}")
                 elif part.tag in (W + "delText", W + "instrText"):
                     items.append(f"{local(part)} {key} {part.text!r}")
+                elif part.tag == W + "ruby" and drop_ruby:
+                    for base in part.iterfind(W + "rubyBase"):
+                        _run_items(base, items, drop_ruby)
                 else:
-                    _container(part, items)
+                    _container(part, items, drop_ruby)
         else:
-            _container(child, items)
+            _container(child, items, drop_ruby)
 
 
-def _container(el, items: list) -> None:
+def _container(el, items: list, drop_ruby: bool = False) -> None:
     if not isinstance(el.tag, str) or (el.find(f".//{W}r") is None and el.find(f".//{W}t") is None):
         items.append(_compact(el))
         return
     items.append(_compact(el, shallow=True))
-    _run_items(el, items)
+    _run_items(el, items, drop_ruby)
     items.append(f"</{local(el)}>")
 
 
@@ -204,8 +274,8 @@ def _part_tokens(root, is_output: bool) -> tuple[list[tuple], list[str]]:
         if el.tag != W + "p":
             return None
         items: list = []
-        _run_items(el, items)
         text = "".join(t.text or "" for t in el.iter(W + "t"))
+        _run_items(el, items, drop_ruby=not is_output and has_cjk(text))
         texts.append(text)
         return (
             tuple(sorted((name(k), v) for k, v in el.attrib.items())),
@@ -216,10 +286,40 @@ def _part_tokens(root, is_output: bool) -> tuple[list[tuple], list[str]]:
     return tokens(root, summary=paragraph), texts
 
 
-def _unordered(data: bytes, part: str) -> list[tuple]:
+DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
+
+
+def _language_set_aside(root, is_output: bool) -> list[str]:
+    """The document's language, which tm declares English (w:lang's val in styles and runs, the
+    core properties' dc:language), taken out of a part; in the export, what is not English."""
+    found = []
+    for lang in list(root.iter(W + "lang")):
+        value = lang.attrib.pop(W + "val", None)
+        if is_output and value is not None and not ENGLISH.fullmatch(value):
+            found.append(f"w:lang {value!r}, not English")
+        if not lang.attrib and not len(lang):
+            _remove(lang)
+    for language in list(root.iter(DC_LANGUAGE)):
+        if is_output and not ENGLISH.fullmatch(language.text or ""):
+            found.append(f"dc:language {language.text!r}, not English")
+        _remove(language)
+    return found
+
+
+def _remove(el) -> None:
+    """Take an element out, its tail staying in place."""
+    parent, previous = el.getparent(), el.getprevious()
+    if el.tail:
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
+def _unordered(root, part: str) -> list[tuple]:
     """A part's tokens; the mappings of [Content_Types].xml and relationships of .rels files are
     sets (OPC gives their order no meaning), so they are sorted first."""
-    root = parse(data).getroot()
     if part == "[Content_Types].xml" or part.endswith(".rels"):
         root[:] = sorted(root, key=lambda el: (local(el), sorted(el.attrib.items())))
         for el in root:
@@ -252,10 +352,17 @@ def roundtrip_docx(session: Session, path: Path, schemas: Path) -> None:
             if a != b:
                 outcome.fail(f"{part} changed")
             continue
-        if not TEXT_PARTS.search(part):
-            outcome.fail(*(f"{part}: {d}" for d in _compare(_unordered(a, part), _unordered(b, part), False)))
-            continue
         in_root, out_root = parse(a).getroot(), parse(b).getroot()
+        _language_set_aside(in_root, False)
+        outcome.fail(*(f"{part}: {d}" for d in _language_set_aside(out_root, True)))
+        if not TEXT_PARTS.search(part):
+            outcome.fail(
+                *(
+                    f"{part}: {d}"
+                    for d in _compare(_unordered(in_root, part), _unordered(out_root, part), False)
+                )
+            )
+            continue
         pieces += [
             t.text
             for t in in_root.iter(W + "t")

@@ -150,6 +150,20 @@ def _without_status(root):
     return root
 
 
+def _english_declared(before, after):
+    """``after`` without the target language tm declares where the file declared none (a 1.x
+    <file>'s target-language, 2.0's trgLang): English there is the translated document's own."""
+    after = copy.deepcopy(after)
+    files = lambda root: [root, *(f for f in root.iter() if local(f) == "file")]  # noqa: E731
+    pairs = zip(files(before), files(after))
+    for old, new in pairs:
+        for name in ("target-language", "trgLang"):
+            value = new.get(name)
+            if old.get(name) is None and value is not None and re.fullmatch(r"(?i)en([-_]\w+)*", value):
+                del new.attrib[name]
+    return after
+
+
 def _codes(el) -> Counter:
     return Counter(
         (local(c), c.get("id") or c.get("mid")) for c in el.iter() if c is not el and local(c) in INLINE
@@ -174,7 +188,8 @@ def check_export(
         outcome.notes.append(f"{route}: not validated: no schema for XLIFF in {version(before.getroot())}")
     says(
         differences(
-            tokens(_without_status(before.getroot()), _keep), tokens(_without_status(after.getroot()), _keep)
+            tokens(_without_status(before.getroot()), _keep),
+            tokens(_without_status(_english_declared(before.getroot(), after.getroot())), _keep),
         )
     )
     in_segments, _ = segments(before.getroot())

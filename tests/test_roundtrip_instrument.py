@@ -189,3 +189,75 @@ def test_a_traceback_is_anything_else(tmp_path, monkeypatch):
         outcome.reasons
     )
     assert outcome.verdict != WHOLE
+
+
+# --- what a translated document may change: its language, and rubies over Chinese ------------
+
+
+def _html(text: str):
+    from lxml import html
+
+    return html.document_fromstring(text)
+
+
+def test_html_the_root_may_gain_lang_en_only():
+    from .roundtrip_docs import _english_declared
+
+    before = _html("<html><body><p>x</p></body></html>")
+    for added, kept in (('lang="en"', {}), ('lang="fr"', {"lang": "fr"})):
+        after = _html(f"<html {added}><body><p>x</p></body></html>")
+        _english_declared(before, after)
+        assert dict(after.attrib) == kept
+    after = _html('<html><body><p lang="en">x</p></body></html>')  # not the root: a difference
+    _english_declared(before, after)
+    assert differences(tokens(before), tokens(after))
+
+
+def test_html_a_ruby_over_chinese_may_lose_its_reading_and_markup_not_a_ruby_over_other_text():
+    from .roundtrip_docs import _rubies_dropped
+
+    page = _html(
+        "<html><body><p>a <ruby><rb>漢字</rb><rp>(</rp><rt>kanji</rt><rp>)</rp></ruby> b</p>"
+        "<p><ruby>ab<rt>x</rt></ruby></p></body></html>"
+    )
+    _rubies_dropped(page)
+    first, second = page.findall(".//p")
+    assert first.text == "a 漢字 b" and len(first) == 0
+    assert second[0].tag == "ruby" and second[0][0].text == "x"
+
+
+def test_word_the_language_may_become_english_and_nothing_else_may():
+    from .roundtrip_docs import W, _language_set_aside
+
+    def part(lang: str):
+        return parse(
+            f'<w:styles xmlns:w="{W[1:-1]}"><w:rPr><w:lang w:val="{lang}" w:eastAsia="zh-CN"/></w:rPr>'
+            f'<w:rPr><w:lang w:val="{lang}"/><w:b/></w:rPr></w:styles>'.encode()
+        ).getroot()
+
+    before, after = part("fr-FR"), part("en-US")
+    assert _language_set_aside(before, False) == [] and _language_set_aside(after, True) == []
+    assert differences(tokens(before), tokens(after)) == []
+    assert _language_set_aside(part("de-DE"), True) == ["w:lang 'de-DE', not English"] * 2
+    core = parse(
+        b'<cp:coreProperties xmlns:cp="urn:cp" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        b"<dc:language>zh-CN</dc:language></cp:coreProperties>"
+    ).getroot()
+    assert _language_set_aside(core, True) == ["dc:language 'zh-CN', not English"]
+
+
+def test_xliff_may_gain_a_target_language_where_it_had_none_only():
+    from .roundtrip_xliff import _english_declared
+
+    before = parse(
+        b'<xliff><file source-language="zh"/><file source-language="zh" target-language="fr"/></xliff>'
+    )
+    after = parse(
+        b'<xliff><file source-language="zh" target-language="en"/>'
+        b'<file source-language="zh" target-language="en"/></xliff>'
+    )
+    kept = _english_declared(before.getroot(), after.getroot())
+    assert [dict(f.attrib) for f in kept] == [
+        {"source-language": "zh"},
+        {"source-language": "zh", "target-language": "en"},  # fr → en is a difference
+    ]
