@@ -146,7 +146,7 @@ def test_a_sheet_that_read_the_page_otherwise_is_refused(run, tmp_path, monkeypa
     page.write_text(PAGE, encoding="utf-8")
     sheet = tmp_path / "page.review.xlsx"
     reader = html.page_units
-    monkeypatch.setattr(html, "page_units", lambda root: [b for b in reader(root) if "run" not in b.extra])
+    monkeypatch.setattr(html, "page_units", lambda *a: [b for b in reader(*a) if "run" not in b.extra])
     assert run("translate", page, "-o", sheet, "--no-mt").exit_code == 0
     monkeypatch.setattr(html, "page_units", reader)
     rows = read_workbook(sheet).rows

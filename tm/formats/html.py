@@ -5,7 +5,9 @@ job; written back, only those texts and <html lang> change.
 The page is decoded by its byte-order mark (UTF-8, UTF-16), else the charset it declares (XML
 declaration, <meta>), else --encoding (UTF-8 by default): one option serves a batch of pages. A
 page opening with an XML declaration is XHTML: read as XML (with the hardened parser) and written
-back as XML, in its own encoding; one that is not well-formed is read as HTML, as browsers do."""
+back as XML, in its own encoding; one that is not well-formed is read as HTML, as browsers do.
+Written back, a page keeps its DOCTYPE, or has none where it had none, and its white space outside
+the translated text (tm.formats.inline.source_spacing)."""
 
 from __future__ import annotations
 
@@ -17,10 +19,16 @@ from pathlib import Path
 from tm.errors import UserError
 from tm.formats.blocks import Block
 from tm.formats.html_units import page_units, write_unit
+from tm.formats.inline import source_spacing
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+_DOCTYPE_RE = re.compile(r"<!DOCTYPE", re.I)
+# Elements HTML never closes: the only ones XHTML may write as <br/> (an empty <script/> or <a/>
+# would swallow the rest of the page in a browser reading it as HTML).
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source"}
+_VOID |= {"track", "wbr", "basefont", "frame", "isindex", "keygen"}
 _XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)""")
 _ENTITY_RE = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
@@ -92,6 +100,8 @@ class HtmlDocument:
             raise UserError(f"{path}: holds NUL bytes: not an HTML page")
         self.tree = _xhtml(text, str(path)) if _XML_DECL_RE.match(text) else None
         self.xml = self.tree is not None
+        start = text.lower().find("<html")
+        self.doctype = bool(_DOCTYPE_RE.search(text if start < 0 else text[:start]))
         if self.tree is None:
             try:
                 root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text))
@@ -99,10 +109,10 @@ class HtmlDocument:
                 raise UserError(f"{path}: is not an HTML page tm can read ({exc})") from None
             self.tree = root.getroottree()
         self.path = path
-        self.blocks = page_units(self.tree.getroot())
+        self.blocks = page_units(self.tree.getroot(), str(path))
 
     def write(self, block: Block, text: str) -> None:
-        write_unit(block, text)
+        write_unit(block, source_spacing(block.text, text))
 
     def save(self, out) -> None:
         """Write the page to the binary stream ``out``, in the encoding it was read in."""
@@ -117,7 +127,40 @@ class HtmlDocument:
         if self.bom == codecs.BOM_UTF8:
             out.write(self.bom)
         if self.xml:
-            self.tree.write(out, xml_declaration=True, encoding=codec)
+            out.write(
+                etree.tostring(
+                    _plain_xml(self.tree),
+                    xml_declaration=True,
+                    encoding=codec,
+                    doctype=self.tree.docinfo.doctype,
+                )
+            )
             return
-        doctype = self.tree.docinfo.doctype
-        out.write(etree.tostring(self.tree, method="html", encoding=codec, doctype=doctype))
+        # libxml2 gives a page without one a DOCTYPE of HTML 4.0; "" writes none (and a line break)
+        doctype = self.tree.docinfo.doctype if self.doctype else ""
+        data = etree.tostring(self.tree, method="html", encoding="unicode", doctype=doctype)
+        if not self.doctype:
+            data = data.removeprefix("\n")
+        out.write(data.encode(codec, errors="xmlcharrefreplace"))
+
+
+def _plain_xml(tree):
+    """A copy of an XHTML tree that libxml2 writes as plain XML: its XHTML writer (chosen by the
+    DOCTYPE) adds a <meta http-equiv="Content-Type"> and attributes the page did not have. Elements
+    that HTML closes are written with an end tag, as that writer would."""
+    from copy import deepcopy
+
+    root = tree.getroot()
+    copy = deepcopy(root)  # a document of its own, without the DTD node
+    for element in copy.iter():
+        name = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else None
+        if name and name not in _VOID and element.text is None and not len(element):
+            element.text = ""
+    first = last = copy
+    for sibling in root.itersiblings(preceding=True):  # comments, processing instructions
+        first.addprevious(deepcopy(sibling))
+        first = first.getprevious()
+    for sibling in root.itersiblings():
+        last.addnext(deepcopy(sibling))
+        last = last.getnext()
+    return copy.getroottree()

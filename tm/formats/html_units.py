@@ -8,14 +8,17 @@ break is a placeholder, so lines are never reflowed. Translatable attributes (al
 placeholder, aria-label, a button's value, <meta name="description|keywords"> …) are units too.
 
 Whatever is marked not for translation — translate="no" (HTML5, inherited, translate="yes"
-inside turns it back on) or class="notranslate" (Google Translate's convention) — is not read: an
-element inside a run is an empty placeholder copied back whole, a block is never written."""
+inside turns it back on), an ITS global translateRule (tm.formats.html_its) or class="notranslate"
+(Google Translate's convention) — is not read: an element inside a run is an empty placeholder
+copied back whole, a block is never written."""
 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from tm.formats.blocks import Block
+from tm.formats.html_its import translate_rules
 from tm.formats.inline import escape, extract_run, plain, rebuild
 
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "caption", "figcaption"}
@@ -43,20 +46,21 @@ def local(element) -> str:
     return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
 
 
-def translatable(element, inherited: bool) -> bool:
-    """HTML5's translate attribute (inherited; "" and "yes" turn it on), and Google's
-    class="notranslate", which many pages use for the same thing."""
+def translatable(element, inherited: bool, rules: dict) -> bool:
+    """HTML5's translate attribute (inherited; "" and "yes" turn it on), else what the page's ITS
+    rules say of the element, and Google's class="notranslate", which many pages use for the same
+    thing."""
     if "notranslate" in (element.get("class") or "").split():
         return False
     value = element.get("translate")
     if value is None:
-        return inherited
+        return rules.get(element, inherited)
     return value.strip().lower() != "no"
 
 
-def _kind(element) -> str:
+def _kind(rules: dict, element) -> str:
     name = local(element)
-    if not translatable(element, True):
+    if not translatable(element, True, rules):
         return "empty"
     if name in RUBY_BASE:
         return "transparent"
@@ -73,22 +77,22 @@ def _structural(element) -> bool:
     return name in BLOCKS or any(local(d) in BLOCKS for d in element.iterdescendants())
 
 
-def page_units(root) -> list[Block]:
+def page_units(root, name: str = "page") -> list[Block]:
     """The page's units in document order; a unit's attributes come after the run that holds the
     element, so they are written back before the run copies it (export writes last first)."""
     out: list[Block] = []
-    _visit(root, True, False, out)
+    _visit(root, True, False, out, translate_rules(root, name))
     return out
 
 
-def _visit(element, inherited: bool, preformatted: bool, out: list[Block]) -> None:
+def _visit(element, inherited: bool, preformatted: bool, out: list[Block], rules: dict) -> None:
     name = local(element)
     if not name or name in NEVER:
         return
-    on = translatable(element, inherited)
+    on = translatable(element, inherited, rules)
     preformatted = preformatted or name in PREFORMATTED
     if on:
-        out.extend(_attributes(element))
+        out.extend(_attributes(element, rules))
     children = list(element)
     before = None  # the structural child the run follows (None: the element's own text)
     members: list = []
@@ -97,17 +101,17 @@ def _visit(element, inherited: bool, preformatted: bool, out: list[Block]) -> No
             members.append(child)
             continue
         if on:
-            block = _run(element, before, members, preformatted)
+            block = _run(element, before, members, preformatted, rules)
             if block is not None:
                 out.append(block)
             for member in members:
-                out.extend(_inner_attributes(member))
+                out.extend(_inner_attributes(member, rules))
         if child is not None:
-            _visit(child, on, preformatted, out)
+            _visit(child, on, preformatted, out, rules)
         before, members = child, []
 
 
-def _run(parent, before, members: list, preformatted: bool) -> Block | None:
+def _run(parent, before, members: list, preformatted: bool, rules: dict) -> Block | None:
     """The run after ``before`` (or at the start of ``parent``) as a block, its outer white space
     (HTML's: a full-width space is text) kept aside; None when it holds no text."""
     first = (parent.text if before is None else before.tail) or ""
@@ -122,7 +126,7 @@ def _run(parent, before, members: list, preformatted: bool) -> Block | None:
     try:  # read without the outer white space: in <pre> it is not a line of the text
         if last is not None:
             last.tail = end[: len(end) - len(trail)]
-        text, tags = extract_run(core, members, _kind, preformatted)
+        text, tags = extract_run(core, members, partial(_kind, rules), preformatted)
     finally:
         if last is not None:
             last.tail = saved
@@ -149,8 +153,8 @@ def _set_first(parent, before, value: str | None) -> None:
         before.tail = value
 
 
-def _attributes(element) -> list[Block]:
-    """Units of the element's translatable attributes."""
+def _attributes(element, rules: dict) -> list[Block]:
+    """Units of the element's translatable attributes (an ITS rule may mark one not to be)."""
     name = local(element)
     out = []
     names = list(ATTRIBUTES)
@@ -162,19 +166,19 @@ def _attributes(element) -> list[Block]:
         names.append("content")
     for attribute in names:
         value = element.get(attribute)
-        if value and value.strip():
+        if value and value.strip() and rules.get((element, attribute), True):
             out.append(Block(escape(value), {}, element, {"attribute": attribute}))
     return out
 
 
-def _inner_attributes(member) -> list[Block]:
+def _inner_attributes(member, rules: dict) -> list[Block]:
     """Attribute units of an element inside a run and of its descendants, except where marked
     not for translation (copied back whole) or never read."""
-    if not isinstance(member.tag, str) or local(member) in NEVER or not translatable(member, True):
+    if not isinstance(member.tag, str) or local(member) in NEVER or not translatable(member, True, rules):
         return []
-    out = _attributes(member)
+    out = _attributes(member, rules)
     for child in member:
-        out.extend(_inner_attributes(child))
+        out.extend(_inner_attributes(child, rules))
     return out
 
 

@@ -124,6 +124,46 @@ def tokens(text: str):
         yield "text", pending
 
 
+def source_spacing(source: str, target: str) -> str:
+    """``target`` with the source's white space beside each placeholder wherever both have white
+    space there: in markup it is the page's layout (a line break and indentation before an inline
+    element, after a <br>), not the translator's, who sees it as one space."""
+    around: dict[tuple, tuple[str, str]] = {}
+    pieces = list(tokens(source))
+    for i, (kind, value) in enumerate(pieces):
+        if kind != "text":
+            before = _edge(pieces[i - 1], -1) if i else ""
+            after = _edge(pieces[i + 1], 0) if i + 1 < len(pieces) else ""
+            around.setdefault((kind, value), (before, after))
+    out = list(tokens(target))
+    for i, (kind, value) in enumerate(out):
+        if kind != "text":
+            continue
+        prev = around.get(out[i - 1], ("", ""))[1] if i else ""
+        nxt = around.get(out[i + 1], ("", ""))[0] if i + 1 < len(out) else ""
+        if not value.strip():
+            value = (prev or nxt or value) if value else value
+        else:
+            core = value.strip(_SPACES)
+            lead, trail = value[: value.index(core)], value[value.index(core) + len(core) :]
+            value = (prev if lead and prev else lead) + core + (nxt if trail and nxt else trail)
+        out[i] = (kind, value)
+    return "".join(escape(v) if k == "text" else _spelled(k, v) for k, v in out)
+
+
+_SPACES = " \t\n\r\f"
+
+
+def _edge(piece: tuple, end: int) -> str:
+    """The white space at the start (``end`` 0) or end (-1) of a text piece; none of a tag."""
+    kind, value = piece
+    if kind != "text":
+        return ""
+    if end == 0:
+        return value[: len(value) - len(value.lstrip(_SPACES))]
+    return value[len(value.rstrip(_SPACES)) :]
+
+
 def legacy(text: str) -> str:
     """The text as tm wrote it before ⟦⟧: text as it is, placeholders ``{1}``, ``{/1}``, ``{2/}``
     (what the check hashes and context hashes of that time were computed over)."""
