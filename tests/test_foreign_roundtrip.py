@@ -20,14 +20,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 KNOWN = {
-    "docx/comments.zh-en.docx": "comment anchor moved",
-    "docx/quickparts_fields.zh-en.docx": "a field result with Chinese is in no row",
-    "docx/tracked_changes.zh-en.docx": "the <w:ins> around inserted text lost",
-    "html/FFFEBOM.zh-en.html": "a DOCTYPE added",
-    "html/ruby.zh-en.html": "a <meta> added; the ruby rewritten",
-    "html/translate2html.zh-en.html": "whitespace around a translate=no span reformatted",
-    "html/translate7html.zh-en.html": "text an ITS translateRule protects is in a row",
-    "html/withEncoding.zh-en.html": "a DOCTYPE added; a line break after <br> became a space",
     "tbx/TBX-basic-sample.zh-en.tbx": "deprecated Chinese terms not kept (the import says so)",
 }
 

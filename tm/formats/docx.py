@@ -2,13 +2,16 @@
 of the body (tables cell by cell, text boxes), headers, footers, footnotes and endnotes.
 
 A paragraph's runs become one text: runs in the paragraph's main look are plain text, a run that
-looks otherwise (bold, italic, a link) is a pair of placeholders, and what is not text (a line
-break, an image, a footnote reference, a whole field with its code) an empty placeholder kept
-as it was. Inserted text of tracked changes is read, deleted text is not (writing the paragraph
-accepts its changes). Writing rebuilds the paragraph's runs from the translated text."""
+looks otherwise (bold, italic) or sits in a wrapper (a link, a tracked insertion, a simple field
+whose result is Chinese) is a pair of placeholders, and what is not text (a line break, an image,
+a footnote reference, a tracked deletion, a comment's anchors, a bookmark, a field with its code)
+an empty placeholder kept as it was. A field whose result is Chinese (a document title, a
+cross-reference) has its result read as text between its code and its end. Writing rebuilds the
+paragraph's runs from the translated text, each wrapper around the text of its pair."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from copy import deepcopy
@@ -16,9 +19,11 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.blocks import Block
+from tm.formats.docx_package import with_original_types
 from tm.formats.docx_styles import Protection
 from tm.formats.inline import Tag, closing, escape, opening, standalone, tokens
 from tm.formats.zipcheck import check_zip
+from tm.text.normalize import has_han
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -26,8 +31,14 @@ _PARTS = re.compile(r"/word/(document|header\d*|footer\d*|footnotes|endnotes)\.x
 # Run properties that do not change how a phrase looks to a reader (language, fonts per script):
 # runs differing only in these are one look, not a placeholder.
 _NOISE = {"lang", "rFonts", "noProof", "kern", "szCs", "bCs", "iCs", "rtl", "cs", "eastAsianLayout"}
-_SKIPPED = {"del", "moveFrom", "pPr"}
-_DESCENDED = {"ins", "moveTo", "smartTag", "customXml"}
+_SKIPPED = {"pPr", "proofErr"}  # spelling marks: wrong once the text is English
+_DESCENDED = {"smartTag", "customXml"}
+# Around text: written again around the English of their pair.
+_WRAPPERS = {"hyperlink", "ins", "moveTo"}
+# Kept whole where they are: deleted text, and marks with no text of their own.
+_CODES = {"del", "moveFrom", "commentRangeStart", "commentRangeEnd", "bookmarkStart", "bookmarkEnd"}
+_CODES |= {"moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"}
+_CODES |= {"permStart", "permEnd"}
 
 
 def q(name: str) -> str:
@@ -91,7 +102,9 @@ class DocxDocument:
                 part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         self._default_language()
         self.doc.core_properties.language = "en-US"
-        self.doc.save(out)
+        saved = io.BytesIO()
+        self.doc.save(saved)
+        out.write(with_original_types(saved.getvalue(), self.path))
 
     def _default_language(self) -> None:
         """The document default (styles.xml) says English, so new text is spell-checked as such."""
@@ -125,9 +138,10 @@ def _parse(data: bytes, path: Path):
 
 
 def _items(p, protection: Protection) -> list[tuple]:
-    """("text", str, rPr, link) and ("empty", [elements], link) in reading order. Runs not for
-    translation (hidden, or in such a style) are empty items, neighbours together; of a ruby
-    (phonetic guide) the base is text and the reading is left out: the English has none."""
+    """("text", str, rPr, wrappers) and ("empty", [elements], wrappers) in reading order, where
+    wrappers is None or the elements around the run (outermost first). Runs not for translation
+    (hidden, or in such a style) are empty items, neighbours together; of a ruby (phonetic guide)
+    the base is text and the reading is left out: the English has none."""
     items: list[tuple] = []
     field: list | None = None  # the runs of a field being collected, code and result alike
     depth = 0
@@ -140,8 +154,10 @@ def _items(p, protection: Protection) -> list[tuple]:
             name = child.tag.split("}")[-1] if isinstance(child.tag, str) else ""
             if name in _SKIPPED:
                 continue
-            if name == "hyperlink":
-                visit(child, child)
+            if name in _WRAPPERS or (name == "fldSimple" and has_han("".join(child.itertext()))):
+                visit(child, (*(link or ()), child))
+            elif name in _CODES:
+                items.append(("empty", [child], link))
             elif name in _DESCENDED:
                 visit(child, link)
             elif name == "sdt":
@@ -159,6 +175,13 @@ def _items(p, protection: Protection) -> list[tuple]:
                     field.append(child)
                     depth += chars.count("begin") - chars.count("end")
                     if depth <= 0:
+                        parts = _field_parts(field)
+                        if parts is not None:  # its result is Chinese: read as text
+                            items[-1] = ("empty", parts[0], link)
+                            field = None
+                            for result in parts[1]:
+                                run(result, link)
+                            items.append(("empty", parts[2], link))
                         field, depth = None, 0
                 elif protection.run_excluded(child, paragraph_style):
                     if kept is None or items[-1][1] is not kept:
@@ -185,6 +208,21 @@ def _items(p, protection: Protection) -> list[tuple]:
 
     visit(p, None)
     return items
+
+
+def _field_parts(runs: list) -> tuple[list, list, list] | None:
+    """A complex field's runs as (its code through the separator, its result, its end) when the
+    result holds Chinese and no field of its own; None to keep it whole."""
+    marks = [(i, c.get(q("fldCharType"))) for i, r in enumerate(runs) for c in r.iter(q("fldChar"))]
+    if [kind for _, kind in marks] != ["begin", "separate", "end"]:
+        return None
+    (_, _), (separate, _), (end, _) = marks
+    result = runs[separate + 1 : end]
+    if not has_han("".join(t.text or "" for r in result for t in r.iter(q("t")))):
+        return None
+    if any(r.find(q("t")) is not None for r in (runs[separate], runs[end])):
+        return None  # a result sharing a run with the field's marks: kept whole
+    return runs[: separate + 1], result, runs[end:]
 
 
 def _read_paragraph(p, protection: Protection) -> Block:
@@ -229,7 +267,7 @@ def _write_paragraph(block: Block, text: str) -> None:
         if child.tag != q("pPr"):
             p.remove(child)
     stack: list[int] = []
-    links: dict[int, object] = {}
+    wrapped: dict[int, object] = {}  # pair number: the innermost wrapper written for it
     used: set[int] = set()
 
     def add_empty(n: int) -> None:
@@ -255,11 +293,18 @@ def _write_paragraph(block: Block, text: str) -> None:
             add_empty(value)
         elif kind == "text":
             extra = tags[stack[-1]].extra if stack else block.extra
-            parent, link = p, extra.get("link")
-            if link is not None:
-                if links.get(stack[-1]) is None or p[-1] is not links[stack[-1]]:
-                    links[stack[-1]] = etree.SubElement(p, link.tag, dict(link.attrib))
-                parent = links[stack[-1]]
+            parent, wrappers = p, extra.get("link")
+            if wrappers:
+                if (
+                    wrapped.get(stack[-1]) is None
+                    or not len(p)
+                    or p[-1] is not _outermost(wrapped[stack[-1]], p)
+                ):
+                    holder = p
+                    for wrapper in wrappers:
+                        holder = etree.SubElement(holder, wrapper.tag, dict(wrapper.attrib))
+                    wrapped[stack[-1]] = holder
+                parent = wrapped[stack[-1]]
             run = etree.SubElement(parent, q("r"))
             if extra.get("rpr") is not None:
                 run.append(deepcopy(extra["rpr"]))
@@ -273,3 +318,10 @@ def _write_paragraph(block: Block, text: str) -> None:
     for n, tag in tags.items():
         if not tag.paired and n not in used:
             add_empty(n)
+
+
+def _outermost(element, p):
+    """The ancestor of ``element`` that is a child of ``p``."""
+    while element.getparent() is not p:
+        element = element.getparent()
+    return element
