@@ -24,7 +24,7 @@ TABLE_FIELDS = (
 # TBX carries these too: a definition (with its language when a language section held it) and
 # what the file said of each term (TERM_DETAILS).
 CONTENT_FIELDS = (*TABLE_FIELDS, "definition", "definition_lang", "term_info")
-TERM_DETAILS = ("part_of_speech", "context", "note")
+TERM_DETAILS = ("part_of_speech", "context", "note", "status")  # status: of a deprecated source form
 LIST_FIELDS = ("source_variants", "alternatives", "forbidden")
 LABELS = {"source_variants": "source forms", "alternatives": "alternatives", "target": "approved rendering"}
 

@@ -187,3 +187,45 @@ def test_okapi_and_omegat_samples_keep_their_contexts(db_path):
     run = cli_invoker(db_path)
     result = run("glossary", "import", CORPUS_TBX / "sampleTBXfile.zh-en.tbx")
     assert result.exit_code == 0 and "1 added" in result.output, result.output
+
+
+DEPRECATED_ZH = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX-Basic" xml:lang="en"><text><body>
+ <termEntry id="c1">
+  <langSet xml:lang="zh-CN">
+   <tig><term>三股势力</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+   <tig><term>三股邪恶势力</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig>
+   <tig><term>三种势力</term><termNote type="administrativeStatus">supersededTerm-admn-sts</termNote></tig>
+  </langSet>
+  <langSet xml:lang="en-US"><tig><term>three evil forces</term></tig></langSet>
+ </termEntry>
+</body></text></martif>
+"""
+
+
+@pytest.mark.parametrize("dialect", ["basic", "v3"])
+def test_deprecated_chinese_terms_are_kept_as_source_forms_with_their_status(
+    db_path, tmp_path, backend, dialect
+):
+    source = tmp_path / "deprecated.tbx"
+    source.write_text(DEPRECATED_ZH, encoding="utf-8")
+    run = cli_invoker(db_path, user="lin")
+    result = run("glossary", "import", source)
+    assert result.exit_code == 0 and "not kept" not in result.output, result.output
+    (entry,) = json.loads(run("glossary", "list", "--json").output)["entries"]
+    assert entry["source_variants"] == ["三股邪恶势力", "三种势力"]
+    assert entry["term_info"] == {
+        "三股邪恶势力": {"status": "deprecated"},
+        "三种势力": {"status": "superseded"},
+    }
+    out = tmp_path / "out.tbx"
+    assert run("glossary", "export", out, "--dialect", dialect).exit_code == 0
+    written = out.read_text(encoding="utf-8")
+    assert '<term>三股邪恶势力</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts' in written
+    assert '<term>三种势力</term><termNote type="administrativeStatus">supersededTerm-admn-sts' in written
+    again = cli_invoker(tmp_path / "again.db", user="wu")
+    assert again("glossary", "import", out).exit_code == 0
+    assert (
+        json.loads(again("glossary", "list", "--json").output)["entries"][0]["term_info"]
+        == entry["term_info"]
+    )

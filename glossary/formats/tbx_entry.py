@@ -1,7 +1,9 @@
 """A glossary entry from what a TBX concept says (gathered by glossary.formats.tbx).
 
 Renderings by administrativeStatus: preferredTerm → approved, admittedTerm → accepted
-alternative, deprecatedTerm / supersededTerm → forbidden. Beyond them an entry keeps the subject
+alternative, deprecatedTerm / supersededTerm → forbidden. A deprecated or superseded Chinese term
+is a source form with that status among its details (the concept's text still says it, and it is
+rendered as the concept is), written back with it. Beyond them an entry keeps the subject
 field (domain), the concept's source (reference), tm's own fields (x-status, x-glossary,
 x-priority, x-caseSensitive), notes, one definition (the concept's, else the English, else the
 Chinese one: another, or one in a third language, becomes a note labelled with its language),
@@ -21,7 +23,9 @@ PREFERRED, ADMITTED, DEPRECATED = (
     "admittedTerm-admn-sts",
     "deprecatedTerm-admn-sts",
 )
-_FORBIDDEN = (DEPRECATED, "supersededTerm-admn-sts")
+SUPERSEDED = "supersededTerm-admn-sts"
+_FORBIDDEN = (DEPRECATED, SUPERSEDED)
+STATUS_OF = {DEPRECATED: "deprecated", SUPERSEDED: "superseded"}  # a source form's, in its details
 _CREATED = ("origination", "creation")
 _CHANGED = ("modification",)
 
@@ -99,9 +103,9 @@ def entry_of(concept: dict, name: str, pairs: PairReading) -> Entry | None:
     allowed.sort(key=lambda t: t["status"] != PREFERRED)
     if not allowed:
         raise UserError(f"{name}: line {line}: entry has no allowed rendering in {target_lang}")
-    for t in src:
-        if t["status"] in _FORBIDDEN:  # tm forbids renderings, not source forms
-            concept["dropped"][f"deprecated terms in {pair[0]}"] += 1
+    deprecated = [t for t in src if t["status"] in _FORBIDDEN]
+    for t in deprecated:  # tm forbids renderings, not source forms: a form with its status
+        t["info"]["status"] = STATUS_OF[t["status"]]
     fields = concept["fields"]
     case = fields.get("x-caseSensitive", "").lower() in ("yes", "true", "1")
     notes, definition = _notes_and_definition(concept, pair)
@@ -109,7 +113,7 @@ def entry_of(concept: dict, name: str, pairs: PairReading) -> Entry | None:
     entry = Entry(
         source=sources[0]["term"],
         target=allowed[0]["term"],
-        source_variants=[t["term"] for t in sources[1:]],
+        source_variants=[t["term"] for t in [*sources[1:], *deprecated]],
         alternatives=[t["term"] for t in allowed[1:]],
         forbidden=forbidden,
         note="\n".join(notes) or None,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from glossary.formats.tbx_entry import ADMITTED, DEPRECATED, PREFERRED
+from glossary.formats.tbx_entry import ADMITTED, DEPRECATED, PREFERRED, STATUS_OF
 from glossary.model import Entry
 from tm.formats.atomic import atomic_write
 
@@ -92,13 +92,19 @@ def _concept(e: Entry, number: int, names: tuple[str, str, str]) -> list[str]:
     out += [f'      <admin type="{t}">{escape(v)}</admin>\n' for t, v in admins if v]
     out += _transactions(e, "      ")
     out += _notes(e.note, "      ")
-    sources = [(e.source, PREFERRED), *((v, ADMITTED) for v in e.source_variants)]
+    sources = [(e.source, PREFERRED), *((v, _form_status(e, v)) for v in e.source_variants)]
     targets = [(e.target, PREFERRED), *((a, ADMITTED) for a in e.alternatives)]
     targets += [(f, DEPRECATED) for f in e.forbidden]
     out += _language(e, e.source_lang, sources, names)
     out += _language(e, e.target_lang, targets, names)
     out.append(f"    </{names[0]}>\n")
     return out
+
+
+def _form_status(e: Entry, form: str) -> str:
+    """A source form's administrative status: admitted, or deprecated/superseded as read."""
+    said = e.term_info.get(form, {}).get("status")
+    return next((sts for sts, word in STATUS_OF.items() if word == said), ADMITTED)
 
 
 def write_tbx(entries: Iterable[Entry], path: str | Path, dialect: str = "basic") -> int:
