@@ -299,3 +299,36 @@ def test_a_batch_whose_states_alone_a_tool_changed_is_stored_however_it_was_re_i
     ]
     report = json.loads(run("review", out, "--json").stdout)
     assert report["refused"] == [] and report["stored"] == 3
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_indentation_a_cat_tool_put_around_an_inline_element_is_not_text(run, seeded, tmp_path, version):
+    """A target re-indented after its inline element (``the\\n   <pc>Shanghai Spirit</pc>\\n   .``)
+    is "the Shanghai Spirit." in the Word file and the memory, not "Shanghai Spirit .": a line
+    break and its indentation are one space between words, none before closing punctuation."""
+    import docx
+
+    release = tmp_path / "release.docx"
+    document = docx.Document()
+    paragraph = document.add_paragraph("我們要弘揚")
+    paragraph.add_run("上海精神").bold = True
+    paragraph.add_run("。")
+    document.save(release)
+    out = tmp_path / "release.xlf"
+    tree = _translate(run, release, out, version)
+    (unit,) = _units(tree, version).values()
+    _set(unit, version, "", "final" if version == "2.0" else "translated", approved=version == "1.2")
+    ns, inline = (NS20, "pc") if version == "2.0" else (NS12, "g")
+    source, target = unit.find(f".//{{{ns}}}source"), unit.find(f".//{{{ns}}}target")
+    pc = etree.SubElement(target, f"{{{ns}}}{inline}", id=source.find(f"{{{ns}}}{inline}").get("id"))
+    target.text, pc.text, pc.tail = "We must carry forward the\n   ", "Shanghai Spirit", "\n   .\n  "
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    english = tmp_path / "release.en.docx"
+    result = run("export-doc", out, "-o", english)
+    assert result.exit_code == 0, result.output
+    assert [p.text for p in docx.Document(str(english)).paragraphs] == [
+        "We must carry forward the Shanghai Spirit."
+    ]
+    result = run("review", out, "--json")
+    assert json.loads(result.stdout)["refused"] == [], result.output
+    assert _lookup(run, "我們要弘揚上海精神。") == ["We must carry forward the Shanghai Spirit."]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tm.errors import UserError
 from tm.formats.inline import Tag, closing, escape, opening, plain, rebuild, standalone
+from tm.text.normalize import has_han
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -233,12 +234,24 @@ def _as_written(read: str, written: str | None) -> str:
     break is a placeholder): a tool re-indented mixed content, putting line breaks and
     indentation beside text and inline elements. It is what tm wrote (the source, the proposal)
     when only whitespace differs; else the translator's, where a whitespace run holding a line
-    break is one space, none at the ends."""
+    break is indentation, no text: one space between two words, none at the ends, before
+    punctuation that closes (``the⟦/2⟧\n   .``), after one that opens, or beside Chinese."""
     if "\n" not in read:
         return read
     if written is not None and _squeezed(read) == _squeezed(written):
         return written
-    return re.sub(r"\s*\n\s*", " ", read).strip()
+
+    def space(m) -> str:
+        before, after = plain(read[: m.start()])[-1:], plain(read[m.end() :])[:1]
+        if not before or not after or after in _CLOSES or before in _OPENS or has_han(before + after):
+            return ""
+        return " "
+
+    return re.sub(r"\s*\n\s*", space, read).strip()
+
+
+_CLOSES = set(".,;:!?)]}%»”’…。，；：！？）」』】")
+_OPENS = set("([{«“‘（「『【")
 
 
 def read_batch(path: Path) -> tuple[str, str, list[XFile]]:
