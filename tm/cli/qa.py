@@ -32,7 +32,8 @@ from tm.cli.common import (
 def qa(workbook, output, show, glossary_name, force, db, as_json) -> None:
     """QA of the whole memory (or of a review WORKBOOK written by `tm translate`): the same source
     with different targets, the same target for different sources, glossary violations, numbers,
-    untranslated or source-copied targets, double spaces, unpaired brackets and quotes. Counts per
+    a workbook row's placeholders (differing from its source's, or mistyped), untranslated or
+    source-copied targets, double spaces, unpaired brackets and quotes. Counts per
     check; each finding names its units, documents and dates. Exits 1 when anything is found."""
     from tm.errors import UserError
     from tm.formats.outputs import check_outputs

@@ -72,10 +72,27 @@ def tags_of(text: str) -> Counter:
     return Counter(_spelled(kind, n) for kind, n in tokens(text) if kind != "text")
 
 
+def broken_placeholder(source: str, target: str) -> str | None:
+    """A mistyped placeholder in ``target`` (``⟧/1⟧``, ``⟦/1]``, ``⟦1``): a bracket that is
+    neither in a placeholder nor in the source's text. Written, it would be published as text."""
+    brackets = lambda text: sum(plain(text).count(c) for c in (OPEN, CLOSE))  # noqa: E731
+    if OPEN not in target and CLOSE not in target or brackets(target) <= brackets(source):
+        return None
+    shown = _MISTYPED_RE.search("".join(v for k, v in tokens(target) if k == "text"))
+    typed = shown.group() if shown else OPEN
+    return f"placeholder mistyped: “{typed}” is no placeholder (type ⟦n⟧, ⟦/n⟧ or ⟦n/⟧)"
+
+
+_MISTYPED_RE = re.compile(f"[{OPEN}{CLOSE}]/?\\d*/?[{OPEN}{CLOSE}\\]]?")
+
+
 def placeholder_issue(source: str, target: str) -> str | None:
-    """A QA finding when a non-empty target's placeholders differ from the source's."""
+    """A QA finding when a non-empty target's placeholders differ from the source's, or one is
+    mistyped."""
     if not target.strip():
         return None
+    if mistyped := broken_placeholder(source, target):
+        return mistyped
     want, have = tags_of(source), tags_of(target)
     if want == have and not misnested(target):
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tm.errors import UserError
-from tm.formats.inline import misnested, plain
+from tm.formats.inline import broken_placeholder, misnested, plain
 from tm.workflow.sheet import DocumentLayout, LayoutSegment, ReviewSheet, SheetRow
 
 SHOWN = 10  # missing segments named in a message
@@ -61,15 +61,23 @@ def segment_targets(
     segments = layout.segments or _from_rows(sheet, layout)
     missing: list[Missing] = []
     texts: dict[str, str] = {}
+    mistyped: list[str] = []
     for segment in segments:
         row = rows.get(segment.id)
         text = _usable_target(row, allow_draft) if row else None
+        if text is not None and (said := broken_placeholder(row.source, text)):
+            mistyped.append(f"{segment.id} (row {row.number}): {said}")
         if text is not None and misnested(text):
             text = plain(text)  # pairs out of order are never written as markup (QA names the row)
         if text is None:
             missing.append(_missing(segment.id, row, refused.get(segment.id)))
             text = segment.source
         texts[segment.id] = text
+    if mistyped:  # written, it would be published as text, its link or bold run lost
+        raise UserError(
+            f"{layout.name}: {'; '.join(mistyped[:SHOWN])}{' …' if len(mistyped) > SHOWN else ''}; "
+            "correct the target in the sheet (the Source cell shows the placeholders to copy)"
+        )
     deleted = layout.count - len(segments)  # a version 1 sheet cannot say which
     if deleted > 0:
         missing.append(Missing(f"{deleted} of {layout.name}", "deleted from the sheet", True))

@@ -3,9 +3,10 @@
 Checks: the same source with different targets, the same target for different sources (from
 the memory's SQL, grouped by matching key and by target), glossary violations (approved
 rendering missing, forbidden rendering used), numbers and software strings' variables ({0})
-without a counterpart, untranslated or source-copied targets (empty, the source itself, Chinese
-left in it), double spaces, and unpaired brackets or quotation marks. Each finding names its
-units (ids, or segment ids of a workbook), their documents and dates.
+without a counterpart, a workbook row's placeholders that differ from its source's or are
+mistyped (``⟧/1⟧``: export-doc refuses to publish it), untranslated or source-copied targets
+(empty, the source itself, Chinese left in it), double spaces, and unpaired brackets or quotation
+marks. Each finding names its units (ids, or segment ids of a workbook), their documents and dates.
 
 Fast on a large memory: the glossary automaton runs over the stored matching key (already
 folded), and only units where it hits are checked term by term; the number rules run only on
@@ -28,6 +29,7 @@ CHECKS = (
     "forbidden term",
     "number",
     "variable",
+    "placeholder",
     "untranslated",
     "source copied",
     "double space",
@@ -73,6 +75,7 @@ class Item:
     document: str = ""
     date: str = ""
     key: str = ""  # the stored matching key, when the memory has one
+    tagged: tuple[str, str] | None = None  # a workbook row's source and target with placeholders
 
 
 def memory_report(memory, recognizer=None) -> Report:
@@ -123,7 +126,13 @@ def workbook_items(path) -> list[Item]:
     from tm.workflow.sheet_read import read_workbook
 
     return [
-        Item(r.id or f"row {r.number}", plain(r.source), plain(r.target), r.document)
+        Item(
+            r.id or f"row {r.number}",
+            plain(r.source),
+            plain(r.target),
+            r.document,
+            tagged=(r.source, r.target),
+        )
         for r in read_workbook(path).rows
     ]
 
@@ -209,6 +218,11 @@ def _item_issues(item: Item, recognizer, automaton) -> Iterator[tuple[str, str]]
         yield from (("variable", f"{v} is missing from the target") for v in missing)
         yield from (("variable", f"{v} is not in the source") for v in extra)
         numbers = (without_variables(item.source), without_variables(target))
+    if item.tagged is not None:
+        from tm.formats.inline import placeholder_issue
+
+        if issue := placeholder_issue(*item.tagged):
+            yield "placeholder", issue
     if _NUMERAL_RE.search(numbers[0]):
         from tm.text.numbers import missing_numbers
 
