@@ -166,3 +166,15 @@ def test_add_to_a_named_glossary_stores_it_there(run):
     assert result.exit_code == 0, result.output
     entries = json.loads(run("glossary", "list", "--glossary", "project", "--json").output)["entries"]
     assert [(e["source"], e["glossary"], e["definition"]) for e in entries] == [("上合組織", "project", None)]
+
+
+def test_a_variant_that_is_an_entry_of_its_own_is_said_to_have_no_effect(run):
+    """The second new-user run: a --variant that another entry has as its term was taken in
+    silence, and the other entry still won."""
+    assert run("glossary", "add", "上合組織", "SCO").exit_code == 0
+    result = run(
+        "glossary", "add", "上海合作組織", "Shanghai Cooperation Organization", "--variant", "上合組織"
+    )
+    assert result.exit_code == 0
+    assert "上合組織 is an entry of its own (上合組織 → SCO)" in result.output
+    assert "tm glossary remove 上合組織" in result.output

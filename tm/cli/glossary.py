@@ -79,10 +79,20 @@ def glossary_add(
         given=frozenset(given),
     )
     with memory_at(db, create=True) as memory:
-        outcome, changes = termbase_of(memory).add(entry, replace=replace)
+        termbase = termbase_of(memory)
+        outcome, changes = termbase.add(entry, replace=replace)
+        shadowed = [(v, termbase.get(v, entry.glossary)) for v in variant]
     click.echo(f"{source} → {target}: {outcome}")
     for change in changes:
         click.echo(f"  {change}")
+    for form, other in shadowed:
+        if other is not None and other.source != source:  # the entry of its own wins where it occurs
+            click.echo(
+                f"note: {form} is an entry of its own ({form} → {other.target}), which is what the "
+                f"glossary finds where a text says {form}; as a form of {source} it takes effect only "
+                f"if that entry goes (tm glossary remove {form})",
+                err=True,
+            )
 
 
 _FIELD_OF = {"variant": "source_variants"}  # option name → entry field
