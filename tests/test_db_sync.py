@@ -185,3 +185,20 @@ def test_a_copy_made_before_units_had_an_identity_still_syncs(db_path, tmp_path)
     assert _state(laptop) == _state(db_path)
     assert tm("edit", 4, "--target", "New four.", db=laptop).exit_code == 0  # new entries get one too
     assert _merge(tm, laptop, db_path)["updated"] == 1
+
+
+def test_a_pair_both_sides_imported_on_their_own_is_one_unit_when_merged(db_path, tmp_path):
+    """The second new-user run: the same pair imported on the laptop and at the office after the
+    copy, then edited on the laptop, became two translations of one source at the office."""
+    tm, laptop = _team(db_path, tmp_path)
+    source, target = "八是推進綠色發展。", "Eighth, advancing green development."
+    _new_unit(tm, laptop, tmp_path, source, target)
+    _new_unit(tm, db_path, tmp_path, source, target)
+    with open_memory(laptop) as memory:
+        (unit,) = [u for u in memory.iter_units() if u.source == source]
+    edited = "Eighth, promoting green development."
+    assert tm("edit", unit.id, "--target", edited, db=laptop, user="lin").exit_code == 0
+    report = _merge(tm, laptop, db_path)
+    assert report["conflicts"] == [] and _target(db_path, source) == [edited]
+    _new_unit(tm, db_path, tmp_path, source, target)  # the first wording, imported again: a unit of its own
+    assert sorted(_target(db_path, source)) == sorted([edited, target])

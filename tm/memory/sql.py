@@ -20,7 +20,17 @@ from tm.memory.index import SQL_VARS, GramIndex, PostingWriter
 from tm.memory.links import LinksSQL
 from tm.memory.schema import ORIGINS
 from tm.memory.sync import SyncSQL
-from tm.memory.units import UNIT_COLUMNS, ImportResult, Unit, hash64, new_uid, now, pair_hash, unit_of
+from tm.memory.units import (
+    UNIT_COLUMNS,
+    ImportResult,
+    Unit,
+    hash64,
+    new_uid,
+    now,
+    pair_hash,
+    pair_uid,
+    unit_of,
+)
 from tm.text.langs import family, normalize_lang, with_script
 from tm.text.normalize import loose_key, matching_key
 
@@ -185,6 +195,7 @@ class SQLMemory(SyncSQL, HistorySQL, LinksSQL, Memory):
     ) -> None:
         stamp = now()
         rows = [self._row(u, stamp, keep_ids) for u in batch]
+        self._free_uids(rows)
         fresh, updated = self._upsert(rows)
         result.added += len(fresh)
         result.updated += updated
@@ -202,6 +213,21 @@ class SQLMemory(SyncSQL, HistorySQL, LinksSQL, Memory):
                 "INSERT INTO unit_lengths (ids, lens) VALUES (?, ?)",
                 (np.asarray(ids, "<u4").tobytes(), np.minimum(lengths, 65535).astype("<u2").tobytes()),
             )
+
+    def _free_uids(self, rows: list[dict]) -> None:
+        """A pair's identity another unit holds already (the unit first stored with this pair, since
+        edited to another) is not reused: that row gets a fresh one."""
+        for start in range(0, len(rows), 500):
+            part = rows[start : start + 500]
+            held = dict(
+                self.conn.execute(
+                    f"SELECT uid, pair_hash FROM units WHERE uid IN ({','.join('?' * len(part))})",
+                    [r["uid"] for r in part],
+                ).fetchall()
+            )
+            for row in part:
+                if row["uid"] in held and held[row["uid"]] != row["pair_hash"]:
+                    row["uid"] = new_uid()
 
     def _row(self, u: Unit, stamp: str, keep_id: bool = False) -> dict:
         if not u.source.strip() or not u.target.strip():
@@ -226,7 +252,9 @@ class SQLMemory(SyncSQL, HistorySQL, LinksSQL, Memory):
             changed_at=u.changed_at or u.created_at or stamp,
             created_by=u.created_by or self.user,
             changed_by=u.changed_by or u.created_by or self.user,
-            uid=u.uid or new_uid(),
+            # a new unit's identity is its pair's: two copies that store the same pair on their
+            # own (an import on each side) hold one unit, which a later edit on either side syncs
+            uid=u.uid or pair_uid(src_lang, tgt_lang, u.source, u.target),
         )
         return row
 

@@ -22,6 +22,14 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
+def pair_uid(source_lang: str, target_lang: str, source: str, target: str) -> str:
+    """A new unit's identity: its pair's (as pair_hash sees the languages), 32 hex digits."""
+    data = "\x1f".join(
+        (identity_lang(source_lang).lower(), identity_lang(target_lang).lower(), source, target)
+    )
+    return hashlib.md5(data.encode("utf-8")).hexdigest()
+
+
 def hash64(*parts: str) -> int:
     digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
