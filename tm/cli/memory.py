@@ -148,6 +148,12 @@ def _match_data(m, repaired=None) -> dict:
 @click.option(
     "--repair", is_flag=True, help="Repair fuzzy matches that differ only in numbers, dates, terms, names."
 )
+@click.option(
+    "--fragments",
+    "with_fragments",
+    is_flag=True,
+    help="Also the longest parts of TEXT the memory's sources hold, with the English their word links give.",
+)
 @json_option
 def lookup(
     text: str,
@@ -158,16 +164,23 @@ def lookup(
     prev: str | None,
     next_: str | None,
     repair: bool,
+    with_fragments: bool,
     as_json: bool,
 ) -> None:
     """Memory matches for TEXT: 101 context, 100 exact, 99 near-exact, then fuzzy. With --repair, a
-    fuzzy match whose source differs only in placeables gets its target with the query's."""
+    fuzzy match whose source differs only in placeables gets its target with the query's. With
+    --fragments, the parts of TEXT the memory holds, as `tm translate` shows them."""
     from tm.workflow.repair import repair as repaired_target
 
     _require_query(text)
+    fragments = []
     with memory_at(db) as memory:
         matches = memory.lookup(text, source_lang, min_score, limit, prev, next_)
-        recognizer = termbase_of(memory).recognizer() if repair else None
+        recognizer = termbase_of(memory).recognizer() if repair or with_fragments else None
+        if with_fragments:
+            from tm.align.fragments import FragmentFinder
+
+            fragments = FragmentFinder(memory, recognizer).find(text)
     fixed = [
         repaired_target(text, m.unit.source, m.unit.target, recognizer)
         if repair and m.kind == "fuzzy"
@@ -175,11 +188,15 @@ def lookup(
         for m in matches
     ]
     if as_json:
-        print_json([_match_data(m, r) for m, r in zip(matches, fixed)])
-        sys.exit(0 if matches else EXIT_NO_MATCH)
+        found = [_match_data(m, r) for m, r in zip(matches, fixed)]
+        print_json({"matches": found, "fragments": [f.data() for f in fragments]} if with_fragments else found)
+        sys.exit(0 if matches or fragments else EXIT_NO_MATCH)
     if not matches:
         click.echo(f"no match ≥ {min_score}%", err=True)
-        sys.exit(EXIT_NO_MATCH)
+        if not fragments:
+            if with_fragments:
+                click.echo("no fragment the memory holds and its word links support", err=True)
+            sys.exit(EXIT_NO_MATCH)
     for m, r in zip(matches, fixed):
         data = _match_data(m)
         click.echo(f"{m.score:>3}  {m.kind:<10} {data['diff'] or m.unit.source}")
@@ -207,6 +224,10 @@ def lookup(
                 f"     numbers differ: query {', '.join(m.numbers_only_in_query) or '–'}; "
                 f"memory {', '.join(m.numbers_only_in_memory) or '–'}"
             )
+    if fragments:
+        click.echo("fragments:")
+        for f in fragments:
+            click.echo(f"  {f.label}  · unit {f.unit_id}")
 
 
 @click.command()

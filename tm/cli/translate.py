@@ -100,6 +100,11 @@ def _glossary_entries(documents) -> list:
     help="Do not enforce the glossary in machine translation (QA still checks terms).",
 )
 @glossary_option
+@click.option(
+    "--no-fragments",
+    is_flag=True,
+    help="Do not look for the parts of unmatched segments the memory holds (the Fragments column).",
+)
 @click.option("--force", is_flag=True, help="Replace review sheets written earlier.")
 @format_option
 @paragraphs_option
@@ -116,6 +121,7 @@ def translate(
     no_mt,
     no_glossary,
     glossary_name,
+    no_fragments,
     force,
     para_mode,
     device,
@@ -133,7 +139,7 @@ def translate(
     from tm import __version__
     from tm.workflow.analysis import format_table, summary
     from tm.workflow.documents import check_placeholders, keep_proposals
-    from tm.workflow.pipeline import Batch, leverage, quality_check, read_documents
+    from tm.workflow.pipeline import Batch, find_fragments, leverage, quality_check, read_documents
     from tm.workflow.sheet_write import now_text, write_workbook
     from tm.workflow.xliff_batch import is_xliff, write_xliff
 
@@ -150,6 +156,8 @@ def translate(
             raise UserError(f"no glossary named {glossary_name!r} in {memory.location}")
         recognizer = termbase.recognizer(glossary_name)
         leverage(batch, memory, min_fuzzy, _progress, recognizer)
+        if not no_fragments:
+            find_fragments(batch, memory, recognizer)
         memory_location = memory.location
     model_name = _machine_translate(
         batch,

@@ -57,6 +57,7 @@ class XUnit:
     score: int | None = None
     match_source: str = ""  # the memory's source of a match (plain text)
     notes: list[str] = field(default_factory=list)  # glossary hits
+    fragments: list[str] = field(default_factory=list)  # parts the memory holds, with their English
     proposed: str = ""
     unit: str = ""
     context: str = ""
@@ -158,10 +159,12 @@ def _unit20(holder, unit: XUnit, index: int) -> None:
         match = etree.SubElement(matches, _q(MTC, "match"), attrs)
         etree.SubElement(match, _q(ns, "source")).text = unit.match_source or plain(unit.source)
         etree.SubElement(match, _q(ns, "target")).text = plain(unit.target)
-    if unit.notes:
+    if unit.notes or unit.fragments:
         notes = etree.SubElement(element, _q(ns, "notes"))
         for text in unit.notes:
             etree.SubElement(notes, _q(ns, "note"), category="glossary").text = text
+        for text in unit.fragments:
+            etree.SubElement(notes, _q(ns, "note"), category="fragment").text = text
     state = "translated" if unit.state == "translated" else "initial"
     segment = etree.SubElement(element, _q(ns, "segment"), id=f"s{index}", state=state)
     _content(segment, ns, "source", unit.source, tags)
@@ -190,6 +193,8 @@ def _unit12(holder, unit: XUnit, index: int) -> None:
         etree.SubElement(alt, _q(ns, "target")).text = plain(unit.target)
     for text in unit.notes:
         etree.SubElement(element, _q(ns, "note"), **{"from": "glossary"}).text = text
+    for text in unit.fragments:
+        etree.SubElement(element, _q(ns, "note"), **{"from": "fragment"}).text = text
 
 
 def _kept(text: str | None) -> str:
@@ -323,17 +328,20 @@ def _read_unit(path: Path, unit, ns: str, version: str) -> XUnit:
     )
 
 
+TM_NOTES = ("glossary", "fragment")  # notes tm writes (category in 2.0, from in 1.2): no comment
+
+
 def _comment(unit, ns: str, version: str) -> str:
     """The notes a translator or reviewer added to the unit in a CAT tool, one a line (1.2 names
-    its author: ``from``); the glossary notes tm wrote are not comments."""
+    its author: ``from``); the glossary and fragment notes tm wrote are not comments."""
     if version == "2.0":
         holder = unit.find(_q(ns, "notes"))
         notes = [] if holder is None else holder.findall(_q(ns, "note"))
-        mine = [n for n in notes if n.get("category") != "glossary"]
+        mine = [n for n in notes if n.get("category") not in TM_NOTES]
         return "\n".join(text for n in mine if (text := "".join(n.itertext()).strip()))
     lines = []
     for note in unit.findall(_q(ns, "note")):
         author, text = note.get("from"), "".join(note.itertext()).strip()
-        if author != "glossary" and text:
+        if author not in TM_NOTES and text:
             lines.append(f"{author}: {text}" if author else text)
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from glossary.match import Recognizer
 from glossary.model import CONTENT_FIELDS, Entry
 from glossary.store import Termbase
 from tm.align.renderings import Rendering, rendering_of, summary_line
+from tm.align.fragments import FragmentFinder
 from tm.align.renderings import concordance as rendered_concordance
 from tm.errors import UserError
 from tm.memory.base import Memory
@@ -45,6 +46,7 @@ class Answer:
     min_score: int = MIN_SCORE
     aligned: list = field(default_factory=list)  # each hit's aligned span on the other side
     renderings: list[Rendering] = field(default_factory=list)  # how the memory renders the query
+    fragments: list = field(default_factory=list)  # tm.align.fragments.Fragment: parts the memory holds
 
     @property
     def rendered(self) -> str:
@@ -95,6 +97,9 @@ def search(
     lang = "zh" if has_han(text) else "en"
     matches = memory.lookup(text, lang, min_score, MATCH_LIMIT, prev, next_)
     found_hits = rendered_concordance(memory, text, HIT_LIMIT, "both", found)
+    fragments = []
+    if lang == "zh" and not any(m.score >= 99 for m in matches):  # as `tm translate` shows them
+        fragments = FragmentFinder(memory, recognizer() if recognizer else None).find(text)
     return Answer(
         query,
         entries,
@@ -103,6 +108,7 @@ def search(
         min_score=min_score,
         aligned=found_hits.aligned,
         renderings=found_hits.renderings,
+        fragments=fragments,
     )
 
 
@@ -162,6 +168,7 @@ def answer_json(answer: Answer) -> dict:
         "glossary": [{"match": h.kind, "says": h.says, **entry_json(h.entry)} for h in answer.entries],
         "memory": [match_json(m) for m in answer.matches],
         "renderings": [r.data() for r in answer.renderings],
+        "fragments": [f.data() for f in answer.fragments],
         "concordance": [hit_json(h, a) for h, a in zip(answer.hits, answer.aligned)],
     }
 

@@ -4,7 +4,11 @@ Repetitions as Trados and memoQ count them: a segment whose matching key already
 earlier in the batch (in its own file or an earlier one) is counted once in its band, as new
 work, and every later occurrence as a repetition; a 101 (context) match stays a 101. Per file,
 a segment repeated from an earlier file is that file's repetition, so the files add up to the
-total."""
+total.
+
+Fragments (tm.align.fragments) are counted as memoQ counts "LSC" coverage: the characters of each
+band's segments that some fragment covers, and how much of the text without a memory match
+(bands MT and none) the memory covers that way."""
 
 from __future__ import annotations
 
@@ -60,14 +64,30 @@ def analyse(documents: list[Document], repeated: set[int] | None = None) -> dict
     """{band: {segments, characters, words}} for the documents together; ``repeated``: the rows
     that are repetitions (default: those of these documents alone)."""
     repeated = repetitions(documents) if repeated is None else repeated
-    table = {name: {"segments": 0, "characters": 0, "words": 0} for name in BANDS}
+    from tm.align.fragments import covered
+    from tm.formats.inline import plain
+
+    table = {name: {"segments": 0, "characters": 0, "words": 0, "fragments": 0} for name in BANDS}
     for doc in documents:
         for row in doc.rows:
             cell = table[band(row, id(row) in repeated)]
             cell["segments"] += 1
             cell["characters"] += source_units(row.source)
             cell["words"] += words(row.target)
+            if row.fragments:  # characters covered by fragments (memoQ's LSC)
+                cell["fragments"] += covered(plain(row.source), row.fragments)
     return table
+
+
+NO_MATCH = ("MT", "none")  # bands of text the memory matched no part of whole
+
+
+def fragment_coverage(bands: dict) -> tuple[int, int]:
+    """(characters fragments cover, characters) of the text without a memory match."""
+    return (
+        sum(bands[name].get("fragments", 0) for name in NO_MATCH),
+        sum(bands[name]["characters"] for name in NO_MATCH),
+    )
 
 
 def summary(batch: Batch) -> dict:
@@ -75,13 +95,16 @@ def summary(batch: Batch) -> dict:
     matches were repaired."""
     repeated = repetitions(batch.documents)
     fixed = [row for row in batch.rows if row.fixes]
+    total = analyse(batch.documents, repeated)
+    covered, characters = fragment_coverage(total)
     return {
         "documents": [
             {"document": doc.name, "file": str(doc.path), "bands": analyse([doc], repeated)}
             for doc in batch.documents
         ],
-        "total": analyse(batch.documents, repeated),
+        "total": total,
         "repaired": {"segments": len(fixed), "fixes": sum(len(row.fixes) for row in fixed)},
+        "fragment coverage": {"covered": covered, "characters": characters},  # of the no-match bands
         "timings": {step: round(seconds, 3) for step, seconds in batch.timings.items()},
         "notes": batch.notes,
     }
@@ -90,14 +113,21 @@ def summary(batch: Batch) -> dict:
 def format_table(bands: dict, title: str) -> str:
     """A plain-text analysis table; the fuzzy band under 75 only when it has segments."""
     total = {k: sum(b[k] for b in bands.values()) for k in ("segments", "characters", "words")}
-    lines = [title, f"  {'band':<12}{'segments':>10}{'characters':>12}{'words':>10}{'%chars':>8}"]
+    fragments = any(b.get("fragments") for b in bands.values())
+    head = f"  {'band':<12}{'segments':>10}{'characters':>12}{'words':>10}{'%chars':>8}"
+    lines = [title, head + (f"{'fragments':>11}" if fragments else "")]
     for name in BANDS:
         cell = bands[name]
         if name == "<75" and not cell["segments"]:
             continue
         share = 100 * cell["characters"] / total["characters"] if total["characters"] else 0.0
-        lines.append(
-            f"  {name:<12}{cell['segments']:>10}{cell['characters']:>12}{cell['words']:>10}{share:>7.1f}%"
-        )
+        line = f"  {name:<12}{cell['segments']:>10}{cell['characters']:>12}{cell['words']:>10}{share:>7.1f}%"
+        lines.append(line + (f"{cell.get('fragments', 0):>11}" if fragments else ""))
     lines.append(f"  {'total':<12}{total['segments']:>10}{total['characters']:>12}{total['words']:>10}")
+    if fragments:
+        got, of = fragment_coverage(bands)
+        lines.append(
+            f"  fragments cover {got} of the {of} characters without a memory match"
+            f" ({100 * got / of if of else 0:.1f}%)"
+        )
     return "\n".join(lines)

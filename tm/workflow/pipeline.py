@@ -38,6 +38,7 @@ class Row:
     issues: list[str] = field(default_factory=list)
     confidence: float | None = None  # MT
     fixes: list = field(default_factory=list)  # tm.workflow.repair.Fix: placeables substituted
+    fragments: list = field(default_factory=list)  # tm.align.fragments.Fragment: parts the memory holds
 
     @property
     def id(self) -> str:
@@ -191,6 +192,33 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
     if placing:
         with batch.timed("placeholders"):
             place_in_matches(placing, recognizer, memory)
+
+
+FRAGMENT_ORIGINS = ("fuzzy", "MT", "none")  # below a 99: the memory matched no whole segment
+
+
+def find_fragments(batch: Batch, memory, recognizer=None) -> None:
+    """Step 2b: for each segment the memory did not match whole, the spans of it the memory's
+    sources hold, with the English their word links give (tm.align.fragments); a repeated
+    segment once, spans cached over the batch. Units not word-aligned yet are noted."""
+    from tm.align.fragments import FragmentFinder
+    from tm.formats.inline import plain
+
+    finder = FragmentFinder(memory, recognizer)
+    done: dict[str, list] = {}
+    with batch.timed("fragments"):
+        for row in batch.rows:
+            if row.origin in FRAGMENT_ORIGINS and row.source.strip():
+                source = plain(row.source)
+                if source not in done:
+                    done[source] = finder.find(source)
+                row.fragments = done[source]  # spans of the text without placeholders
+    waiting = memory.count() - memory.count_linked()
+    if waiting:
+        batch.notes.append(
+            f"fragments: {waiting} memory units are not word-aligned yet and were not read; "
+            "`tm align --words` aligns them"
+        )
 
 
 def other_translations_issue(others: list[str]) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 FORMAT = "tm review sheet"
 # 2: the _layout sheet and a sheet id; 3: placeholders ⟦1⟧, text in braces is text (versions 1
-# and 2 said {1}: tm.formats.inline.from_legacy). Every older version is still read.
+# and 2 said {1}: tm.formats.inline.from_legacy). Every older version is still read. Columns are
+# found by name, so the Fragments column (a hint, never read back) needed no new version.
 FORMAT_VERSION = 3
 STATUSES = ("draft", "approved", "rejected")
 VISIBLE = [
@@ -29,6 +30,7 @@ VISIBLE = [
     "Match %",
     "TM source",
     "Terms",
+    "Fragments",
     "QA issues",
     "MT confidence",
     "Status",
@@ -39,8 +41,8 @@ HEADER = VISIBLE + HIDDEN
 EDITABLE = ("Target", "Status", "Comment")
 REQUIRED = ("ID", "Source", "Target", "Status", *HIDDEN)
 WIDTHS = {"ID": 24, "Source": 60, "Target": 60, "Origin": 11, "Match %": 8, "TM source": 45}
-WIDTHS |= {"Terms": 32, "QA issues": 40, "MT confidence": 11, "Status": 11, "Comment": 30}
-WRAPPED = ("Source", "Target", "TM source", "Terms", "QA issues", "Comment")
+WIDTHS |= {"Terms": 32, "Fragments": 40, "QA issues": 40, "MT confidence": 11, "Status": 11, "Comment": 30}
+WRAPPED = ("Source", "Target", "TM source", "Terms", "Fragments", "QA issues", "Comment")
 # Cells with a look of their own (the rest are written plain: a styled cell costs openpyxl about
 # twice as much, and 100,000 rows must be written in seconds).
 STYLED = tuple(name for name in VISIBLE if name != "MT confidence")

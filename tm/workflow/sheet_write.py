@@ -80,6 +80,7 @@ def _row_values(row: Row) -> dict:
         "Match %": row.score,
         "TM source": clean_cell_text("\n".join([row.tm_source, *(f"fixed {fix}" for fix in row.fixes)])),
         "Terms": "\n".join(dict.fromkeys(f"{hit.text} → {_rendering(hit.entry)}" for hit in row.terms)),
+        "Fragments": clean_cell_text("\n".join(f.label for f in row.fragments)),
         "QA issues": "\n".join(row.issues),
         "MT confidence": round(row.confidence, 3) if row.confidence is not None else None,
         "Status": "draft",
@@ -295,6 +296,8 @@ def _glossary_sheet(workbook, entries: list) -> None:
 def _summary_sheet(workbook, summary: dict, info: dict) -> None:
     from openpyxl.styles import Font
 
+    from tm.workflow.analysis import fragment_coverage
+
     sheet = workbook.create_sheet("Summary")
     sheet.column_dimensions["A"].width = 40
     cells = _Cells(sheet)
@@ -305,10 +308,12 @@ def _summary_sheet(workbook, summary: dict, info: dict) -> None:
     for title, bands in [("Total", summary["total"])] + [
         (doc["document"], doc["bands"]) for doc in summary["documents"]
     ]:
-        sheet.append([cells.cell(title, bold), "segments", "characters", "words"])
+        sheet.append([cells.cell(title, bold), "segments", "characters", "words", "fragment characters"])
         for name in BANDS:
             cell = bands[name]
-            sheet.append([name, cell["segments"], cell["characters"], cell["words"]])
+            sheet.append([name, cell["segments"], cell["characters"], cell["words"], cell.get("fragments", 0)])
+        got, of = fragment_coverage(bands)
+        sheet.append(["no match covered by fragments", None, of, None, got])
         sheet.append([])
     if summary.get("timings"):
         sheet.append([cells.cell("step", bold), "seconds"])

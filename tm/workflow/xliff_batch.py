@@ -60,6 +60,7 @@ def _unit(row: Row, doc: Document) -> XUnit:
         score=row.score,
         match_source=xml_text(_memory_source(row.tm_source)) if row.origin == "fuzzy" else "",
         notes=[xml_text(n) for n in dict.fromkeys(f"{h.text} → {h.entry.target}" for h in row.terms)],
+        fragments=[xml_text(f"fragment: {f.label}") for f in row.fragments],
         proposed=target,
         unit=unit,
         context=context,

@@ -1,0 +1,148 @@
+"""Fragments (issue 23, point 3): the longest parts of an unmatched segment the memory's sources
+hold, with the English their stored word links give, in `tm translate` (sheet column, XLIFF
+notes, the analysis' coverage), `tm lookup --fragments` and `tm serve`; never English the links
+do not support."""
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from glossary.store import Termbase
+from tm.align import unitlinks
+from tm.align.fragments import FragmentFinder, covered
+from tm.memory import open_memory
+from tm.web.answers import answer_json, search
+from tm.workflow.sheet import HEADER
+
+from .conftest import ROOT, SAMPLE_TMX, cli_invoker
+
+BOTH_BACKENDS = True
+SEED_GLOSSARY = ROOT / "seeds" / "glossary.csv"
+# Two parts the seed memory holds (in different units), around text it does not
+SEGMENT = "中國同四國相互提供大量物資,三是推動國際經濟發展。"
+
+
+@pytest.fixture
+def run(db_path):
+    invoke = cli_invoker(db_path, user="ann")
+    assert invoke("import", SAMPLE_TMX).exit_code == 0  # nine units, aligned as they are stored
+    assert invoke("glossary", "import", SEED_GLOSSARY).exit_code == 0
+    return invoke
+
+
+def _units(db_path) -> dict[str, int]:
+    with open_memory(db_path) as memory:
+        return {u.source: u.id for u in memory.iter_units()}
+
+
+def test_fragments_carry_the_english_their_units_links_give(run, db_path):
+    with open_memory(db_path) as memory:
+        found = FragmentFinder(memory).find(SEGMENT)
+    by_text = {f.text: f for f in found}
+    assert by_text["中國同四國相互提供"].rendering == "China and the four countries have provided each other"
+    assert by_text["中國同四國相互提供"].unit_id == _units(db_path)["中國同四國相互提供抗疫援助。"]
+    assert by_text["中國同四國相互提供"].count == 1 and by_text["中國同四國相互提供"].seen == 1
+    third = by_text["三是推動國際"]
+    assert third.rendering == "Third, promoting international" and SEGMENT[third.start : third.end] == third.text
+    assert [f.text for f in found] == ["中國同四國相互提供", "三是推動國際"]  # longest first
+    assert covered(SEGMENT, found) == len("中國同四國相互提供") + len("三是推動國際")
+
+
+def test_script_and_width_do_not_matter(run, db_path):
+    with open_memory(db_path) as memory:
+        found = FragmentFinder(memory).find("中国同四国相互提供大量物资")  # simplified
+    assert [(f.text, f.rendering) for f in found] == [
+        ("中国同四国相互提供", "China and the four countries have provided each other")
+    ]
+
+
+def test_a_span_inside_a_glossary_term_is_left_to_the_glossary(run, db_path):
+    with open_memory(db_path) as memory:
+        bare = FragmentFinder(memory).find("必須反對三股勢力。")
+        recognizer = Termbase.of(memory).recognizer()
+        with_terms = FragmentFinder(memory, recognizer).find("必須反對三股勢力。")
+    assert [f.text for f in bare] == ["三股勢力"] and bare[0].rendering == "three evil forces"
+    assert with_terms == []
+
+
+def test_no_english_the_links_do_not_support(run, db_path):
+    """A unit whose stored links say nothing of the span, or that has no stored links at all,
+    proposes nothing; a unit is not aligned on the fly for a fragment."""
+    with open_memory(db_path) as memory:
+        unit_id = _units(db_path)["中國同四國相互提供抗疫援助。"]
+        with memory.transaction():
+            memory.store_links([(unit_id, unitlinks.encode(0, 0, set()))])  # words no longer as cut
+        assert [f.text for f in FragmentFinder(memory).find(SEGMENT)] == ["三是推動國際"]
+        assert all("四國" not in f.text for f in FragmentFinder(memory).find(SEGMENT))
+        with memory.transaction():
+            memory.drop_links([unit_id])
+        assert all("四國" not in f.text for f in FragmentFinder(memory).find(SEGMENT))
+
+
+def test_the_majority_rendering_and_its_count(db_path):
+    """Three units hold the span: two render it one way, one another; the count is the two."""
+    invoke = cli_invoker(db_path, user="ann")
+    tmx = ROOT / "tests" / "data" / "fragments.tmx"
+    assert invoke("import", tmx).exit_code == 0
+    with open_memory(db_path) as memory:
+        found = FragmentFinder(memory).find("我們將繼續加強安全合作。")
+    assert [(f.text, f.rendering, f.count, f.seen) for f in found] == [
+        ("繼續加強安全合作", "continue strengthening security cooperation", 2, 3)
+    ]
+
+
+def test_translate_shows_fragments_in_the_sheet_the_xliff_and_the_analysis(run, tmp_path):
+    release = tmp_path / "release.txt"
+    release.write_text(SEGMENT + "\n三是推動國際抗疫合作。\n", encoding="utf-8")
+    result = run("translate", release, "--no-mt", "-o", tmp_path / "r.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    coverage = data["fragment coverage"]
+    assert coverage["characters"] == data["total"]["none"]["characters"] > coverage["covered"] == 15
+    assert data["total"]["none"]["fragments"] == coverage["covered"] and data["total"]["100"]["fragments"] == 0
+    sheet = load_workbook(tmp_path / "r.xlsx")["Segments"]
+    header = [c.value for c in sheet[1]]
+    assert header == HEADER and "Fragments" in header
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    cells = {r[header.index("Source")]: r[header.index("Fragments")] for r in rows}
+    assert "中國同四國相互提供 → China and the four countries have provided each other (1)" in cells[SEGMENT]
+    assert not cells["三是推動國際抗疫合作。"]  # a 100 % match needs none
+
+    text = run("translate", release, "--no-mt", "-o", tmp_path / "r2.xlsx").stdout
+    assert "fragments cover" in text and "without a memory match" in text
+    none = run("translate", release, "--no-mt", "--no-fragments", "-o", tmp_path / "r3.xlsx", "--json")
+    assert json.loads(none.stdout)["fragment coverage"]["covered"] == 0
+
+    for version in ("1.2", "2.0"):
+        xlf = tmp_path / f"r{version}.xlf"
+        assert run("translate", release, "--no-mt", "-o", xlf, "--xliff-version", version).exit_code == 0
+        written = xlf.read_text("utf-8")
+        assert "fragment: 中國同四國相互提供 → China and the four countries" in written
+        from tm.workflow.xliff_batch import read_xliff
+
+        assert all(not row.comment for row in read_xliff(xlf).rows)  # tm's notes are no comment
+
+
+def test_lookup_fragments(run):
+    result = run("lookup", SEGMENT, "--fragments", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["matches"] == []
+    assert data["fragments"][0]["rendering"] and data["fragments"][0]["count"] == 1
+    text = run("lookup", SEGMENT, "--fragments").stdout
+    assert "中國同四國相互提供 → China and the four countries have provided each other (1)" in text
+    plain = run("lookup", SEGMENT, "--json")
+    assert plain.exit_code != 0 and json.loads(plain.stdout) == []  # without --fragments: as before
+    nothing = run("lookup", "完全不同的句子出现在这里。", "--fragments")
+    assert nothing.exit_code != 0 and "no fragment" in nothing.stderr
+
+
+def test_serve_answers_fragments(run, db_path):
+    with open_memory(db_path) as memory:
+        termbase = Termbase.of(memory)
+        answer = search(memory, termbase, SEGMENT, recognizer=termbase.recognizer)
+        whole = search(memory, termbase, "三是推動國際抗疫合作。", recognizer=termbase.recognizer)
+    data = answer_json(answer)
+    assert any(f["text"] == "中國同四國相互提供" for f in data["fragments"])
+    assert answer_json(whole)["fragments"] == []  # a whole match says it all
