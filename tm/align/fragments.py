@@ -7,8 +7,9 @@ itself), which gives the maximal spans in one sweep. Each span (≥ MIN_WORDS wo
 characters, not inside a glossary term) is projected through the stored links of up to
 UNITS_PER_SPAN units holding it: every word of it linked, the English linked to it one run that
 no word outside the span is linked into. The rendering most units agree on is proposed only when
-at least MIN_AGREEMENT of the units examined give it (the confidence threshold): a fragment never
-proposes English the alignment does not support. Units without stored links are not read
+at least MIN_COUNT units and MIN_AGREEMENT of the units examined give it (the confidence
+threshold, chosen on held-out units by bench/fragments.py: one unit's links alone are right about
+two times in three): a fragment never proposes English the alignment does not support. Units without stored links are not read
 (aligning them on the fly would cost a batch a model); `tm align --words` links them.
 """
 
@@ -25,9 +26,11 @@ from tm.text.normalize import find_in_original, folded_view
 MIN_WORDS = 2
 MIN_CHARS = 4  # Han characters, or letters and digits
 UNITS_PER_SPAN = 12  # units a span is projected through (the newest holding it)
-MIN_AGREEMENT = 0.5  # share of those units that must give the proposed rendering
+MIN_COUNT = 3  # units that must give the proposed rendering
+MIN_AGREEMENT = 0.9  # and their share of the units examined
 MAX_FRAGMENTS = 5  # shown per segment
 MAX_TRIES = 8  # shorter spans tried where a maximal one has no supported rendering
+CONSISTENT = True  # the checks below on the links (off only in bench/fragments.py, to weigh them)
 _ARTICLES = frozenset(("the", "a", "an"))
 _COUNTED_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]|[^\W_]")
 
@@ -86,7 +89,8 @@ class FragmentFinder:
 
     memory: object
     recognizer: object = None  # glossary.match.Recognizer: spans inside a term are left out
-    exclude: frozenset = frozenset()  # unit ids never read (a benchmark's held-out units)
+    min_count: int = MIN_COUNT
+    agreement: float = MIN_AGREEMENT
     _occurs: dict = field(default_factory=dict)  # needle -> ids of units holding it (≤ UNITS_PER_SPAN)
     _links: dict = field(default_factory=dict)  # unit id -> (UnitLinks, target) or None
     _projected: dict = field(default_factory=dict)  # needle -> _Projected
@@ -155,10 +159,8 @@ class FragmentFinder:
         ids: list[int] = []
         step = 4 * UNITS_PER_SPAN
         for start in range(0, len(candidates), step):
-            part = [c for c in candidates[start : start + step] if c not in self.exclude]
+            part = candidates[start : start + step]
             step = min(step * 4, 900)
-            if not part:
-                continue
             for uid, key, lang, _ in memory.candidate_keys(part):
                 if family(lang) == "zh" and wanted in "".join(key.split()).casefold():
                     ids.append(uid)
@@ -194,7 +196,7 @@ class FragmentFinder:
         result = _Projected(None, 0, seen)
         if votes:
             key, count = votes.most_common(1)[0]
-            if count >= MIN_AGREEMENT * seen:
+            if count >= self.min_count and count >= self.agreement * seen:
                 result = _Projected(spelled[key].most_common(1)[0][0], count, seen, newest[key])
         self._projected[needle] = result
         return result
@@ -242,15 +244,15 @@ def project(links: UnitLinks, source: str, target: str, needle: str) -> str | No
     linked: dict[int, set[int]] = {}
     for i, j in links.links:
         linked.setdefault(i, set()).add(j)
-    if any(n not in linked and counted(links.zh[n]) for n in inside):
+    if CONSISTENT and any(n not in linked and counted(links.zh[n]) for n in inside):
         return None
     english = sorted({j for n in inside for j in linked.get(n, ())})
     if not english:
         return None
     lo, hi = english[0], english[-1]
-    if hi - lo + 1 > 3 * len(inside) + 4:  # linked far apart: a repetition, a pronoun
+    if CONSISTENT and hi - lo + 1 > 3 * len(inside) + 4:  # linked far apart: a repetition, a pronoun
         return None
-    if any(lo <= j <= hi and i not in mine for i, j in links.links):
+    if CONSISTENT and any(lo <= j <= hi and i not in mine for i, j in links.links):
         return None  # English of another word inside the run
     while lo <= hi and (links.en[lo].lower() in _ARTICLES or not counted(links.en[lo])):
         lo += 1
