@@ -3,7 +3,8 @@ English its units' word links give it (issue 23, point 3), for what the memory c
 
 A segment is cut into words as the units are (rjieba on the folded view); for each start the span
 is grown word by word while the memory's sources still hold it (bigram postings, then the text
-itself), which gives the maximal spans in one sweep. Each span (≥ MIN_WORDS words, ≥ MIN_CHARS
+itself only for the maximal spans: a batch reads every gram's postings once, in bulk), which
+gives the maximal spans in one sweep. Each span (≥ MIN_WORDS words, ≥ MIN_CHARS
 characters, not inside a glossary term) is projected through the stored links of up to
 UNITS_PER_SPAN units holding it: every word of it linked, the English linked to it one run that
 no word outside the span is linked into. The rendering most units agree on is proposed only when
@@ -19,7 +20,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from tm.align.unitlinks import UnitLinks, decode, tokens
+from tm.memory import grams as G
 from tm.text.langs import family
 from tm.text.normalize import find_in_original, folded_view
 
@@ -32,6 +36,7 @@ MAX_FRAGMENTS = 5  # shown per segment
 MAX_TRIES = 8  # shorter spans tried where a maximal one has no supported rendering
 CONSISTENT = True  # the checks below on the links (off only in bench/fragments.py, to weigh them)
 _ARTICLES = frozenset(("the", "a", "an"))
+_NONE = np.empty(0, dtype=np.uint32)
 _COUNTED_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]|[^\W_]")
 
 
@@ -92,8 +97,16 @@ class FragmentFinder:
     min_count: int = MIN_COUNT
     agreement: float = MIN_AGREEMENT
     _occurs: dict = field(default_factory=dict)  # needle -> ids of units holding it (≤ UNITS_PER_SPAN)
-    _links: dict = field(default_factory=dict)  # unit id -> (UnitLinks, target) or None
+    _links: dict = field(default_factory=dict)  # unit id -> (UnitLinks, source, target) or None
+    _postings: dict = field(default_factory=dict)  # gram -> ids of units whose source key has it
     _projected: dict = field(default_factory=dict)  # needle -> _Projected
+
+    def prepare(self, sources) -> None:
+        """Read the postings of every gram of these texts at once (a batch: far fewer queries)."""
+        grams: set[int] = set()
+        for source in sources:
+            grams.update(G.inner_grams(folded_view(source)[0], "zh"))
+        self._fetch(grams)
 
     def find(self, source: str) -> list[Fragment]:
         import rjieba
@@ -105,10 +118,11 @@ class FragmentFinder:
         for word in rjieba.cut(view):
             words.append((at, at + len(word)))
             at += len(word)
+        grams = G.inner_grams(view, "zh")  # grams[k]: view[k] and view[k + 1]
+        self._fetch(grams)
         terms = [(h.start, h.end) for h in self.recognizer.find(source)] if self.recognizer else []
-        spans = self._maximal(view, words)
         found: list[Fragment] = []
-        queue, tries = list(spans), 0
+        queue, tries = self._maximal(words, grams), 0
         while queue:
             i, j = queue.pop(0)
             i, j = _trimmed(view, words, i, j)
@@ -119,8 +133,8 @@ class FragmentFinder:
                 continue
             if any(f.start <= start and end <= f.end for f in found):
                 continue
-            needle = view[words[i][0] : words[j - 1][1]]
-            got = self._project(needle)
+            a, b = words[i][0], words[j - 1][1]
+            got = self._project(view[a:b], lambda: self._candidates(grams, a, b))
             if got.rendering is not None:
                 found.append(Fragment(start, end, source[start:end], got.rendering, got.count, got.seen, got.unit_id))
             elif tries < MAX_TRIES:  # a shorter span may be linked where the whole is not
@@ -131,14 +145,40 @@ class FragmentFinder:
 
     # -------------------------------------------------------------- spans the memory holds
 
-    def _maximal(self, view: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Word ranges [i, j) the memory's sources hold, none inside another: for each start the
-        span is grown while it occurs (a span inside an occurring one occurs too)."""
+    def _fetch(self, grams) -> None:
+        missing = [g for g in set(grams) if g not in self._postings]
+        if missing:
+            got = self.memory.gram_postings(missing)
+            for gram in missing:
+                self._postings[gram] = got.get(gram, _NONE)
+
+    def _candidates(self, grams: list[int], a: int, b: int, ids=None):
+        """Units holding every gram of view[a:b] (a superset of those holding the text; None: no
+        gram to ask, one character), narrowing ``ids`` when given."""
+        for gram in grams[a : b - 1]:
+            other = self._postings[gram]
+            if ids is None:
+                ids = other
+                continue
+            if not ids.size or not other.size:
+                return _NONE
+            pos = np.minimum(np.searchsorted(other, ids), other.size - 1)
+            ids = ids[other[pos] == ids]
+        return ids
+
+    def _maximal(self, words: list[tuple[int, int]], grams: list[int]) -> list[tuple[int, int]]:
+        """Word ranges [i, j) whose grams all occur in one unit, none inside another: for each start
+        the range is grown while they do (a range inside such a one is such a one too). The text
+        itself is checked later, for these only."""
         out, j = [], 0
         for i in range(len(words)):
             j = max(j, i + 1)
-            while j < len(words) and self._holds(view[words[i][0] : words[j][1]]):
-                j += 1
+            ids = self._candidates(grams, words[i][0], words[j - 1][1])
+            while j < len(words) and (ids is None or ids.size):
+                grown = self._candidates(grams, words[j - 1][1] - 1, words[j][1], ids)
+                if grown is not None and not grown.size:
+                    break
+                ids, j = grown, j + 1
             if j - i >= MIN_WORDS and (not out or j > out[-1][1]):
                 out.append((i, j))
         return out
@@ -146,22 +186,18 @@ class FragmentFinder:
     def _wanted(self, view: str, words, i: int, j: int) -> bool:
         return j - i >= MIN_WORDS and counted(view[words[i][0] : words[j - 1][1]]) >= MIN_CHARS
 
-    def _holds(self, needle: str) -> bool:
-        return bool(self._ids(needle))
-
-    def _ids(self, needle: str) -> list[int]:
+    def _ids(self, needle: str, candidates) -> list[int]:
         """Units whose source holds ``needle`` (a folded view), newest first, up to UNITS_PER_SPAN."""
         if needle in self._occurs:
             return self._occurs[needle]
-        memory = self.memory
-        candidates = memory.source_candidates(needle, "zh")[::-1].tolist()
-        wanted = needle.casefold()
         ids: list[int] = []
+        newest = candidates()[::-1].tolist()
+        wanted = needle.casefold()
         step = 4 * UNITS_PER_SPAN
-        for start in range(0, len(candidates), step):
-            part = candidates[start : start + step]
+        for start in range(0, len(newest), step):
+            part = newest[start : start + step]
             step = min(step * 4, 900)
-            for uid, key, lang, _ in memory.candidate_keys(part):
+            for uid, key, lang, _ in self.memory.candidate_keys(part):
                 if family(lang) == "zh" and wanted in "".join(key.split()).casefold():
                     ids.append(uid)
             if len(ids) >= UNITS_PER_SPAN:
@@ -172,27 +208,33 @@ class FragmentFinder:
 
     # -------------------------------------------------------------- projection through links
 
-    def _project(self, needle: str) -> _Projected:
+    def _project(self, needle: str, candidates) -> _Projected:
         if needle in self._projected:
             return self._projected[needle]
-        ids = self._ids(needle)
+        ids = self._ids(needle, candidates)
+        result = _Projected(None, 0, len(ids))
+        if len(ids) < self.min_count:  # too few units to agree, whatever their links say
+            self._projected[needle] = result
+            return result
         self._load(ids)
         votes: Counter = Counter()
         spelled: dict[str, Counter] = {}
         newest: dict[str, int] = {}
         seen = 0
+        allowed = (1 - self.agreement) * len(ids)  # dissent beyond it: no rendering can pass
         for uid in ids:
-            got = self._links.get(uid)
+            got = self._unit_links(uid)
             if got is None:
                 continue
             seen += 1
             rendering = project(got[0], got[1], got[2], needle)
-            if rendering is None:
-                continue
-            key = rendering.casefold()
-            votes[key] += 1
-            spelled.setdefault(key, Counter())[rendering] += 1
-            newest.setdefault(key, uid)
+            if rendering is not None:
+                key = rendering.casefold()
+                votes[key] += 1
+                spelled.setdefault(key, Counter())[rendering] += 1
+                newest.setdefault(key, uid)
+            if seen - max(votes.values(), default=0) > allowed:
+                break
         result = _Projected(None, 0, seen)
         if votes:
             key, count = votes.most_common(1)[0]
@@ -202,21 +244,27 @@ class FragmentFinder:
         return result
 
     def _load(self, ids: list[int]) -> None:
-        """Stored links of these units (those with none are None: not read)."""
+        """The stored links and texts of these units (words are cut when first projected)."""
         missing = [i for i in ids if i not in self._links]
         if not missing:
             return
         blobs = self.memory.links_of(missing)
         units = self.memory.units_by_id([i for i in missing if i in blobs])
         for uid in missing:
-            self._links[uid] = None
-            if uid not in units:
-                continue
-            unit = units[uid][0]
-            zh, zh_spans, en, en_spans = tokens(unit.source, unit.target)
-            zh_len, en_len, links = decode(blobs[uid])
-            if (zh_len, en_len) == (len(zh), len(en)) and links:
-                self._links[uid] = (UnitLinks(zh, zh_spans, en, en_spans, links), unit.source, unit.target)
+            unit = units.get(uid, (None,))[0]
+            self._links[uid] = (unit.source, unit.target, blobs[uid]) if unit is not None else None
+
+    def _unit_links(self, uid: int):
+        """(UnitLinks, source, target) of a loaded unit, or None: no links, or words cut otherwise."""
+        got = self._links.get(uid)
+        if got is None or isinstance(got[0], UnitLinks):
+            return got
+        source, target, blob = got
+        zh, zh_spans, en, en_spans = tokens(source, target)
+        zh_len, en_len, links = decode(blob)
+        fine = (zh_len, en_len) == (len(zh), len(en)) and links
+        self._links[uid] = (UnitLinks(zh, zh_spans, en, en_spans, links), source, target) if fine else None
+        return self._links[uid]
 
 
 def _trimmed(view: str, words, i: int, j: int) -> tuple[int, int]:

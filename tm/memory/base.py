@@ -103,6 +103,10 @@ class Memory(ABC):
         """Ids (ascending) of units whose source key may contain ``key`` (a superset)."""
 
     @abstractmethod
+    def gram_postings(self, grams: list[int]) -> dict[int, np.ndarray]:
+        """Each source-key gram's ids (ascending; tm.memory.grams packs them), in bulk."""
+
+    @abstractmethod
     def target_matches(self, query: WordQuery, limit: int, stemmed: bool = False) -> list[Unit]:
         """Units whose target holds the query's words in sequence, best first: as typed (a prefix
         word begins a word), or ``stemmed``: any form of each word (the stem index)."""

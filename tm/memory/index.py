@@ -254,6 +254,20 @@ class GramIndex:
             out.append(ids)
         return out
 
+    def gram_postings(self, grams: list[int]) -> dict[int, np.ndarray]:
+        """Each gram's sorted, duplicate-free id list, read in bulk (grams no unit has are absent):
+        for a caller that intersects many spans' grams itself (fragments of a batch)."""
+        by_gram: dict[int, list[np.ndarray]] = {}
+        grams = sorted(set(grams))
+        for i in range(0, len(grams), SQL_VARS):
+            part = grams[i : i + SQL_VARS]
+            for gram, blob in self.conn.execute(
+                f"SELECT gram, ids FROM grams WHERE gram IN ({','.join('?' * len(part))}) ORDER BY gram, chunk",
+                part,
+            ):
+                by_gram.setdefault(gram, []).append(np.frombuffer(blob, dtype="<u4"))
+        return {g: p[0] if len(p) == 1 else np.unique(np.concatenate(p)) for g, p in by_gram.items()}
+
     def source_candidates(self, key: str, fam: str) -> np.ndarray:
         """Units holding every inner gram of the key (for one token: any gram it starts)."""
         toks = G.tokens(key, fam)

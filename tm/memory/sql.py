@@ -318,6 +318,9 @@ class SQLMemory(SyncSQL, HistorySQL, LinksSQL, Memory):
     def source_candidates(self, key: str, fam: str) -> np.ndarray:
         return self.index.source_candidates(key, fam)
 
+    def gram_postings(self, grams: list[int]) -> dict[int, np.ndarray]:
+        return self.index.gram_postings(grams)
+
     def candidate_keys(self, ids: list[int]) -> Iterable[tuple]:
         marks = ",".join("?" * len(ids))
         return self.conn.execute(

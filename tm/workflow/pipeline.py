@@ -205,14 +205,15 @@ def find_fragments(batch: Batch, memory, recognizer=None) -> None:
     from tm.formats.inline import plain
 
     finder = FragmentFinder(memory, recognizer)
+    rows = [row for row in batch.rows if row.origin in FRAGMENT_ORIGINS and row.source.strip()]
     done: dict[str, list] = {}
     with batch.timed("fragments"):
-        for row in batch.rows:
-            if row.origin in FRAGMENT_ORIGINS and row.source.strip():
-                source = plain(row.source)
-                if source not in done:
-                    done[source] = finder.find(source)
-                row.fragments = done[source]  # spans of the text without placeholders
+        finder.prepare({plain(row.source) for row in rows})
+        for row in rows:
+            source = plain(row.source)
+            if source not in done:
+                done[source] = finder.find(source)
+            row.fragments = done[source]  # spans of the text without placeholders
     waiting = memory.count() - memory.count_linked()
     if waiting:
         batch.notes.append(
