@@ -6,8 +6,8 @@ Two memories, each word-aligned with `tm align --words` (tm.align.realign): (1) 
 bench/spotting.py (the seed memory and glossary, MAC-Dev's 1,330 gold sentence pairs of fiction,
 bench/data/official_pairs.tsv) without every EVERY-th MAC-Dev pair; (2) GETTEXT distinct UI
 strings of the zh_CN gettext catalogs (bench/corpus.py: human-translated, a house style of
-sorts) with the seed, without every EVERY-th of them. For each held-out pair, its source's fragments against that
-memory (tm.align.fragments, as `tm translate` finds them); a fragment is right when its English
+sorts) with the seed, without every EVERY-th of them. For each held-out pair, its source's
+fragments against that memory (tm.align.fragments, as `tm translate` finds them); a fragment is right when its English
 occurs in the held-out pair's own target (case and spacing aside). Precision = right / proposed;
 coverage = Chinese characters inside a fragment / characters of the held-out sources. Also run
 with the agreement threshold off (any consistent rendering proposed) and the consistency check
@@ -43,7 +43,9 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[\"“”‘’'/‐-]", " ", text).split()).casefold()
 
 
-def measure(path: Path, held: list[tuple[str, str]], count: int, agreement: float, loose: bool = False) -> dict:
+def measure(
+    path: Path, held: list[tuple[str, str]], count: int, agreement: float, loose: bool = False
+) -> dict:
     F.CONSISTENT = not loose
     right = proposed = chars = covered = 0
     wrong = []
@@ -95,7 +97,12 @@ def main() -> None:
 
 def _report(path: Path, held: list[tuple[str, str]]) -> None:
     for label, count, agreement, loose in (
-        (f"tm: ≥ {F.MIN_COUNT} units, ≥ {F.MIN_AGREEMENT} of them agree", F.MIN_COUNT, F.MIN_AGREEMENT, False),
+        (
+            f"tm: ≥ {F.MIN_COUNT} units, ≥ {F.MIN_AGREEMENT} of them agree",
+            F.MIN_COUNT,
+            F.MIN_AGREEMENT,
+            False,
+        ),
         ("≥ 2 units, ≥ 0.75 agree", 2, 0.75, False),
         ("≥ 1 unit, ≥ 0.5 agree", 1, 0.5, False),
         ("threshold off", 1, 0.0, False),

@@ -60,8 +60,19 @@ def main() -> None:
     for n in range(args.runs):
         for label, extra in (("without", ["--no-fragments"]), ("with", [])):
             elapsed, peak, out = run_child(
-                [*tm, "translate", *files, "--no-mt", "--db", str(memory), "--json", "--force",
-                 "-o", str(work / f"batch-{label}.xlsx"), *extra]
+                [
+                    *tm,
+                    "translate",
+                    *files,
+                    "--no-mt",
+                    "--db",
+                    str(memory),
+                    "--json",
+                    "--force",
+                    "-o",
+                    str(work / f"batch-{label}.xlsx"),
+                    *extra,
+                ]
             )
             data = json.loads(out)
             times[label].append(elapsed)

@@ -50,7 +50,9 @@ def test_fragments_carry_the_english_their_units_links_give(run, db_path):
     assert by_text["中國同四國相互提供"].unit_id == _units(db_path)["中國同四國相互提供抗疫援助。"]
     assert by_text["中國同四國相互提供"].count == 1 and by_text["中國同四國相互提供"].seen == 1
     third = by_text["三是推動國際"]
-    assert third.rendering == "Third, promoting international" and SEGMENT[third.start : third.end] == third.text
+    assert (
+        third.rendering == "Third, promoting international" and SEGMENT[third.start : third.end] == third.text
+    )
     assert [f.text for f in found] == ["中國同四國相互提供", "三是推動國際"]  # longest first
     assert covered(SEGMENT, found) == len("中國同四國相互提供") + len("三是推動國際")
 
@@ -94,13 +96,20 @@ def test_the_majority_rendering_its_count_and_the_threshold(run, db_path):
             ("繼續加強安全合作", "continue strengthening security cooperation", 4, 4)
         ]
         assert found[0].unit_id == max(_units(db_path).values())  # the newest agreeing
-        other = Unit("中方願同各方繼續加強安全合作。", "China is ready to work with all parties to further enhance security cooperation.")
+        other = Unit(
+            "中方願同各方繼續加強安全合作。",
+            "China is ready to work with all parties to further enhance security cooperation.",
+        )
         memory.import_units([other])
         assert unitlinks.link_pending(memory).aligned == 1
         shorter = FragmentFinder(memory).find(AGREED)
-        assert [(f.text, f.rendering, f.count, f.seen) for f in shorter] == [("安全合作", "security cooperation", 5, 5)]
+        assert [(f.text, f.rendering, f.count, f.seen) for f in shorter] == [
+            ("安全合作", "security cooperation", 5, 5)
+        ]
         again = FragmentFinder(memory, None, 3, 0.75).find(AGREED)
-    assert [(f.rendering, f.count, f.seen) for f in again] == [("continue strengthening security cooperation", 4, 5)]
+    assert [(f.rendering, f.count, f.seen) for f in again] == [
+        ("continue strengthening security cooperation", 4, 5)
+    ]
 
 
 def test_translate_shows_fragments_in_the_sheet_the_xliff_and_the_analysis(run, tmp_path):
@@ -110,8 +119,15 @@ def test_translate_shows_fragments_in_the_sheet_the_xliff_and_the_analysis(run, 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     coverage = data["fragment coverage"]
-    assert coverage["characters"] == data["total"]["none"]["characters"] > coverage["covered"] == len("繼續加強安全合作")
-    assert data["total"]["none"]["fragments"] == coverage["covered"] and data["total"]["100"]["fragments"] == 0
+    assert (
+        coverage["characters"]
+        == data["total"]["none"]["characters"]
+        > coverage["covered"]
+        == len("繼續加強安全合作")
+    )
+    assert (
+        data["total"]["none"]["fragments"] == coverage["covered"] and data["total"]["100"]["fragments"] == 0
+    )
     sheet = load_workbook(tmp_path / "r.xlsx")["Segments"]
     header = [c.value for c in sheet[1]]
     assert header == HEADER and "Fragments" in header

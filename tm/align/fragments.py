@@ -10,8 +10,9 @@ UNITS_PER_SPAN units holding it: every word of it linked, the English linked to 
 no word outside the span is linked into. The rendering most units agree on is proposed only when
 at least MIN_COUNT units and MIN_AGREEMENT of the units examined give it (the confidence
 threshold, chosen on held-out units by bench/fragments.py: one unit's links alone are right about
-two times in three): a fragment never proposes English the alignment does not support. Units without stored links are not read
-(aligning them on the fly would cost a batch a model); `tm align --words` links them.
+two times in three): a fragment never proposes English the alignment does not support. Units
+without stored links are not read (aligning them on the fly would cost a batch a model);
+`tm align --words` links them.
 """
 
 from __future__ import annotations
@@ -134,9 +135,11 @@ class FragmentFinder:
             if any(f.start <= start and end <= f.end for f in found):
                 continue
             a, b = words[i][0], words[j - 1][1]
-            got = self._project(view[a:b], lambda: self._candidates(grams, a, b))
+            got = self._project(view[a:b], lambda a=a, b=b: self._candidates(grams, a, b))
             if got.rendering is not None:
-                found.append(Fragment(start, end, source[start:end], got.rendering, got.count, got.seen, got.unit_id))
+                found.append(
+                    Fragment(start, end, source[start:end], got.rendering, got.count, got.seen, got.unit_id)
+                )
             elif tries < MAX_TRIES:  # a shorter span may be linked where the whole is not
                 tries += 2
                 queue += [(i, j - 1), (i + 1, j)]

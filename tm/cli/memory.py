@@ -189,7 +189,9 @@ def lookup(
     ]
     if as_json:
         found = [_match_data(m, r) for m, r in zip(matches, fixed)]
-        print_json({"matches": found, "fragments": [f.data() for f in fragments]} if with_fragments else found)
+        print_json(
+            {"matches": found, "fragments": [f.data() for f in fragments]} if with_fragments else found
+        )
         sys.exit(0 if matches or fragments else EXIT_NO_MATCH)
     if not matches:
         click.echo(f"no match ≥ {min_score}%", err=True)

@@ -261,10 +261,9 @@ class GramIndex:
         grams = sorted(set(grams))
         for i in range(0, len(grams), SQL_VARS):
             part = grams[i : i + SQL_VARS]
-            for gram, blob in self.conn.execute(
-                f"SELECT gram, ids FROM grams WHERE gram IN ({','.join('?' * len(part))}) ORDER BY gram, chunk",
-                part,
-            ):
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT gram, ids FROM grams WHERE gram IN ({marks}) ORDER BY gram, chunk"
+            for gram, blob in self.conn.execute(sql, part):
                 by_gram.setdefault(gram, []).append(np.frombuffer(blob, dtype="<u4"))
         return {g: p[0] if len(p) == 1 else np.unique(np.concatenate(p)) for g, p in by_gram.items()}
 

@@ -13,8 +13,8 @@ from glossary.lookup import Evidence, describe, find_entries, tm_evidence
 from glossary.match import Recognizer
 from glossary.model import CONTENT_FIELDS, Entry
 from glossary.store import Termbase
-from tm.align.renderings import Rendering, rendering_of, summary_line
 from tm.align.fragments import FragmentFinder
+from tm.align.renderings import Rendering, rendering_of, summary_line
 from tm.align.renderings import concordance as rendered_concordance
 from tm.errors import UserError
 from tm.memory.base import Memory

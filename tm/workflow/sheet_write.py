@@ -311,7 +311,9 @@ def _summary_sheet(workbook, summary: dict, info: dict) -> None:
         sheet.append([cells.cell(title, bold), "segments", "characters", "words", "fragment characters"])
         for name in BANDS:
             cell = bands[name]
-            sheet.append([name, cell["segments"], cell["characters"], cell["words"], cell.get("fragments", 0)])
+            sheet.append(
+                [name, cell["segments"], cell["characters"], cell["words"], cell.get("fragments", 0)]
+            )
         got, of = fragment_coverage(bands)
         sheet.append(["no match covered by fragments", None, of, None, got])
         sheet.append([])
