@@ -38,8 +38,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Reuse the aligned memory of an earlier run.")
     args = parser.parse_args()
     print(
-        f"# fragments_speed | {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, units={args.units} docs={args.docs} per_doc={args.per_doc}"
+        f"# fragments_speed | {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, units={args.units} docs={args.docs} per_doc={args.per_doc}"
     )
     work = OUT / "fragments-speed"
     memory = work / "memory.db"
@@ -80,8 +80,8 @@ def main() -> None:
             segments = sum(b["segments"] for b in data["total"].values())
             cover = data["fragment coverage"]
             print(
-                f"run {n + 1} {label:<7} fragments: {elapsed:.1f} s, peak {peak:.0f} MiB, {segments:,} segments; "
-                f"steps {steps}; no-match characters covered {cover['covered']}/{cover['characters']}"
+                f"run {n + 1} {label:<7} fragments: {elapsed:.1f} s, peak {peak:.0f} MiB, "
+                f"{segments:,} segments; steps {steps}; no-match characters covered {cover['covered']}/{cover['characters']}"
             )
     best = {k: min(v) for k, v in times.items()}
     print(
