@@ -8,10 +8,11 @@ bench/data/official_pairs.tsv) without every EVERY-th MAC-Dev pair; (2) GETTEXT 
 strings of the zh_CN gettext catalogs (bench/corpus.py: human-translated, a house style of
 sorts) with the seed, without every EVERY-th of them. For each held-out pair, its source's
 fragments against that memory (tm.align.fragments, as `tm translate` finds them); a fragment is
-right when its English occurs in the held-out pair's own target (case and spacing aside). Precision = right / proposed;
-coverage = Chinese characters inside a fragment / characters of the held-out sources. Also run
-with the agreement threshold off (any consistent rendering proposed) and the consistency check
-off (the English linked to the span from its first to its last word), to show what each buys.
+right when its English occurs in the held-out pair's own target (case, spacing, quotes, hyphens
+aside). Precision = right / proposed; coverage = Chinese characters inside a fragment /
+characters of the held-out sources. Also with lower thresholds, none (any consistent rendering
+proposed), and the consistency check off too (the English linked to the span from its first to
+its last word): what each buys.
 """
 
 from __future__ import annotations

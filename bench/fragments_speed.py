@@ -39,7 +39,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"# fragments_speed | {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, units={args.units} docs={args.docs} per_doc={args.per_doc}"
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"units={args.units} docs={args.docs} per_doc={args.per_doc}"
     )
     work = OUT / "fragments-speed"
     memory = work / "memory.db"
@@ -81,7 +82,8 @@ def main() -> None:
             cover = data["fragment coverage"]
             print(
                 f"run {n + 1} {label:<7} fragments: {elapsed:.1f} s, peak {peak:.0f} MiB, "
-                f"{segments:,} segments; steps {steps}; no-match characters covered {cover['covered']}/{cover['characters']}"
+                f"{segments:,} segments; steps {steps}; "
+                f"no-match characters covered {cover['covered']}/{cover['characters']}"
             )
     best = {k: min(v) for k, v in times.items()}
     print(
