@@ -34,7 +34,7 @@ UNITS_PER_SPAN = 12  # units a span is projected through (the newest holding it)
 MIN_COUNT = 3  # units that must give the proposed rendering
 MIN_AGREEMENT = 0.9  # and their share of the units examined
 MAX_FRAGMENTS = 5  # shown per segment
-MAX_TRIES = 8  # shorter spans tried where a maximal one has no supported rendering
+MAX_TRIES = 4  # shorter spans tried where a maximal one has no supported rendering
 CONSISTENT = True  # the checks below on the links (off only in bench/fragments.py, to weigh them)
 _ARTICLES = frozenset(("the", "a", "an"))
 _NONE = np.empty(0, dtype=np.uint32)
@@ -98,8 +98,9 @@ class FragmentFinder:
     min_count: int = MIN_COUNT
     agreement: float = MIN_AGREEMENT
     _occurs: dict = field(default_factory=dict)  # needle -> ids of units holding it (≤ UNITS_PER_SPAN)
-    _links: dict = field(default_factory=dict)  # unit id -> (UnitLinks, source, target) or None
+    _links: dict = field(default_factory=dict)  # unit id -> (UnitLinks, folded view, target) or None
     _postings: dict = field(default_factory=dict)  # gram -> ids of units whose source key has it
+    _spans: dict = field(default_factory=dict)  # text -> ids of units holding its grams
     _projected: dict = field(default_factory=dict)  # needle -> _Projected
 
     def prepare(self, sources) -> None:
@@ -123,7 +124,7 @@ class FragmentFinder:
         self._fetch(grams)
         terms = [(h.start, h.end) for h in self.recognizer.find(source)] if self.recognizer else []
         found: list[Fragment] = []
-        queue, tries = self._maximal(words, grams), 0
+        queue, tries = self._maximal(view, words, grams), 0
         while queue:
             i, j = queue.pop(0)
             i, j = _trimmed(view, words, i, j)
@@ -157,29 +158,41 @@ class FragmentFinder:
 
     def _candidates(self, grams: list[int], a: int, b: int, ids=None):
         """Units holding every gram of view[a:b] (a superset of those holding the text; None: no
-        gram to ask, one character), narrowing ``ids`` when given."""
+        gram to ask, one character), narrowing ``ids`` when given; empty once fewer than
+        ``min_count`` are left (too few to agree on anything)."""
         for gram in grams[a : b - 1]:
             other = self._postings[gram]
             if ids is None:
                 ids = other
-                continue
-            if not ids.size or not other.size:
+            else:
+                pos = other.searchsorted(ids)
+                pos[pos == other.size] = 0
+                ids = ids[other[pos] == ids] if other.size else _NONE
+            if ids.size < self.min_count:
                 return _NONE
-            pos = np.minimum(np.searchsorted(other, ids), other.size - 1)
-            ids = ids[other[pos] == ids]
         return ids
 
-    def _maximal(self, words: list[tuple[int, int]], grams: list[int]) -> list[tuple[int, int]]:
-        """Word ranges [i, j) whose grams all occur in one unit, none inside another: for each start
-        the range is grown while they do (a range inside such a one is such a one too). The text
-        itself is checked later, for these only."""
+    def _maximal(self, view: str, words: list[tuple[int, int]], grams: list[int]) -> list[tuple[int, int]]:
+        """Word ranges [i, j) whose grams all occur in ``min_count`` units, none inside another: for
+        each start the range is grown while they do (a range inside such a one is such a one too).
+        The text itself is checked later, for these only."""
         out, j = [], 0
+        spans = self._spans  # text -> its candidates: phrases recur over a batch
+        if len(spans) > 500_000:
+            spans.clear()
         for i in range(len(words)):
             j = max(j, i + 1)
-            ids = self._candidates(grams, words[i][0], words[j - 1][1])
-            while j < len(words) and (ids is None or ids.size):
-                grown = self._candidates(grams, words[j - 1][1] - 1, words[j][1], ids)
-                if grown is not None and not grown.size:
+            a = words[i][0]
+            text = view[a : words[j - 1][1]]
+            ids = spans.get(text, False)
+            if ids is False:
+                ids = spans[text] = self._candidates(grams, a, words[j - 1][1])
+            while j < len(words) and (ids is None or ids.size >= self.min_count):
+                text = view[a : words[j][1]]
+                grown = spans.get(text, False)
+                if grown is False:
+                    grown = spans[text] = self._candidates(grams, words[j - 1][1] - 1, words[j][1], ids)
+                if grown is not None and grown.size < self.min_count:
                     break
                 ids, j = grown, j + 1
             if j - i >= MIN_WORDS and (not out or j > out[-1][1]):
@@ -258,7 +271,7 @@ class FragmentFinder:
             self._links[uid] = (unit.source, unit.target, blobs[uid]) if unit is not None else None
 
     def _unit_links(self, uid: int):
-        """(UnitLinks, source, target) of a loaded unit, or None: no links, or words cut otherwise."""
+        """(UnitLinks, (folded view, spans), target) of a loaded unit, or None: no links, or words cut otherwise."""
         got = self._links.get(uid)
         if got is None or isinstance(got[0], UnitLinks):
             return got
@@ -266,7 +279,8 @@ class FragmentFinder:
         zh, zh_spans, en, en_spans = tokens(source, target)
         zh_len, en_len, links = decode(blob)
         fine = (zh_len, en_len) == (len(zh), len(en)) and links
-        self._links[uid] = (UnitLinks(zh, zh_spans, en, en_spans, links), source, target) if fine else None
+        found = UnitLinks(zh, zh_spans, en, en_spans, links), folded_view(source), target
+        self._links[uid] = found if fine else None
         return self._links[uid]
 
 
@@ -279,15 +293,26 @@ def _trimmed(view: str, words, i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
-def project(links: UnitLinks, source: str, target: str, needle: str) -> str | None:
-    """The English a unit's links give the folded text ``needle`` where its source holds it: every
-    word of it linked (punctuation aside), its words whole in the unit's cut, and the English
-    linked to them one run into which no word outside it is linked; a leading article and edge
-    punctuation left out. None where the links do not support one."""
-    spans = find_in_original(source, needle)
-    if not spans:
-        return None
-    start, end = spans[0]
+def project(links: UnitLinks, source, target: str, needle: str) -> str | None:
+    """The English a unit's links give the folded text ``needle`` where its source (as given, or
+    its folded view and the view's spans) holds it: every word of it linked (punctuation aside),
+    its words whole in the unit's cut, and the English linked to them one run into which no word
+    outside it is linked; a leading article and edge punctuation left out. None where the links
+    do not support one."""
+    if isinstance(source, str):
+        spans = find_in_original(source, needle)
+        if not spans:
+            return None
+        start, end = spans[0]
+    else:  # the folded view, searched as find_in_original does
+        view, origins = source
+        v, n = view.casefold(), needle.casefold()
+        if len(v) != len(view) or len(n) != len(needle):  # casefolding changed lengths
+            v, n = view, needle
+        at = v.find(n)
+        if at < 0:
+            return None
+        start, end = origins[at][0], origins[at + len(needle) - 1][1]
     inside = [n for n, (a, b) in enumerate(links.zh_spans) if a < end and start < b]
     if not inside or any(not (start <= links.zh_spans[n][0] and links.zh_spans[n][1] <= end) for n in inside):
         return None  # the unit cuts the span's edge words otherwise
