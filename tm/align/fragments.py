@@ -271,7 +271,8 @@ class FragmentFinder:
             self._links[uid] = (unit.source, unit.target, blobs[uid]) if unit is not None else None
 
     def _unit_links(self, uid: int):
-        """(UnitLinks, (folded view, spans), target) of a loaded unit, or None: no links, or words cut otherwise."""
+        """(UnitLinks, (folded view, spans), target) of a loaded unit; None: no links, or its
+        words are cut otherwise now."""
         got = self._links.get(uid)
         if got is None or isinstance(got[0], UnitLinks):
             return got
