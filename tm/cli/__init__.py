@@ -9,7 +9,20 @@ import sys
 
 import click
 
-from tm.cli import align, db, glossary, glossary_files, memory, mt, qa, serve, text, translate, wordalign
+from tm.cli import (
+    align,
+    db,
+    glossary,
+    glossary_files,
+    memory,
+    mt,
+    qa,
+    serve,
+    text,
+    translate,
+    upkeep,
+    wordalign,
+)
 from tm.cli.common import EXIT_INTERRUPTED, EXIT_REFUSED, eval_group
 from tm.errors import UserError
 
@@ -45,7 +58,20 @@ def cli() -> None:
     """Offline Chinese→English translation memory and glossary tool."""
 
 
-COMMAND_MODULES = (text, memory, glossary, glossary_files, align, mt, translate, serve, db, qa, wordalign)
+COMMAND_MODULES = (
+    text,
+    memory,
+    upkeep,
+    glossary,
+    glossary_files,
+    align,
+    mt,
+    translate,
+    serve,
+    db,
+    qa,
+    wordalign,
+)
 for command_module in COMMAND_MODULES:
     for command in command_module.COMMANDS:
         cli.add_command(command)
