@@ -45,8 +45,10 @@ _BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "``": '"', 
 _PUNCT = str.maketrans("，、。：；？！（）“”‘’《》「」『』〈〉", ',,.:;?!()""\'\'""""""""')
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_NUMERIC_RE = re.compile(r"[\d零〇一二两兩三四五六七八九十百千万亿萬億]")
 
 
+@lru_cache(maxsize=1 << 18)  # called for every English token of every pair, a few ten thousand words
 def english_key(token: str) -> str:
     """An English word as the dictionary's words are kept: lower case, irregular forms regular,
     inflection and a final e off (reiterated, reiterates, reiterate → reiterat), brackets as
@@ -173,37 +175,41 @@ def evidence(
         if len(key) >= _PREFIX and en[j][:1].isalpha():
             stems.setdefault(key[:_PREFIX], []).append(j)
 
-    def mark(rows, found, weight):
-        for word in found:
-            for j in columns.get(word, ()):
-                weights[rows, j] = np.maximum(weights[rows, j], weight)
-            if len(word) >= _PREFIX:
-                for j in stems.get(word[:_PREFIX], ()):
+    def mark(rows, found, prefixes, weight):
+        # Weights are maxima of constants, so the order of the marks does not matter: walk the
+        # smaller side of senses × the pair's words (a common word has hundreds of senses' words).
+        if len(found) <= len(columns):
+            hits = [j for word in found for j in columns.get(word, ())]
+        else:
+            hits = [j for key, js in columns.items() if key in found for j in js]
+        for j in hits:
+            weights[rows, j] = np.maximum(weights[rows, j], weight)
+        for stem, js in stems.items():
+            for word in prefixes.get(stem, ()):
+                for j in js:
                     if _derived(word, keys[j]):
                         weights[rows, j] = np.maximum(weights[rows, j], weight * DERIVED)
 
     dictionary = senses()
     numbers_en = None
+    same: dict[str, list[int]] = {}  # a non-Chinese token's column by its text, and by lower case
+    latin: dict[str, list[int]] = {}
+    for j, word in enumerate(en):
+        same.setdefault(_BRACKETS.get(word, word), []).append(j)
+        latin.setdefault(lowered[j], []).append(j)
     for i, token in enumerate(zh):
-        whole, inside = _token_words(token)
-        mark([i], whole, WHOLE)
-        mark([i], inside, INSIDE)
+        whole, inside, han, flat, is_latin, numeric = _token_info(token)
+        mark([i], whole[0], whole[1], WHOLE)
+        mark([i], inside[0], inside[1], INSIDE)
         for size in range(2, MAX_JOIN + 1):
-            joined = "".join(zh[i : i + size])
-            if i + size <= len(zh) and joined in dictionary:
-                mark(list(range(i, i + size)), dictionary[joined], JOINED)
-        flat = token.translate(_PUNCT)
-        if not _HAN_RE.search(token):
-            for j, word in enumerate(en):
-                if _BRACKETS.get(word, word) == flat or (
-                    _LATIN_RE.search(token) and word.lower() == token.lower()
-                ):
-                    weights[i, j] = max(weights[i, j], SAME)
-        values, months = (
-            _numbers_zh(token)
-            if re.search(r"[\d零〇一二两兩三四五六七八九十百千万亿萬億]", token)
-            else (set(), set())
-        )
+            if i + size <= len(zh):
+                joined = _sense_index("".join(zh[i : i + size]))
+                if joined is not None:
+                    mark(list(range(i, i + size)), joined[0], joined[1], JOINED)
+        if not han:
+            for j in same.get(flat, []) + (latin.get(token.lower(), []) if is_latin else []):
+                weights[i, j] = max(weights[i, j], SAME)
+        values, months = _numbers_zh(token) if numeric else (set(), set())
         if values or months:
             numbers_en = numbers_en or _numbers_en(en)
             for j, (en_values, en_months) in enumerate(numbers_en):
@@ -212,6 +218,37 @@ def evidence(
     _mark_names(zh, en, lowered, weights)
     certain = _certain(zh, lowered, terms) if terms else np.zeros_like(weights, dtype=bool)
     return np.maximum(weights, certain), certain
+
+
+def _prefixes(words: frozenset[str]) -> dict[str, list[str]]:
+    """Sense words of at least _PREFIX letters by their first _PREFIX letters (derived forms)."""
+    out: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) >= _PREFIX:
+            out.setdefault(word[:_PREFIX], []).append(word)
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _sense_index(headword: str) -> tuple[frozenset[str], dict[str, list[str]]] | None:
+    found = senses().get(headword)
+    return None if found is None else (found, _prefixes(found))
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_info(token: str):
+    """What evidence needs of a Chinese token, worked out once per word rather than once per pair:
+    its senses and the senses inside it (each with its prefix index), whether it is Chinese, its
+    punctuation as English has it, whether it is Latin and may hold a number."""
+    whole, inside = _token_words(token)
+    return (
+        (whole, _prefixes(whole)),
+        (inside, _prefixes(inside)),
+        bool(_HAN_RE.search(token)),
+        token.translate(_PUNCT),
+        bool(_LATIN_RE.search(token)),
+        bool(_NUMERIC_RE.search(token)),
+    )
 
 
 def _derived(a: str, b: str) -> bool:
@@ -225,17 +262,21 @@ def _derived(a: str, b: str) -> bool:
 def _mark_names(zh, en, lowered, weights) -> None:
     """Pinyin of one to three Chinese tokens equal to an English word (麦 → Mai, 棠 源 → Tangyuan):
     one syllable only for a capitalised word, where it is a name rather than a chance match."""
+    where: dict[str, list[int]] = {}
+    for j, word in enumerate(lowered):
+        where.setdefault(word, []).append(j)
+    han = [_token_info(t)[2] for t in zh]
     for i in range(len(zh)):
-        if not _HAN_RE.search(zh[i]):
+        if not han[i]:
             continue
         for size in range(1, 4):
-            if i + size > len(zh) or not all(_HAN_RE.search(t) for t in zh[i : i + size]):
+            if i + size > len(zh) or not all(han[i : i + size]):
                 break
             reading = _pinyin(tuple(zh[i : i + size]))
             if len(reading) < 3:
                 continue
-            for j, word in enumerate(lowered):
-                if word == reading and (size > 1 or len(_syllables(zh[i])) > 1 or en[j][:1].isupper()):
+            for j in where.get(reading, ()):
+                if size > 1 or len(_syllables(zh[i])) > 1 or en[j][:1].isupper():
                     weights[i : i + size, j] = np.maximum(weights[i : i + size, j], NAME)
 
 
