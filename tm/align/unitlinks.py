@@ -160,8 +160,8 @@ def links_of(memory, units, aligner: WordAligner | None = None) -> dict[int, Uni
         missing.append(out[unit.id])
     if missing:
         aligner = aligner or current_aligner(memory, [(m.zh, m.en) for m in missing])
-        for found in missing:
-            found.links = aligner.align(found.zh, found.en)
+        for found, links in zip(missing, aligner.align_all([(m.zh, m.en) for m in missing])):
+            found.links = links
     return out
 
 
@@ -186,13 +186,12 @@ def link_pending(memory, limit: int = INCREMENTAL_LIMIT) -> LinkReport:
     units = [u for u, _ in memory.units_by_id(ids).values()]
     words = {u.id: tokens(u.source, u.target) for u in units if alignable(u.source_lang, u.target_lang)}
     aligner = current_aligner(memory, [(w[0], w[2]) for w in words.values()])
-    blobs = []
-    for unit in units:
-        if unit.id in words:
-            zh, _, en, _ = words[unit.id]
-            blobs.append((unit.id, encode(len(zh), len(en), aligner.align(zh, en))))
-        else:
-            blobs.append((unit.id, encode(0, 0, set())))  # nothing to align: never asked again
+    # a unit with nothing to align gets empty links: never asked again
+    pairs = [(words[u.id][0], words[u.id][2]) if u.id in words else ([], []) for u in units]
+    blobs = [
+        (unit.id, encode(len(zh), len(en), links))
+        for unit, (zh, en), links in zip(units, pairs, aligner.align_all(pairs))
+    ]
     with memory.transaction():
         memory.store_links(blobs)
     return LinkReport(aligned=len(blobs))

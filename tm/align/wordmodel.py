@@ -11,6 +11,7 @@ learned tables are plain dictionaries, kept to align new pairs later without tra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,20 +44,44 @@ class Tables:
     )
 
     def matrix(self, rows: list[str], columns: list[str], backward: bool = False) -> np.ndarray:
-        table = self.backward if backward else self.forward
-        out = np.full((len(rows), len(columns)), _FLOOR)
-        for n, row in enumerate(rows):
-            known = table.get(row, {})
-            out[n] = [known.get(c, _FLOOR) for c in columns]
-        return out
+        row_id, col_id, keys, values = self._flat(backward)
+        width = len(col_id) + 1  # the last id: a word the table has not seen
+        wanted = np.add.outer(
+            np.array([row_id.get(r, -1) for r in rows], dtype=np.int64) * width,
+            np.array([col_id.get(c, width - 1) for c in columns], dtype=np.int64),
+        )
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        if not len(keys):
+            return np.full(wanted.shape, _FLOOR)
+        return np.where(keys[at] == wanted, values[at], _FLOOR)
+
+    def _flat(self, backward: bool):
+        """The table as sorted integer keys (row id × width + column id) and their values, built
+        once: looking a pair's words up is one search instead of a dictionary look-up per cell."""
+        cache = self.__dict__.setdefault("_flat_cache", {})
+        if backward not in cache:
+            table = self.backward if backward else self.forward
+            row_id = {w: n for n, w in enumerate(table)}
+            col_id = {w: n for n, w in enumerate(sorted({c for known in table.values() for c in known}))}
+            width = len(col_id) + 1
+            keys = np.array(
+                [row_id[r] * width + col_id[c] for r, known in table.items() for c in known], dtype=np.int64
+            )
+            values = np.array([p for known in table.values() for p in known.values()], dtype=np.float64)
+            order = np.argsort(keys)
+            cache[backward] = row_id, col_id, keys[order], values[order]
+        return cache[backward]
 
 
+@lru_cache(maxsize=4096)  # a pair's shape repeats: worked out once per shape (read-only)
 def _positions(rows: int, columns: int, diagonal: float) -> np.ndarray:
     """p(row | column) of the diagonal prior: rows near the column's relative position."""
     r = (np.arange(rows)[:, None] + 0.5) / rows
     c = (np.arange(columns)[None, :] + 0.5) / columns
     prior = np.exp(-diagonal * np.abs(r - c))
-    return prior / prior.sum(axis=0, keepdims=True)
+    prior = prior / prior.sum(axis=0, keepdims=True)
+    prior.flags.writeable = False
+    return prior
 
 
 def link_posteriors(
@@ -106,13 +131,19 @@ class _Corpus:
         return out
 
 
+_HMM_CHUNK = 4096  # pairs whose HMM matrices are held at once in training
+
+
+def _emissions(values: np.ndarray, evidence: np.ndarray, settings: Settings):
+    """(emission, null emission) of one pair for the HMM: translation × dictionary × position."""
+    emission = values[:-1] * (1.0 + settings.boost * evidence) * _positions(*evidence.shape, settings.diagonal)
+    return emission, values[-1]
+
+
 def _pair_posteriors(values: np.ndarray, evidence: np.ndarray, jumps, settings: Settings):
     """(posterior with the NULL row, jump counts or None) of one pair under the model in use."""
     if settings.hmm_iterations and jumps is not None:
-        emission = (
-            values[:-1] * (1.0 + settings.boost * evidence) * _positions(*evidence.shape, settings.diagonal)
-        )
-        return wordhmm.posteriors(emission, values[-1], jumps, settings.null)
+        return wordhmm.posteriors(*_emissions(values, evidence, settings), jumps, settings.null)
     return link_posteriors(values[:-1], values[-1], evidence, settings), None
 
 
@@ -124,12 +155,24 @@ def _train_direction(pairs, evidences, settings: Settings):
         hmm = step >= settings.iterations
         counts = np.full(len(corpus.keys), settings.smoothing)
         jump_counts = np.full_like(jumps, 0.1)
-        for index, evidence in zip(corpus.index, evidences):
-            if evidence.size:
-                post, moved = _pair_posteriors(t[index], evidence, jumps if hmm else None, settings)
-                np.add.at(counts, index.ravel(), post.ravel())
-                if moved is not None:
-                    jump_counts += moved
+        if hmm and settings.hmm_iterations:  # all pairs' forward-backward in batches (wordhmm)
+            todo = [(index, evidence) for index, evidence in zip(corpus.index, evidences) if evidence.size]
+            for start in range(0, len(todo), _HMM_CHUNK):
+                part = todo[start : start + _HMM_CHUNK]
+                found, moved = wordhmm.posteriors_many(
+                    [_emissions(t[index], evidence, settings) for index, evidence in part],
+                    jumps,
+                    settings.null,
+                    counts=True,
+                )
+                for (index, _), post in zip(part, found):
+                    np.add.at(counts, index.ravel(), post.ravel())
+                jump_counts += moved
+        else:
+            for index, evidence in zip(corpus.index, evidences):
+                if evidence.size:
+                    post, _ = _pair_posteriors(t[index], evidence, None, settings)
+                    np.add.at(counts, index.ravel(), post.ravel())
         totals = np.bincount(corpus.key_row, weights=counts, minlength=len(corpus.rows))
         t = counts / totals[corpus.key_row]
         if hmm:
@@ -145,6 +188,27 @@ def train(pairs, evidences, settings: Settings = Settings()) -> Tables:
         [(e, z) for z, e in pairs], [m.T for m in evidences], settings
     )
     return Tables(forward, backward, (forward_jumps, backward_jumps))
+
+
+def posteriors_many(tables: Tables, pairs, settings: Settings):
+    """``posteriors`` of many (zh, en keys, evidence) at once: the HMM runs them in batches."""
+    jumps = [np.array(j) for j in tables.jumps]
+    values = [
+        (
+            np.vstack([tables.matrix(zh, en), tables.matrix([NULL], en)]),
+            np.vstack([tables.matrix(en, zh, backward=True), tables.matrix([NULL], zh, backward=True)]),
+        )
+        for zh, en, _ in pairs
+    ]
+    if not settings.hmm_iterations:
+        return [posteriors(tables, zh, en, evidence, settings) for zh, en, evidence in pairs]
+    forward, _ = wordhmm.posteriors_many(
+        [_emissions(f, e, settings) for (f, _), (_, _, e) in zip(values, pairs)], jumps[0], settings.null
+    )
+    backward, _ = wordhmm.posteriors_many(
+        [_emissions(b, e.T, settings) for (_, b), (_, _, e) in zip(values, pairs)], jumps[1], settings.null
+    )
+    return [(f[:-1], b[:-1].T) for f, b in zip(forward, backward)]
 
 
 def posteriors(tables: Tables, zh: list[str], en: list[str], evidence: np.ndarray, settings: Settings):

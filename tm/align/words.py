@@ -64,10 +64,27 @@ class WordAligner:
         combined[certain] = 1.0
         return combined, certain
 
+    def posterior_all(self, pairs: list[Pair]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``posterior`` of each pair (none empty), the HMM run over them in batches."""
+        evidences = [self.evidence(z, e) for z, e in pairs]
+        found = wordmodel.posteriors_many(
+            self.tables,
+            [(z, [wordlex.english_key(w) for w in e], weights) for (z, e), (weights, _) in zip(pairs, evidences)],
+            self.settings,
+        )
+        out = []
+        for (forward, backward), (_, certain) in zip(found, evidences):
+            combined = (forward + backward) / 2
+            combined[certain] = 1.0
+            out.append((combined, certain))
+        return out
+
     def align(self, zh: list[str], en: list[str]) -> set[tuple[int, int]]:
         if not zh or not en:
             return set()
-        posterior, certain = self.posterior(zh, en)
+        return self._links(*self.posterior(zh, en), en)
+
+    def _links(self, posterior: np.ndarray, certain: np.ndarray, en: list[str]) -> set[tuple[int, int]]:
         links = decode(posterior, en, self.decoding)
         if certain.any():  # a term's words and its approved rendering's belong to each other only
             rows, columns = certain.any(axis=1), certain.any(axis=0)
@@ -75,7 +92,13 @@ class WordAligner:
         return links
 
     def align_all(self, pairs: list[Pair]) -> list[set[tuple[int, int]]]:
-        return [self.align(z, e) for z, e in pairs]
+        """``align`` of each pair, many at once (what aligning a memory's units uses)."""
+        todo = [n for n, (z, e) in enumerate(pairs) if z and e]
+        out: list[set[tuple[int, int]]] = [set() for _ in pairs]
+        found = self.posterior_all([pairs[n] for n in todo])
+        for n, (posterior, certain) in zip(todo, found):
+            out[n] = self._links(posterior, certain, pairs[n][1])
+        return out
 
     def state(self) -> dict:
         """The trained aligner as plain data (JSON-able), to store and align new pairs with later
