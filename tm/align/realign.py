@@ -57,6 +57,8 @@ def realign(memory, jobs: int | None = None, train_limit: int = TRAIN_LIMIT, pro
     report.seconds["train"] = time.perf_counter() - started
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
+    aligner.tables.matrix([], [])  # its look-up index built before the workers fork, shared
+    aligner.tables.matrix([], [], backward=True)
     global _ALIGNER
     _ALIGNER = aligner
     pairs = memory.iter_pairs()

@@ -266,13 +266,15 @@ def _mark_names(zh, en, lowered, weights) -> None:
     for j, word in enumerate(lowered):
         where.setdefault(word, []).append(j)
     han = [_token_info(t)[2] for t in zh]
+    readings = [_pinyin((t,)) if h else "" for t, h in zip(zh, han)]  # tokens' readings join
     for i in range(len(zh)):
         if not han[i]:
             continue
+        reading = ""
         for size in range(1, 4):
-            if i + size > len(zh) or not all(han[i : i + size]):
+            if i + size > len(zh) or not han[i + size - 1]:
                 break
-            reading = _pinyin(tuple(zh[i : i + size]))
+            reading += readings[i + size - 1]
             if len(reading) < 3:
                 continue
             for j in where.get(reading, ()):

@@ -116,10 +116,14 @@ class _Corpus:
         self.keys, inverse = np.unique(
             np.concatenate(flat) if flat else np.zeros(0, np.int64), return_inverse=True
         )
+        if len(self.keys) < 2**31:  # half the memory of a large memory's index, same entries
+            inverse = inverse.astype(np.int32)
+        del flat
         self.index, start = [], 0
-        for (r, c), keys in zip(pairs, flat):
-            self.index.append(inverse[start : start + keys.size].reshape(len(r) + 1, len(c)))
-            start += keys.size
+        for r, c in pairs:
+            size = (len(r) + 1) * len(c)
+            self.index.append(inverse[start : start + size].reshape(len(r) + 1, len(c)))
+            start += size
         self.key_row = self.keys // width
 
     def table(self, t: np.ndarray) -> dict[str, dict[str, float]]:
@@ -129,6 +133,11 @@ class _Corpus:
             if p > 1e-4:
                 out.setdefault(self.rows[key // width], {})[self.columns[key % width]] = p
         return out
+
+
+def _dense(evidence) -> np.ndarray:
+    """A pair's evidence as an array (training may hold it compacted: tm.align.words)."""
+    return evidence if isinstance(evidence, np.ndarray) else evidence.array()
 
 
 _HMM_CHUNK = 4096  # pairs whose HMM matrices are held at once in training
@@ -160,7 +169,7 @@ def _train_direction(pairs, evidences, settings: Settings):
             for start in range(0, len(todo), _HMM_CHUNK):
                 part = todo[start : start + _HMM_CHUNK]
                 found, moved = wordhmm.posteriors_many(
-                    [_emissions(t[index], evidence, settings) for index, evidence in part],
+                    [_emissions(t[index], _dense(evidence), settings) for index, evidence in part],
                     jumps,
                     settings.null,
                     counts=True,
@@ -171,7 +180,7 @@ def _train_direction(pairs, evidences, settings: Settings):
         else:
             for index, evidence in zip(corpus.index, evidences):
                 if evidence.size:
-                    post, _ = _pair_posteriors(t[index], evidence, None, settings)
+                    post, _ = _pair_posteriors(t[index], _dense(evidence), None, settings)
                     np.add.at(counts, index.ravel(), post.ravel())
         totals = np.bincount(corpus.key_row, weights=counts, minlength=len(corpus.rows))
         t = counts / totals[corpus.key_row]

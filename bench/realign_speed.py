@@ -1,0 +1,91 @@
+"""`tm align --words` of one memory by this tree and another (--base), in one run: train and
+align seconds, CPU seconds (the machine is shared: wall time moves with others' load), peak
+RSS of the whole run (/usr/bin/time -v: the largest process, parent or worker), and whether
+both trees stored the same links for every unit.
+
+    python bench/realign_speed.py --units 20000 --base /work/main [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "bench"))
+
+from word_links import tmx  # noqa: E402
+
+
+def run(tree: str, db: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": tree}
+    out = subprocess.run(
+        ["/usr/bin/time", "-v", sys.executable, "-m", "tm", "align", "--words", "--json", "--db", str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(out.stdout)
+    field = lambda name: float(re.search(rf"{name}: ([\d.]+)", out.stderr).group(1))  # noqa: E731
+    report["rss_mb"] = field(r"Maximum resident set size \(kbytes\)") / 1024
+    report["cpu_s"] = field(r"User time \(seconds\)") + field(r"System time \(seconds\)")
+    return report
+
+
+def links(db: Path) -> dict[int, bytes]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT unit_id, links FROM unit_links"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=20000)
+    parser.add_argument("--base", default="/work/main")
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="realign-"))
+    print(f"# realign_speed | units={args.units} base={args.base} cores={os.cpu_count()}")
+    file, memory = folder / "units.tmx", folder / "memory.db"
+    tmx(file, args.units, 1)
+    subprocess.run(
+        [sys.executable, "-m", "tm", "import", str(file), "--db", str(memory)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+    )
+    results: dict[str, list[dict]] = {"base": [], "ours": []}
+    for _ in range(args.rounds):
+        for name, tree in (("base", args.base), ("ours", str(ROOT))):
+            db = folder / f"{name}.db"
+            shutil.copy(memory, db)
+            results[name].append(run(tree, db))
+            r = results[name][-1]
+            print(
+                f"{name}: trained on {r['trained_on']} in {r['seconds']['train']:.1f} s, aligned "
+                f"{r['units']} in {r['seconds']['align']:.1f} s; CPU {r['cpu_s']:.1f} s; peak RSS "
+                f"{r['rss_mb']:.0f} MB",
+                flush=True,
+            )
+    best = {k: min(v, key=lambda r: sum(r["seconds"].values())) for k, v in results.items()}
+    for what in ("train", "align"):
+        b, o = best["base"]["seconds"][what], best["ours"]["seconds"][what]
+        print(f"{what}: base {b:.1f} s, ours {o:.1f} s, ratio {o / b:.2f}")
+    b, o = best["base"]["cpu_s"], best["ours"]["cpu_s"]
+    print(f"CPU seconds: base {b:.1f}, ours {o:.1f}, ratio {o / b:.2f}")
+    same = links(folder / "base.db") == links(folder / "ours.db")
+    print(f"links identical on all {args.units} units: {same}")
+    shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()
