@@ -140,3 +140,17 @@ def test_units_stored_without_links_are_aligned_on_the_fly_by_lookups(db_path):
         assert [found.hits[0].unit.target[a:b] for a, b in found.aligned] == ["three evil forces"]
         assert unitlinks.link_pending(memory, limit=0).pending == 1  # over the limit: left alone
         assert unitlinks.link_pending(memory).aligned == 1 and memory.count_linked() == 1
+
+
+def test_align_words_in_workers_stores_what_one_process_stores(run, db_path):
+    """Training's words and evidence, then the links, shared out among workers (2 jobs) give the
+    model and the links of one process doing it all (the order of the pairs is kept)."""
+    from tm.align.realign import realign
+
+    stored = []
+    for jobs in (1, 2):
+        with open_memory(db_path) as memory:
+            report = realign(memory, jobs=jobs)
+            assert report.units == 9 and report.trained_on == 9
+            stored.append((memory.word_model()[0], memory.links_of(u.id for u in memory.iter_units())))
+    assert stored[0] == stored[1] and len(stored[0][1]) == 9

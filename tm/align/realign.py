@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -18,6 +19,7 @@ from tm.align.unitlinks import (
     model_bytes,
     tokens,
 )
+from tm.align.wordlex import glossary_terms
 from tm.align.words import WordAligner, approved_renderings
 
 _CHUNK = 1000  # pairs a worker aligns at a time
@@ -43,12 +45,26 @@ def realign(memory, jobs: int | None = None, train_limit: int = TRAIN_LIMIT, pro
     started = time.perf_counter()
     total = memory.count()
     every = max(1, -(-total // max(train_limit, 1)))
-    sample = [
-        tokens(source, target)[::2]
+    rows = [
+        (source, target)
         for n, (_, source, target, sl, tl) in enumerate(memory.iter_pairs())
         if n % every == 0 and alignable(sl, tl)
     ]
-    aligner = WordAligner.train(sample, approved_renderings(Termbase.of(memory)))
+    terms = approved_renderings(Termbase.of(memory))
+    jobs = jobs or os.cpu_count() or 1
+    global _ALIGNER
+    _ALIGNER = WordAligner(terms=glossary_terms(terms))  # the workers' evidence, tables to come
+    _ALIGNER.evidence(["词典"], ["dictionary"])  # dictionaries loaded once, before the fork: shared
+    chunks = [rows[k : k + _CHUNK] for k in range(0, len(rows), _CHUNK)]
+    del rows
+    try:
+        with _workers(jobs) as pool:  # words and dictionary evidence on every core, EM after
+            done = pool.map(_sample_chunk, chunks) if pool else map(_sample_chunk, chunks)
+            sample = [p for part in done for p in part]
+    finally:
+        _ALIGNER = None
+    del chunks
+    aligner = WordAligner.train([p[:2] for p in sample], terms, evidences=[p[2] for p in sample])
     report.trained_on = len(sample)
     del sample
     with memory.transaction():
@@ -56,33 +72,50 @@ def realign(memory, jobs: int | None = None, train_limit: int = TRAIN_LIMIT, pro
     aligner = current_aligner(memory)  # as incremental alignment will load it
     report.seconds["train"] = time.perf_counter() - started
     started = time.perf_counter()
-    jobs = jobs or os.cpu_count() or 1
     aligner.tables.matrix([], [])  # its look-up index built before the workers fork, shared
     aligner.tables.matrix([], [], backward=True)
-    global _ALIGNER
     _ALIGNER = aligner
     pairs = memory.iter_pairs()
-    context = multiprocessing.get_context("fork") if jobs > 1 else None
-    pool = context.Pool(jobs) if context else None
     try:
-        while True:
-            chunks = [list(islice(pairs, _CHUNK)) for _ in range(_WINDOW * jobs)]
-            chunks = [c for c in chunks if c]
-            if not chunks:
-                break
-            done = pool.map(_align_chunk, chunks) if pool else [_align_chunk(c) for c in chunks]
-            with memory.transaction():
-                for blobs in done:
-                    report.units += memory.store_links(blobs)
-            if progress:
-                progress(report.units, total)
+        with _workers(jobs) as pool:
+            while True:
+                chunks = [list(islice(pairs, _CHUNK)) for _ in range(_WINDOW * jobs)]
+                chunks = [c for c in chunks if c]
+                if not chunks:
+                    break
+                done = pool.map(_align_chunk, chunks) if pool else [_align_chunk(c) for c in chunks]
+                with memory.transaction():
+                    for blobs in done:
+                        report.units += memory.store_links(blobs)
+                if progress:
+                    progress(report.units, total)
     finally:
-        if pool:
-            pool.close()
-            pool.join()
         _ALIGNER = None
     report.seconds["align"] = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _workers(jobs: int):
+    """A pool of forked workers (they inherit _ALIGNER as it is now), or None for one job."""
+    if jobs <= 1:
+        yield None
+        return
+    pool = multiprocessing.get_context("fork").Pool(jobs)
+    try:
+        yield pool
+    finally:
+        pool.close()
+        pool.join()
+
+
+def _sample_chunk(rows) -> list[tuple[list[str], list[str], object]]:
+    """(Chinese words, English words, compacted evidence or None) of training pairs."""
+    out = []
+    for source, target in rows:
+        zh, en = tokens(source, target)[::2]
+        out.append((zh, en, _ALIGNER.compact_evidence(zh, en) if zh and en else None))
+    return out
 
 
 def _align_chunk(rows) -> list[tuple[int, bytes]]:

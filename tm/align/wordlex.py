@@ -190,7 +190,6 @@ def evidence(
                     if _derived(word, keys[j]):
                         weights[rows, j] = np.maximum(weights[rows, j], weight * DERIVED)
 
-    dictionary = senses()
     numbers_en = None
     same: dict[str, list[int]] = {}  # a non-Chinese token's column by its text, and by lower case
     latin: dict[str, list[int]] = {}

@@ -145,7 +145,9 @@ _HMM_CHUNK = 4096  # pairs whose HMM matrices are held at once in training
 
 def _emissions(values: np.ndarray, evidence: np.ndarray, settings: Settings):
     """(emission, null emission) of one pair for the HMM: translation × dictionary × position."""
-    emission = values[:-1] * (1.0 + settings.boost * evidence) * _positions(*evidence.shape, settings.diagonal)
+    emission = (
+        values[:-1] * (1.0 + settings.boost * evidence) * _positions(*evidence.shape, settings.diagonal)
+    )
     return emission, values[-1]
 
 

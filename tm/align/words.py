@@ -36,24 +36,33 @@ class WordAligner:
     tables: wordmodel.Tables = field(default_factory=wordmodel.Tables)
 
     @classmethod
-    def train(cls, pairs: list[Pair], terms=None, settings=None, decoding=None) -> WordAligner:
+    def train(
+        cls, pairs: list[Pair], terms=None, settings=None, decoding=None, evidences=None
+    ) -> WordAligner:
         """An aligner trained on ``pairs`` (Chinese tokens, English tokens: the pairs to align and
         any more, a memory's units); ``terms`` are (Chinese, approved English) renderings whose
         links are certain. Training needs no links: it is the same whatever pairs are aligned
-        later with ``align``."""
+        later with ``align``. ``evidences``: each pair's ``compact_evidence`` with these terms,
+        worked out already (by worker processes: tm.align.realign)."""
         aligner = cls(
             settings or wordmodel.Settings(),
             decoding or Decoding(),
             wordlex.glossary_terms(terms or ()),
         )
-        pairs = [(z, e) for z, e in pairs if z and e]
-        evidences = [_Compact(aligner.evidence(z, e)[0]) for z, e in pairs]
+        if evidences is None:
+            evidences = [aligner.compact_evidence(z, e) if z and e else None for z, e in pairs]
+        kept = [(pair, m) for pair, m in zip(pairs, evidences) if pair[0] and pair[1]]
+        pairs, evidences = [p for p, _ in kept], [m for _, m in kept]
         keyed = [(z, [wordlex.english_key(w) for w in e]) for z, e in pairs]
         aligner.tables = wordmodel.train(keyed, evidences, aligner.settings)
         return aligner
 
     def evidence(self, zh: list[str], en: list[str]) -> tuple[np.ndarray, np.ndarray]:
         return wordlex.evidence(zh, en, self.terms)
+
+    def compact_evidence(self, zh: list[str], en: list[str]) -> _Compact:
+        """A pair's dictionary evidence as training holds it."""
+        return _Compact(self.evidence(zh, en)[0])
 
     def posterior(self, zh: list[str], en: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(zh × en link posterior, the certain links)."""
@@ -69,7 +78,10 @@ class WordAligner:
         evidences = [self.evidence(z, e) for z, e in pairs]
         found = wordmodel.posteriors_many(
             self.tables,
-            [(z, [wordlex.english_key(w) for w in e], weights) for (z, e), (weights, _) in zip(pairs, evidences)],
+            [
+                (z, [wordlex.english_key(w) for w in e], weights)
+                for (z, e), (weights, _) in zip(pairs, evidences)
+            ],
             self.settings,
         )
         out = []
