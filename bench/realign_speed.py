@@ -1,7 +1,8 @@
 """`tm align --words` of one memory by this tree and another (--base), in one run: train and
 align seconds, CPU seconds (the machine is shared: wall time moves with others' load), peak
-RSS of the whole run (/usr/bin/time -v: the largest process, parent or worker), and whether
-both trees stored the same links for every unit.
+RSS of the largest process (/usr/bin/time -v: the parent or a worker), the peak proportional
+set size of all of them together (sampled from /proc every 0.5 s: what the run holds), and
+whether both trees stored the same links for every unit.
 
     python bench/realign_speed.py --units 20000 --base /work/main [--rounds 1]
 """
@@ -17,6 +18,8 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,16 +29,48 @@ sys.path.append(str(ROOT / "bench"))
 from word_links import tmx  # noqa: E402
 
 
+def tree_pss(root: int) -> float:
+    """Proportional set size (MB) of a process and all its descendants: shared pages (the
+    workers' forked copy of the model) counted once in all."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    todo += [int(c) for c in handle.read().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
 def run(tree: str, db: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": tree}
-    out = subprocess.run(
+    process = subprocess.Popen(
         ["/usr/bin/time", "-v", sys.executable, "-m", "tm", "align", "--words", "--json", "--db", str(db)],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=True,
     )
+    peak = [0.0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_pss(process.pid))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(stderr)
+    out = subprocess.CompletedProcess(process.args, 0, stdout, stderr)
     report = json.loads(out.stdout)
+    report["pss_mb"] = peak[0]
     field = lambda name: float(re.search(rf"{name}: ([\d.]+)", out.stderr).group(1))  # noqa: E731
     report["rss_mb"] = field(r"Maximum resident set size \(kbytes\)") / 1024
     report["cpu_s"] = field(r"User time \(seconds\)") + field(r"System time \(seconds\)")
@@ -73,7 +108,7 @@ def main() -> None:
             print(
                 f"{name}: trained on {r['trained_on']} in {r['seconds']['train']:.1f} s, aligned "
                 f"{r['units']} in {r['seconds']['align']:.1f} s; CPU {r['cpu_s']:.1f} s; peak RSS "
-                f"{r['rss_mb']:.0f} MB",
+                f"{r['rss_mb']:.0f} MB (largest process), all processes {r['pss_mb']:.0f} MB (PSS, sampled)",
                 flush=True,
             )
     best = {k: min(v, key=lambda r: sum(r["seconds"].values())) for k, v in results.items()}

@@ -127,12 +127,22 @@ class _Corpus:
         self.key_row = self.keys // width
 
     def table(self, t: np.ndarray) -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = {}
+        """The probabilities over 1e-4 as row → column → p, rows and columns in key order (keys
+        are sorted: a row's entries are one run), each row's dictionary built at once."""
+        keep = t > 1e-4
+        keys, values = self.keys[keep], t[keep]
+        if not len(keys):
+            return {}
         width = len(self.columns)
-        for key, p in zip(self.keys.tolist(), t.tolist()):
-            if p > 1e-4:
-                out.setdefault(self.rows[key // width], {})[self.columns[key % width]] = p
-        return out
+        rows, columns = keys // width, keys % width
+        bounds = np.flatnonzero(np.diff(rows)) + 1
+        names = np.array(self.columns, dtype=object)
+        return {
+            self.rows[row]: dict(zip(names[cs].tolist(), ps.tolist()))
+            for row, cs, ps in zip(
+                rows[np.r_[0, bounds]].tolist(), np.split(columns, bounds), np.split(values, bounds)
+            )
+        }
 
 
 def _dense(evidence) -> np.ndarray:
