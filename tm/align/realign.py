@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from sys import intern
 
 from tm.align.unitlinks import (
     TRAIN_LIMIT,
@@ -59,8 +60,11 @@ def realign(memory, jobs: int | None = None, train_limit: int = TRAIN_LIMIT, pro
     del rows
     try:
         with _workers(jobs) as pool:  # words and dictionary evidence on every core, EM after
-            done = pool.map(_sample_chunk, chunks) if pool else map(_sample_chunk, chunks)
-            sample = [p for part in done for p in part]
+            done = pool.imap(_sample_chunk, chunks) if pool else map(_sample_chunk, chunks)
+            # one string a distinct word: a word comes back from a worker as a new string each time
+            sample = [
+                ([intern(w) for w in z], [intern(w) for w in e], m) for part in done for z, e, m in part
+            ]
     finally:
         _ALIGNER = None
     del chunks

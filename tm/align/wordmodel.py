@@ -97,6 +97,9 @@ def link_posteriors(
     return np.vstack([score, null]) / np.maximum(total, 1e-300)
 
 
+_PART = 8192  # pairs whose keys are held at once while the corpus is indexed
+
+
 class _Corpus:
     """The pairs as integer ids, and for each pair the index of each (row word, column word)
     into the table of co-occurring word pairs."""
@@ -107,23 +110,33 @@ class _Corpus:
         row_id = {w: n for n, w in enumerate(self.rows)}
         col_id = {w: n for n, w in enumerate(self.columns)}
         width = len(self.columns)
-        flat = []
-        for r, c in pairs:
-            ids = np.array([row_id[w] for w in r] + [row_id[NULL]], dtype=np.int64)
-            flat.append(
-                (ids[:, None] * width + np.array([col_id[w] for w in c], dtype=np.int64)[None, :]).ravel()
-            )
-        self.keys, inverse = np.unique(
-            np.concatenate(flat) if flat else np.zeros(0, np.int64), return_inverse=True
-        )
-        if len(self.keys) < 2**31:  # half the memory of a large memory's index, same entries
-            inverse = inverse.astype(np.int32)
-        del flat
-        self.index, start = [], 0
-        for r, c in pairs:
-            size = (len(r) + 1) * len(c)
-            self.index.append(inverse[start : start + size].reshape(len(r) + 1, len(c)))
-            start += size
+
+        def flat(part):  # each pair's (row, column) keys, one array for a part of the pairs
+            out = [
+                (
+                    np.array([row_id[w] for w in r] + [row_id[NULL]], dtype=np.int64)[:, None] * width
+                    + np.array([col_id[w] for w in c], dtype=np.int64)[None, :]
+                ).ravel()
+                for r, c in part
+            ]
+            return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+        # Sorted distinct keys a part at a time, then each pair's index into them: what
+        # np.unique(..., return_inverse=True) of all keys gives, without holding all keys, their
+        # sort and the inverse at once (gigabytes for 100,000 pairs).
+        self.keys = np.zeros(0, np.int64)
+        for start in range(0, len(pairs), _PART):
+            self.keys = np.union1d(self.keys, flat(pairs[start : start + _PART]))
+        kind = np.int32 if len(self.keys) < 2**31 else np.int64
+        self.index = []
+        for start in range(0, len(pairs), _PART):
+            part = pairs[start : start + _PART]
+            inverse = np.searchsorted(self.keys, flat(part)).astype(kind)
+            at = 0
+            for r, c in part:
+                size = (len(r) + 1) * len(c)
+                self.index.append(inverse[at : at + size].reshape(len(r) + 1, len(c)))
+                at += size
         self.key_row = self.keys // width
 
     def table(self, t: np.ndarray) -> dict[str, dict[str, float]]:
