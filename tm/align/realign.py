@@ -4,11 +4,12 @@ word links recomputed with it, the pairs shared out among worker processes."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from sys import intern
 
@@ -17,6 +18,7 @@ from tm.align.unitlinks import (
     alignable,
     current_aligner,
     encode,
+    forget_aligner,
     model_bytes,
     tokens,
 )
@@ -73,12 +75,16 @@ def realign(memory, jobs: int | None = None, train_limit: int = TRAIN_LIMIT, pro
     del sample
     with memory.transaction():
         memory.store_word_model(model_bytes(aligner), report.trained_on)
-    aligner = current_aligner(memory)  # as incremental alignment will load it
+    del aligner
+    loaded = current_aligner(memory)  # as incremental alignment will load it
+    # Aligning needs the tables' look-up index only, built before the workers fork so that they
+    # share it; the dictionaries it is built from are let go (the cached aligner is loaded again
+    # when next asked for).
+    _ALIGNER = replace(loaded, tables=loaded.tables.lookup_only())
+    forget_aligner(memory)
+    del loaded
     report.seconds["train"] = time.perf_counter() - started
     started = time.perf_counter()
-    aligner.tables.matrix([], [])  # its look-up index built before the workers fork, shared
-    aligner.tables.matrix([], [], backward=True)
-    _ALIGNER = aligner
     pairs = memory.iter_pairs()
     try:
         with _workers(jobs) as pool:
@@ -105,12 +111,15 @@ def _workers(jobs: int):
     if jobs <= 1:
         yield None
         return
+    gc.collect()
+    gc.freeze()  # the collector of a worker would touch every object: its own copy of each page
     pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
         yield pool
     finally:
         pool.close()
         pool.join()
+        gc.unfreeze()
 
 
 def _sample_chunk(rows) -> list[tuple[list[str], list[str], object]]:

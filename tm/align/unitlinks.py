@@ -133,6 +133,11 @@ def current_aligner(memory, pairs=()) -> WordAligner:
     return cached[1]
 
 
+def forget_aligner(memory) -> None:
+    """Drop the aligner loaded for this memory (tm.align.realign holds a lighter copy)."""
+    _LOADED.pop(memory.location, None)
+
+
 def model_bytes(aligner: WordAligner) -> bytes:
     return zlib.compress(json.dumps(aligner.state(), ensure_ascii=False, separators=(",", ":")).encode(), 6)
 

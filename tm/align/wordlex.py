@@ -178,14 +178,17 @@ def evidence(
     def mark(rows, found, prefixes, weight):
         # Weights are maxima of constants, so the order of the marks does not matter: walk the
         # smaller side of senses × the pair's words (a common word has hundreds of senses' words).
+        if not found:
+            return
         if len(found) <= len(columns):
             hits = [j for word in found for j in columns.get(word, ())]
         else:
             hits = [j for key, js in columns.items() if key in found for j in js]
         for j in hits:
             weights[rows, j] = np.maximum(weights[rows, j], weight)
-        for stem, js in stems.items():
-            for word in prefixes.get(stem, ()):
+        for stem in stems.keys() & prefixes.keys():
+            js = stems[stem]
+            for word in prefixes[stem]:
                 for j in js:
                     if _derived(word, keys[j]):
                         weights[rows, j] = np.maximum(weights[rows, j], weight * DERIVED)

@@ -55,6 +55,14 @@ class Tables:
             return np.full(wanted.shape, _FLOOR)
         return np.where(keys[at] == wanted, values[at], _FLOOR)
 
+    def lookup_only(self) -> Tables:
+        """These tables as ``matrix`` reads them (sorted keys and values, 16 bytes an entry) and
+        no dictionaries (a few times that): what aligning a whole memory holds in every process."""
+        flat = {side: self._flat(side) for side in (False, True)}
+        out = Tables({}, {}, self.jumps)
+        out.__dict__["_flat_cache"] = flat
+        return out
+
     def _flat(self, backward: bool):
         """The table as sorted integer keys (row id × width + column id) and their values, built
         once: looking a pair's words up is one search instead of a dictionary look-up per cell."""
@@ -97,6 +105,12 @@ def link_posteriors(
     return np.vstack([score, null]) / np.maximum(total, 1e-300)
 
 
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct keys, sorted (np.unique's answer; its hashing is slower on millions)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+
+
 _PART = 8192  # pairs whose keys are held at once while the corpus is indexed
 
 
@@ -126,7 +140,7 @@ class _Corpus:
         # sort and the inverse at once (gigabytes for 100,000 pairs).
         self.keys = np.zeros(0, np.int64)
         for start in range(0, len(pairs), _PART):
-            self.keys = np.union1d(self.keys, flat(pairs[start : start + _PART]))
+            self.keys = _distinct(np.concatenate([self.keys, _distinct(flat(pairs[start : start + _PART]))]))
         kind = np.int32 if len(self.keys) < 2**31 else np.int64
         self.index = []
         for start in range(0, len(pairs), _PART):

@@ -144,8 +144,10 @@ class _Compact:
     __slots__ = ("codes", "values", "shape", "size")
 
     def __init__(self, weights: np.ndarray):
-        self.values, codes = np.unique(weights, return_inverse=True)
-        self.codes = codes.astype(np.uint8 if len(self.values) < 256 else np.int64).reshape(weights.shape)
+        # a set of a few hundred floats is cheaper than np.unique on so small an array
+        self.values = np.array(sorted(set(weights.ravel().tolist())), dtype=weights.dtype)
+        codes = np.searchsorted(self.values, weights)
+        self.codes = codes.astype(np.uint8 if len(self.values) < 256 else np.int64)
         self.shape, self.size = weights.shape, weights.size
 
     def array(self) -> np.ndarray:
