@@ -88,17 +88,23 @@ def realign(memory, jobs: int | None = None, train_limit: int = TRAIN_LIMIT, pro
     pairs = memory.iter_pairs()
     try:
         with _workers(jobs) as pool:
+            pending = None  # the window the workers align while this process stores the last one
             while True:
                 chunks = [list(islice(pairs, _CHUNK)) for _ in range(_WINDOW * jobs)]
                 chunks = [c for c in chunks if c]
-                if not chunks:
+                if pool:
+                    running = pool.map_async(_align_chunk, chunks) if chunks else None
+                    done, pending = (pending.get() if pending else []), running
+                else:
+                    done = [_align_chunk(c) for c in chunks]
+                if done:
+                    with memory.transaction():
+                        for blobs in done:
+                            report.units += memory.store_links(blobs)
+                    if progress:
+                        progress(report.units, total)
+                if not chunks and not pending:
                     break
-                done = pool.map(_align_chunk, chunks) if pool else [_align_chunk(c) for c in chunks]
-                with memory.transaction():
-                    for blobs in done:
-                        report.units += memory.store_links(blobs)
-                if progress:
-                    progress(report.units, total)
     finally:
         _ALIGNER = None
     report.seconds["align"] = time.perf_counter() - started
