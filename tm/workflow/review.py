@@ -14,6 +14,7 @@ same QA as proposals; ``strict`` refuses the rows it flags."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from tm.errors import StaleUnit
@@ -273,10 +274,12 @@ def _changed_since(
     it, when and why, and what the reviewer can do."""
     changes = [e for e in memory.history(unit_id) if e["action"] in ("review", "edit", "delete")]
     last = changes[-1] if changes else {}
-    if sheet is not None and (last.get("reason") or "").startswith(f"tm review {sheet.path.name} "):
-        row_id = last["reason"].split(" ", 3)[3].split(":")[0:3]  # (this very sheet, another row)
+    prefix = f"tm review {sheet.path.name} " if sheet is not None else None
+    if prefix and (last.get("reason") or "").startswith(prefix):  # this very sheet, another row
+        found = re.match(r"(.*?:\d+:\d+)", last["reason"][len(prefix) :])
+        row_id = found.group(1) if found else "?"
         return (
-            f"row {':'.join(row_id)} of this sheet gives unit {unit_id}'s source another translation "
+            f"row {row_id} of this sheet gives unit {unit_id}'s source another translation "
             f"(“{last.get('new_target', '')}”, stored); give both rows the same one, or --force "
             "stores this row's over it"
         )
@@ -358,7 +361,4 @@ def _proposing_unit(memory: Memory, row: SheetRow) -> Unit | None:
         return found[0]
     if not row.proposed:
         return None
-    for match in memory.lookup(row.source, "zh", 100, 10):
-        if surface(match.unit.source) == surface(row.source) and match.unit.target == row.proposed:
-            return match.unit
-    return None
+    return memory.find_pair(Unit(row.source, row.proposed))  # (one indexed read, not a look-up)
