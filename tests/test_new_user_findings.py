@@ -455,3 +455,18 @@ def test_a_refused_import_leaves_no_new_memory_behind(tmp_path):
     assert run("translate", tmp_path / "missing.txt", "-o", tmp_path / "x.xlsx").exit_code == 4
     done = run("import", SAMPLE_TMX)
     assert done.exit_code == 0 and "created a new memory" in done.output and db.exists()
+
+
+def test_a_csv_cell_opening_with_an_apostrophe_and_a_formula_sign_reads_back_as_it_was(tmp_path):
+    """A second read: the export put an apostrophe before "-5" but not before "'-5'", whose own
+    apostrophe the reader then took off."""
+    from tm.formats.tabular import table_writer
+    from tm.text.files import read_csv
+
+    path = tmp_path / "cells.csv"
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = table_writer(out, "csv", ["source", "target"])
+        writer.writerow(["=A1", "'-5'"])
+        writer.writerow(["'@home", "plain"])
+    _, *rows = list(read_csv(path, ","))
+    assert [cells for _, cells in rows] == [["=A1", "'-5'"], ["'@home", "plain"]]

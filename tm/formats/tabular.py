@@ -10,9 +10,8 @@ from typing import IO
 
 from tm.errors import UserError
 from tm.formats.atomic import atomic_write
-from tm.formats.xlsxio import FORMULA_START
 from tm.memory.units import Unit
-from tm.text.files import read_csv
+from tm.text.files import looks_like_formula, read_csv
 
 # (no uid: a file imported makes units of their own; a unit's identity travels with tm db copy)
 COLUMNS = [f.name for f in fields(Unit) if f.name not in ("id", "uid")]
@@ -53,9 +52,7 @@ class _CsvWriter:
         self.writer.writerow(header)
 
     def writerow(self, row, what: str = "a row") -> None:
-        self.writer.writerow(
-            [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_START) else c for c in row]
-        )
+        self.writer.writerow([f"'{c}" if isinstance(c, str) and looks_like_formula(c) else c for c in row])
 
 
 def table_writer(out: IO[str], fmt: str, header: list[str]):

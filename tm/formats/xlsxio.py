@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tm.errors import UserError
-
-FORMULA_START = ("=", "+", "-", "@")
+from tm.text.files import FORMULA_START  # (spreadsheet writers import it from here)
 
 
 def clean_cell_text(text: str) -> str:

@@ -188,6 +188,17 @@ def read_text(path: str | Path, encoding: str = "utf-8", option: str = "--encodi
     return decode(data, encoding, str(path), option)
 
 
+# What a spreadsheet runs as a formula when a cell opens with it: a CSV export puts an apostrophe
+# before such a cell (and before one that already opens with an apostrophe and one of them, so
+# that reading takes exactly one off).
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def looks_like_formula(cell: str) -> bool:
+    """A cell a spreadsheet would run, or one whose own apostrophe a reader would take off."""
+    return cell.startswith(FORMULA_START) or (cell[:1] == "'" and cell[1:2] in FORMULA_START)
+
+
 def read_csv(path: str | Path, delimiter: str, encoding: str = "utf-8") -> Iterator[tuple[int, list[str]]]:
     """(line, cells) of a CSV/TSV file: the header row first, then the non-blank rows, each
     checked to have as many cells as the header. TSV has no quoting: a cell that opens with a
@@ -208,5 +219,5 @@ def read_csv(path: str | Path, delimiter: str, encoding: str = "utf-8") -> Itera
                 f"{path}: line {reader.line_num}: {len(row)} columns, the header has {len(header)}"
             )
         if delimiter != "\t":  # the apostrophe a CSV export put before a formula-like cell
-            row = [c[1:] if c.startswith("'") and c[1:2] in ("=", "+", "-", "@") else c for c in row]
+            row = [c[1:] if c.startswith("'") and looks_like_formula(c[1:]) else c for c in row]
         yield reader.line_num, row

@@ -126,18 +126,18 @@ def output_format(target: Path, layout) -> str:
     return named
 
 
-def _original(sheet, layout) -> Path | None:
-    """Where the translated original is: where it was read, or beside the sheet under its name
-    (a sheet and its original sent together to a reviewer on another machine) if it is the file
-    that was translated (same checksum)."""
+def _original(sheet, layout) -> tuple[Path | None, bool]:
+    """Where the translated original is, and whether its checksum was checked already: where it
+    was read, else beside the sheet under its name if it is the file that was translated (a sheet
+    and its original sent together to a reviewer on another machine)."""
     from tm.formats.documents import sha256_of
 
     if layout.source_path and Path(layout.source_path).is_file():
-        return Path(layout.source_path)
+        return Path(layout.source_path), False
     beside = Path(sheet.path).parent / layout.file
     if layout.file and beside.is_file() and (not layout.sha256 or sha256_of(beside) == layout.sha256):
-        return beside
-    return None
+        return beside, True
+    return None, False
 
 
 def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: bool) -> list:
@@ -147,14 +147,14 @@ def export_document(sheet, layout, out: Path, allow_draft: bool, allow_missing: 
     from tm.formats.documents import open_document, sha256_of
     from tm.workflow.exportdoc import segment_targets
 
-    original = _original(sheet, layout)
+    original, checked = _original(sheet, layout)
     if original is None:
         raise UserError(
             f"{layout.name}: the original {layout.file} is needed to write {out.name} and is neither "
             f"at {layout.source_path or '(no path recorded)'} nor beside the sheet; put it there, or "
             "export .txt"
         )
-    if layout.sha256 and sha256_of(original) != layout.sha256:
+    if not checked and layout.sha256 and sha256_of(original) != layout.sha256:
         raise UserError(
             f"{original}: changed since the review sheet was made (its checksum differs); restore the "
             "file that was translated, or translate the new one, or export .txt"

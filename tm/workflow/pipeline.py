@@ -156,15 +156,20 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
             jobs.append((row, prev, nxt))
     cache: dict[tuple[str, str], object] = {}
     with batch.timed("memory"):
-        # A memory nobody rejected anything in (most) is looked up as before: one match, no history.
-        weighed = CANDIDATES if memory.rejected_units(1) else 1
+        # A memory nobody rejected anything in (most) is looked up as before: one match, no history;
+        # otherwise every rejection is read once, not once per segment.
+        rejected_ids = memory.rejected_units(1)
+        weighed = CANDIDATES if rejected_ids else 1
+        every_rejection = memory.rejections(rejected_ids) if rejected_ids else {}
         for row, prev, nxt in progress(jobs, "memory", len(jobs)):
             key = (row.segment.key, row.context)
             if key not in cache:
                 found = memory.lookup(
                     plain(row.source), "zh", min_fuzzy, weighed, prev, nxt
                 )  # placeholders out
-                rejections = memory.rejections(m.unit.id for m in found) if weighed > 1 else {}
+                rejections = {
+                    m.unit.id: every_rejection[m.unit.id] for m in found if m.unit.id in every_rejection
+                }
                 cache[key] = _least_rejected(found, rejections)
             match, rejected = cache[key]
             if match is None:

@@ -252,7 +252,8 @@ def _deleted_by_others(memory: Memory, unit_id: int, reason: str) -> bool:
     if unit_id in memory.units_by_id([unit_id]):
         return False
     gone = [e for e in memory.history(unit_id) if e["action"] == "delete"]
-    return not (gone and (gone[-1]["reason"] or "").startswith(reason))
+    said = (gone[-1]["reason"] or "") if gone else ""
+    return not (said == reason or said.startswith(reason + ":"))  # (not row doc:1:10 for doc:1:1)
 
 
 def _deleted_proposal(memory: Memory, row: SheetRow) -> bool:
