@@ -11,7 +11,7 @@ from tm.memory.units import hash64
 from tm.text.langs import chinese_script
 
 from .conftest import SEED, cli_invoker
-from .schema_before import without_identities
+from .schema_before import back_to, without_identities
 
 BOTH_BACKENDS = True
 
@@ -105,6 +105,28 @@ def test_a_memory_written_before_is_upgraded(db_path, backend, tmp_path):
     assert cli_invoker(db_path)("import", pairs).exit_code == 0
     with open_memory(db_path) as memory:
         assert memory.count() == 2
+
+
+def test_an_upgrade_keeps_two_units_the_new_identity_would_make_one(db_path, backend):
+    """A second read: zh-Hant and zh-Hans units of one text, upgraded in one batch, both took the
+    new identity (the script subtag left out) and the step failed on its uniqueness."""
+    text = "2024年5月"  # the same in both scripts
+    with open_memory(db_path) as memory:
+        with memory.transaction():
+            back_to(memory.conn, backend == "postgresql", 4)
+            for n, lang in enumerate(("zh-Hant", "zh-Hans")):
+                memory.conn.execute(
+                    "INSERT INTO units (source, target, source_lang, target_lang, source_key, loose_hash, "
+                    "pair_hash, origin, created_at, changed_at) VALUES (?, 'May 2024', ?, 'en', ?, 0, ?, "
+                    "'imported', '2026-01-01', '2026-01-01')",
+                    (text, lang, f"k{n}", hash64(lang.lower(), "en", text, "May 2024")),
+                )
+            if backend == "sqlite":
+                memory.conn.execute("PRAGMA user_version = 4")
+            else:
+                memory.conn.execute("UPDATE tm_schema SET version = 4")
+    with open_memory(db_path) as memory:
+        assert sorted(u.source_lang for u in memory.iter_units()) == ["zh-Hans", "zh-Hant"]
 
 
 @pytest.mark.parametrize("text", ["", "abc", "123"])

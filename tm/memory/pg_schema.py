@@ -241,6 +241,7 @@ def migrate(conn) -> int:
             if current_version(conn) is None:
                 conn.execute("CREATE TABLE tm_schema (version INTEGER NOT NULL)")
                 conn.execute("INSERT INTO tm_schema VALUES (0)")
+    upgraded = False
     for step, script in MIGRATIONS:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))  # two tm db init at once
@@ -248,30 +249,37 @@ def migrate(conn) -> int:
             if version < step:
                 script(conn) if callable(script) else conn.execute(script)
                 conn.execute("UPDATE tm_schema SET version = ?", (step,))
-                _readers_read_what_is_new(conn)
+                upgraded = True
+    if upgraded and before:
+        with conn.transaction():
+            _readers_read_what_is_new(conn)
     return before or 0
 
 
 def _readers_read_what_is_new(conn) -> None:
     """The reader accounts `tm db init --reader` made (those that may read the units) may read
-    the tables a step just created too: an upgrade by the owner never locks the team's readers
-    out of a new table (the word links, the glossary's history)."""
-    readers = [
-        row[0]
-        for row in conn.execute(
-            "SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_name = 'units' "
-            "AND privilege_type = 'SELECT' AND table_schema = current_schema() AND grantee <> current_user"
-        ).fetchall()
-    ]
-    for role in readers:
-        quoted = '"' + role.replace('"', '""') + '"'
-        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {_schema(conn)} TO {quoted}")
-        conn.execute(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {_schema(conn)} TO {quoted}")
+    the tables an upgrade created too: the owner's upgrade never locks the team's readers out of
+    a new table (the word links, the glossary's history)."""
+    readers = conn.execute(
+        "SELECT DISTINCT grantee FROM information_schema.role_table_grants WHERE table_name = 'units' "
+        "AND privilege_type = 'SELECT' AND table_schema = current_schema() AND grantee <> current_user "
+        "AND grantee <> 'PUBLIC'"
+    ).fetchall()
+    for (role,) in readers:
+        grant_read(conn, role)
 
 
-def _schema(conn) -> str:
-    name = conn.execute("SELECT current_schema()").fetchone()[0]
-    return '"' + name.replace('"', '""') + '"'
+def grant_read(conn, role: str) -> None:
+    """Let ``role`` read tm's schema: look-ups, concordance, glossary, stats, translate, db copy."""
+    from psycopg import sql
+
+    schema = conn.execute("SELECT current_schema()").fetchone()[0]
+    for statement in (
+        "GRANT USAGE ON SCHEMA {schema} TO {role}",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        "GRANT SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",  # (tm db copy reads ids)
+    ):
+        conn.raw.execute(sql.SQL(statement).format(schema=sql.Identifier(schema), role=sql.Identifier(role)))
 
 
 WRITE_LOCK = 0x746D_0001  # one writer at a time (as SQLite's BEGIN IMMEDIATE): no deadlocks between imports

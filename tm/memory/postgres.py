@@ -268,7 +268,6 @@ def init_server(url: str, readers: list[str]) -> tuple[int, int]:
     """Create or upgrade the schema (owned by the URL's role) and let each reader role read it:
     look-ups, concordance, glossary, stats and translate. The versions before and after."""
     import psycopg
-    from psycopg import sql
 
     conn = connect(url)
     try:
@@ -278,15 +277,7 @@ def init_server(url: str, readers: list[str]) -> tuple[int, int]:
                 raise UserError(
                     f"{redact(url)}: no role {role!r} on the server; create it first (CREATE ROLE …)"
                 )
-            schema = conn.execute("SELECT current_schema()").fetchone()[0]
-            for statement in (
-                "GRANT USAGE ON SCHEMA {schema} TO {role}",
-                "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
-                "GRANT SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",  # (tm db copy reads ids)
-            ):
-                conn.raw.execute(
-                    sql.SQL(statement).format(schema=sql.Identifier(schema), role=sql.Identifier(role))
-                )
+            pg_schema.grant_read(conn, role)
     except psycopg.errors.InsufficientPrivilege as exc:
         raise UserError(
             f"{redact(url)}: this account may not create tm's schema ({exc.diag.message_primary})"

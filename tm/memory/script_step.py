@@ -25,13 +25,14 @@ def detect_scripts(conn) -> None:
         if not rows:
             return
         last = rows[-1][0]
-        changed = []
+        changed, claimed = [], set()  # (identities this batch gives, not yet written)
         for uid, source, target, source_lang, target_lang, old_hash in rows:
             new_source_lang = with_script(source_lang, source)
             new_target_lang = with_script(target_lang, target)
             new_hash = pair_hash(new_source_lang, new_target_lang, source, target)
-            if new_hash != old_hash and _taken(conn, new_hash):
-                new_hash = old_hash
+            if new_hash != old_hash and (new_hash in claimed or _taken(conn, new_hash)):
+                new_hash = old_hash  # (zh-Hant and zh-Hans of one text, in one batch: two units still)
+            claimed.add(new_hash)
             if (new_source_lang, new_target_lang, new_hash) != (source_lang, target_lang, old_hash):
                 changed.append((new_source_lang, new_target_lang, new_hash, uid))
         if changed:

@@ -92,5 +92,4 @@ class SyncSQL:
         caller's transaction."""
         self._target_index_remove(held.id, held.target)
         self.conn.execute("DELETE FROM units WHERE id = ?", (held.id,))
-        self.conn.execute("DELETE FROM reviewed_rows WHERE unit_id = ?", (held.id,))
-        self.drop_links([held.id])
+        self.drop_links([held.id])  # (its reviewed rows stay, as tm delete leaves them)
