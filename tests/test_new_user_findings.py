@@ -470,3 +470,9 @@ def test_a_csv_cell_opening_with_an_apostrophe_and_a_formula_sign_reads_back_as_
         writer.writerow(["'@home", "plain"])
     _, *rows = list(read_csv(path, ","))
     assert [cells for _, cells in rows] == [["=A1", "'-5'"], ["'@home", "plain"]]
+
+
+def test_a_mistyped_release_is_named_as_missing(tmp_path):
+    """A second read: `tm translate missing.txt` (no -o) said a pipe has no folder."""
+    result = cli_invoker(tmp_path / "m.db")("translate", tmp_path / "missing.txt")
+    assert result.exit_code == 4 and "missing.txt: no such file" in result.output

@@ -143,6 +143,8 @@ def translate(
     from tm.workflow.sheet_write import now_text, write_workbook
     from tm.workflow.xliff_batch import is_xliff, write_xliff
 
+    for missing in (f for f in files if f != "-" and not Path(f).exists()):
+        raise UserError(f"{missing}: no such file")
     if not (output or out_dir) and any(not Path(f).is_file() for f in files):
         raise UserError(
             "standard input or a pipe has no folder to write the review sheet beside: give -o FILE"
@@ -342,9 +344,9 @@ def export_doc(file, output, out_dir, document, allow_draft, allow_missing, forc
     from tm.workflow.documents import export_document, formatting_left_out, output_format, suffix_of
     from tm.workflow.exportdoc import SHOWN, assemble, line_ending
     from tm.workflow.sheet_read import read_workbook
-    from tm.workflow.xliff_batch import is_xliff, read_xliff
+    from tm.workflow.xliff_batch import read_xliff, reads_as_xliff
 
-    sheet = read_xliff(file) if is_xliff(file) else read_workbook(file)
+    sheet = read_xliff(file) if reads_as_xliff(file) else read_workbook(file)
     layouts = sheet.documents
     if document:
         layouts = [d for d in layouts if d.name == document]

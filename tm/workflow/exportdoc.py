@@ -82,9 +82,9 @@ def segment_targets(
     if deleted > 0:
         missing.append(Missing(f"{deleted} of {layout.name}", "deleted from the sheet", True))
     if missing and not allow_missing:
-        from tm.workflow.xliff_batch import is_xliff
+        from tm.workflow.xliff_batch import reads_as_xliff
 
-        raise UserError(_message(layout.name, missing, xliff=is_xliff(sheet.path)))
+        raise UserError(_message(layout.name, missing, xliff=reads_as_xliff(sheet.path)))
     return texts, missing
 
 
