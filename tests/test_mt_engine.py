@@ -361,3 +361,15 @@ def test_download_without_network_says_what_to_do(monkeypatch):
     monkeypatch.setattr(argostranslate.package, "update_package_index", offline)
     with pytest.raises(UserError, match=r"tm models install translate-zh_en-<version>\.argosmodel"):
         models.download_and_install("zh", "en")
+
+
+def test_a_splice_beside_a_dash_takes_no_space():
+    """A second read: splitting the splice out of enforcement lost its dash rule ("policy— X",
+    "X -based")."""
+    from types import SimpleNamespace
+
+    from tm.mt.renderings import splice
+
+    entry = SimpleNamespace(target="Belt and Road", case_sensitive=False)
+    text, _ = splice("the policy—OBOR-based plans", (11, 15), entry)
+    assert text == "the policy—Belt and Road-based plans"

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 from glossary.match import find_accepted, find_forbidden
 
-_OPENING = ("(", "[", "“", "‘", '"')
-_CLOSING = tuple(".,;:!?)]”’'\"%…")
+_OPENING = ("(", "[", "“", "‘", '"', "-", "—")  # no space after these (nor before a dash:
+_CLOSING = tuple(".,;:!?)]”’'\"%…-—")  # "policy—the Belt and Road", "rule-based")
 _SENTENCE_END_RE = re.compile(r"(?:^|[.!?]['\"’”)]*)\s*$")
 
 
