@@ -58,8 +58,6 @@ def write_output(aligned: Aligned, path: Path) -> None:
 def tsv(aligned: Aligned) -> str:
     """The links as `tm import` reads them; ``held`` says why a link `tm align --import` would
     hold back (tm import leaves those rows out: empty the cell to import one)."""
-    from tm.align.floor import hold_reason
-
     lines = ["zh_ids\ten_ids\tconfidence\tchinese\tenglish\theld"]
     for link in aligned.links:
         zh, en = aligned.texts(link)

@@ -57,15 +57,19 @@ def concordance(memory, text: str, limit: int = 20, side: str = "both", entries=
     to SUMMARY_HITS hits of the query's own side). ``entries``: the glossary entries the query
     names (glossary.lookup.find_entries' (kind, entry)), for the ✓/✗ of each rendering."""
     found = memory.concordance(text, max(limit, SUMMARY_HITS), side)
-    links = links_of(memory, list({h.unit.id: h.unit for h in found}.values()))
-    spans = []
-    for hit in found:
-        unit_links = links.get(hit.unit.id)
-        span = unit_links.counterpart(hit.spans[0], hit.side) if unit_links and hit.spans else None
-        spans.append(span)
     own = "source" if has_han(matching_key(text)) else "target"
     if side != "both":
         own = side
+    # links only for the hits used: all of the query's own side (the summary), the first
+    # ``limit`` of the other (shown); each link costs a word cut, or an alignment on the fly
+    other = [n for n, h in enumerate(found) if h.side != own][:limit]
+    used = {n for n, h in enumerate(found) if h.side == own} | set(other)
+    links = links_of(memory, list({found[n].unit.id: found[n].unit for n in sorted(used)}.values()))
+    spans = []
+    for n, hit in enumerate(found):
+        unit_links = links.get(hit.unit.id) if n in used else None
+        span = unit_links.counterpart(hit.spans[0], hit.side) if unit_links and hit.spans else None
+        spans.append(span)
     out = Rendered([], renderings=_summary(found, spans, own, text, entries or []))
     counted = [s for h, s in zip(found, spans) if h.side == own][:SUMMARY_HITS]
     out.counted, out.unaligned = len(counted), sum(s is None for s in counted)

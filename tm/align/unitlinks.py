@@ -101,12 +101,6 @@ def decode(blob: bytes) -> tuple[int, int, set[tuple[int, int]]]:
     return zh_len, en_len, {(int(i), int(j)) for i, j in pairs}
 
 
-def link_pair(aligner: WordAligner, source: str, target: str) -> tuple[UnitLinks, bytes]:
-    zh, zh_spans, en, en_spans = tokens(source, target)
-    links = aligner.align(zh, en)
-    return UnitLinks(zh, zh_spans, en, en_spans, links), encode(len(zh), len(en), links)
-
-
 # ------------------------------------------------------------------ the model
 
 

@@ -240,6 +240,8 @@ def train(pairs, evidences, settings: Settings = Settings()) -> Tables:
 
 def posteriors_many(tables: Tables, pairs, settings: Settings):
     """``posteriors`` of many (zh, en keys, evidence) at once: the HMM runs them in batches."""
+    if not settings.hmm_iterations:
+        return [posteriors(tables, zh, en, evidence, settings) for zh, en, evidence in pairs]
     jumps = [np.array(j) for j in tables.jumps]
     values = [
         (
@@ -248,8 +250,6 @@ def posteriors_many(tables: Tables, pairs, settings: Settings):
         )
         for zh, en, _ in pairs
     ]
-    if not settings.hmm_iterations:
-        return [posteriors(tables, zh, en, evidence, settings) for zh, en, evidence in pairs]
     forward, _ = wordhmm.posteriors_many(
         [_emissions(f, e, settings) for (f, _), (_, _, e) in zip(values, pairs)], jumps[0], settings.null
     )
