@@ -282,6 +282,7 @@ class Termbase(TermHistory):
         stated = _stated_priorities(rows, glossary) if priority is None else {}
         with self._transaction() if transaction else contextlib.nullcontext():
             seen: dict[tuple[str, str], int | None] = {}
+            ensured: set[str] = set()  # glossaries made (and given their priority) already
             conflicts: list[Conflict] = []
             for line, entry in rows:
                 if glossary:
@@ -295,9 +296,11 @@ class Termbase(TermHistory):
                         + (f" (first on line {first})" if first else "")
                     )
                 seen[(entry.glossary, key)] = line
-                self._ensure_glossary(
-                    entry.glossary, priority if priority is not None else stated.get(entry.glossary)
-                )
+                if entry.glossary not in ensured:  # (once, not once per entry)
+                    ensured.add(entry.glossary)
+                    self._ensure_glossary(
+                        entry.glossary, priority if priority is not None else stated.get(entry.glossary)
+                    )
                 stored = self.conn.execute(
                     f"{SELECT} WHERE t.glossary = ? AND t.source_key = ?", (entry.glossary, key)
                 ).fetchone()
