@@ -123,6 +123,10 @@ def test_concordance_on_the_target_shows_the_chinese_it_renders(run):
     assert "“[三股勢力]”" in run("concordance", "three evil forces", "--side", "target").output
 
 
+def test_concordance_counts_one_unit_as_one_unit(run):
+    assert run("concordance", "三股勢力").output.splitlines()[0].endswith("(1 unit)")  # not "1 units"
+
+
 def test_glossary_lookup_says_how_the_memory_renders_a_term_in_the_glossary_or_not(run):
     out = run("glossary", "lookup", "三股勢力").output
     assert "the memory renders it: three evil forces ✓ 1" in out

@@ -277,7 +277,8 @@ def concordance(text: str, db: str | None, limit: int, side: str, as_json: bool)
         click.echo("no hits", err=True)
         sys.exit(EXIT_NO_MATCH)
     if result.renderings:
-        click.echo(f"rendered: {summary_line(result)}  ({result.counted} units)\n")
+        units = "unit" if result.counted == 1 else "units"
+        click.echo(f"rendered: {summary_line(result)}  ({result.counted} {units})\n")
     for h, a in zip(hits, result.aligned):
         src_spans, tgt_spans = (
             (h.spans, [a] if a else []) if h.side == "source" else ([a] if a else [], h.spans)
