@@ -470,3 +470,25 @@ def test_a_sheet_sent_with_its_original_exports_on_another_machine(run, seeded, 
     (elsewhere / source.name).write_bytes(b"not the file that was translated")
     refused = run("export-doc", elsewhere / sheet.name, "-o", tmp_path / "again.en.docx")
     assert refused.exit_code == 4 and "nor beside the sheet" in refused.output
+
+
+def test_an_html_fragment_is_read_as_html_and_given_back_as_a_fragment(run, seeded, tmp_path):
+    """A CMS exports a story as <p>…</p> without <html> or <body>: its .html name and its tags
+    agree, so it is a page (it was refused as plain text), and it comes back a fragment (libxml2
+    wraps it in <html><body>)."""
+    source = tmp_path / "story.html"
+    source.write_text('<p>我們支持<a href="https://www.un.org/">多邊主義</a>。</p>\n<p>今天。</p>\n', encoding="utf-8")
+    sheet = tmp_path / "story.review.xlsx"
+    assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
+    rows = read_workbook(sheet).rows
+    assert [r.source for r in rows] == ["我們支持⟦1⟧多邊主義⟦/1⟧。", "今天。"]
+    edit(sheet, {r.id: {"Target": t, "Status": "approved"} for r, t in zip(rows, ["We support ⟦1⟧multilateralism⟦/1⟧.", "Today."])})
+    out = tmp_path / "story.en.html"
+    assert run("export-doc", sheet, "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8") == (
+        '<p>We support <a href="https://www.un.org/">multilateralism</a>.</p>\n<p>Today.</p>\n'
+    )
+    plain = tmp_path / "notes.html"
+    plain.write_text("今天。我們支持多邊主義。\n", encoding="utf-8")
+    refused = run("translate", plain, "-o", tmp_path / "notes.xlsx", "--no-mt")
+    assert refused.exit_code == 4 and "the file is plain text" in refused.output

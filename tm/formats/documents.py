@@ -29,6 +29,7 @@ NAMES = {
 FORMATS = ("txt", "docx", "html", "xliff")
 READERS = {"docx": DocxDocument, "html": HtmlDocument, "xliff": XliffDocument}
 _XLIFF_RE = re.compile(rb"^\s*(<\?xml[^>]*\?>)?[\s\S]{0,2000}?<xliff[\s>]")
+_TAG_START = re.compile(rb"\s*(<!--.*?-->\s*)*<[a-z][a-z0-9]*[\s/>]", re.I | re.S)  # a page without <html>
 
 
 def sniff(data: bytes) -> str:
@@ -58,7 +59,10 @@ def format_of(path: str | Path, given: str | None = None) -> str:
         return "txt"  # tm.text.files names the other file types a .txt can turn out to be
     try:
         with open(path, "rb") as handle:
-            content = sniff(handle.read())
+            data = handle.read()
+        content = sniff(data)
+        if named == "html" and content == "txt" and _TAG_START.match(markup_head(data)):
+            content = "html"  # a fragment a CMS exports (<p>…</p>): its name and its tags agree
     except OSError:
         return named or "txt"  # the reader says what is wrong with the file
     if content == "ole":

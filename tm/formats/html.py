@@ -101,6 +101,8 @@ class HtmlDocument:
         self.tree = _xhtml(text, str(path)) if _XML_DECL_RE.match(text) else None
         self.xml = self.tree is not None
         start = text.lower().find("<html")
+        # a fragment a CMS exports (<p>…</p>): written back as one, without the page libxml2 adds
+        self.fragment = start < 0 and not re.search(r"<(head|body)[\s>]", text, re.I)
         self.doctype = bool(_DOCTYPE_RE.search(text if start < 0 else text[:start]))
         if self.tree is None:
             try:
@@ -119,13 +121,16 @@ class HtmlDocument:
         from lxml import etree
 
         root = self.tree.getroot()
+        codec = "utf-16" if self.charset.startswith("utf-16") else self.charset  # with its mark
+        if self.bom == codecs.BOM_UTF8:
+            out.write(self.bom)
+        if self.fragment and not self.xml:  # no element to say lang= on
+            out.write(self._fragment().encode(codec, errors="xmlcharrefreplace"))
+            return
         if not self.xml or root.get("lang") is not None:
             root.set("lang", "en")
         if self.xml or root.get(XML_LANG) is not None:
             root.set(XML_LANG, "en")
-        codec = "utf-16" if self.charset.startswith("utf-16") else self.charset  # with its mark
-        if self.bom == codecs.BOM_UTF8:
-            out.write(self.bom)
         if self.xml:
             out.write(
                 etree.tostring(
@@ -142,6 +147,16 @@ class HtmlDocument:
         if not self.doctype:
             data = data.removeprefix("\n")
         out.write(data.encode(codec, errors="xmlcharrefreplace"))
+
+    def _fragment(self) -> str:
+        """The fragment as read: what libxml2 put in the head (a <title>, a <meta>), then the body."""
+        from lxml import etree
+
+        parts = []
+        for holder in self.tree.getroot():
+            parts.append(holder.text or "")
+            parts += [etree.tostring(child, method="html", encoding="unicode", with_tail=True) for child in holder]
+        return "".join(parts)
 
 
 def _plain_xml(tree):
