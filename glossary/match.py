@@ -25,6 +25,9 @@ class TermHit:
 
 
 def _lower_same_length(text: str) -> str:
+    lower = text.lower()
+    if len(lower) == len(text) and "Σ" not in text:  # nothing lowered to two (İ) or by context (ς)
+        return lower
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
@@ -51,17 +54,23 @@ class Recognizer:
         self.empty = len(self.automaton) == 0
         if not self.empty:
             self.automaton.make_automaton()
+        self._found: dict[str, tuple[TermHit, ...]] = {}  # a batch asks of a segment several times
 
-    def find(self, text: str) -> list[TermHit]:
-        """Every glossary term in text, leftmost-longest, in order."""
+    def find(self, text: str, folded=None) -> list[TermHit]:
+        """Every glossary term in text, leftmost-longest, in order (``folded``: its folded_view,
+        where the caller has it)."""
         if self.empty or not text:
             return []
-        view, spans = folded_view(text)
-        hits = []
-        for end, (index, length) in self.automaton.iter_long(_lower_same_length(view)):
-            a, b = spans[end - length + 1][0], spans[end][1]
-            hits.append(TermHit(self.entries[index], a, b, text[a:b]))
-        return hits
+        if text not in self._found:
+            if len(self._found) > 50_000:
+                self._found.clear()
+            view, spans = folded or folded_view(text)
+            hits = []
+            for end, (index, length) in self.automaton.iter_long(_lower_same_length(view)):
+                a, b = spans[end - length + 1][0], spans[end][1]
+                hits.append(TermHit(self.entries[index], a, b, text[a:b]))
+            self._found[text] = tuple(hits)
+        return list(self._found[text])
 
 
 _SUFFIX = r"(?:'s|’s|s'|s’|s|es)?"

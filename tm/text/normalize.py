@@ -22,6 +22,8 @@ _HAN_RE = re.compile(f"[{_HAN}]")
 # A Han character followed by one parenthesized pinyin syllable (tone marks or a tone number).
 _RUBY_RE = re.compile(f"([{_HAN}])" r"[(（]([a-zA-ZüÜvV\u00c0-\u024f\u0300-\u036f]{1,8}[0-5]?)[)）]")
 _SPACE_RE = re.compile(r"\s+")
+_SPACE_SEARCH = re.compile(r"\s").search
+_NOT_SPACE_RUNS = re.compile(r"\S+").finditer
 _SPACE_BETWEEN_HAN_RE = re.compile(
     f"(?<=[{_HAN}，。、；：？！“”‘’（）《》]) (?=[{_HAN}，。、；：？！“”‘’（）《》])"
 )
@@ -150,6 +152,15 @@ def folded_view(text: str) -> tuple[str, list[tuple[int, int]]]:
 
     Searching a space-free matching key in the view gives spans in the original text.
     """
+    if _RUBY_RE.search(text) is None:  # no annotation: most text, folded a character at once
+        folded = "".join(map(_fold_char, text))
+        if len(folded) == len(text):  # each character folds to one
+            if not _SPACE_SEARCH(folded):
+                return folded, list(zip(range(len(text)), range(1, len(text) + 1)))
+            spans: list[tuple[int, int]] = []
+            for run in _NOT_SPACE_RUNS(folded):  # a few runs: each one's spans at once
+                spans += zip(range(run.start(), run.end()), range(run.start() + 1, run.end() + 1))
+            return _SPACE_RE.sub("", folded), spans
     skip = {m.start(2) - 1: m.end() for m in _RUBY_RE.finditer(text) if is_reading_of(m.group(2), m.group(1))}
     view: list[str] = []
     spans: list[tuple[int, int]] = []
