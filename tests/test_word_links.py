@@ -73,6 +73,24 @@ def test_links_round_trip_through_their_bytes(links):
     assert unitlinks.decode(unitlinks.encode(size, size, links)) == (size, size, links)
 
 
+def test_the_words_cut_is_kept_with_the_links_and_read_back_without_cutting_again():
+    """The links keep each Chinese word's length, so a reader (a fragment, the concordance) gets
+    the words they were made for without cutting the source again; links stored before that (no
+    lengths) are read on the words cut now; words that no longer fit the stored cut give None."""
+    source, target = "合力打擊“三股勢(shì)力”,ＡＢＣ 共同營造。", "jointly combat the three evil forces"
+    zh, zh_spans, en, en_spans = unitlinks.tokens(source, target)
+    links = {(0, 0), (len(zh) - 2, 4)}
+    with_cut = unitlinks.encode(zh, len(en), links)
+    assert unitlinks.decode(with_cut) == (len(zh), len(en), links)
+    expected = unitlinks.UnitLinks(zh, zh_spans, en, en_spans, links)
+    assert unitlinks.read_links(source, target, with_cut) == expected
+    assert unitlinks.read_links(source, target, unitlinks.encode(len(zh), len(en), links)) == expected
+    long_word = ["a" * 300, *zh[1:]]  # a word longer than a byte can count: 16-bit numbers
+    assert unitlinks.decode(unitlinks.encode(long_word, len(en), links)) == (len(zh), len(en), links)
+    assert unitlinks.read_links(source + "再", target, with_cut) is None  # the source changed since
+    assert unitlinks.read_links(source, target + " now", with_cut) is None
+
+
 def test_an_edit_drops_the_links_and_aligns_the_new_target(run, db_path):
     (hit,) = json.loads(run("concordance", "三股勢力", "--json").output)["hits"]
     new = "The foreign ministers agreed to combat the three forces together."

@@ -18,6 +18,7 @@ import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
@@ -69,36 +70,100 @@ def tokens(source: str, target: str) -> tuple[list[str], list[Span], list[str], 
     import rjieba
 
     view, origins = folded_view(source)
-    zh, zh_spans, at = [], [], 0
-    for word in rjieba.cut(view):
-        end = at + len(word)
-        if word.strip():
-            zh.append(word)
-            zh_spans.append((origins[at][0], origins[end - 1][1]))
-        at = end
-    en, en_spans = [], []
-    for m in _EN_TOKEN_RE.finditer(target):
-        en.append(unicodedata.normalize("NFKC", m.group()))
-        en_spans.append(m.span())
-    return zh, zh_spans, en, en_spans
+    zh, zh_spans = _words(view, origins, [len(word) for word in rjieba.cut(view)])
+    return (zh, zh_spans, *english_words(target))
+
+
+def _words(view: str, origins: list[Span] | None, lengths: list[int]) -> tuple[list[str], list[Span]]:
+    """The words of a folded view cut into these lengths, each with its span in the text as given
+    (``origins``: the view's spans) or in the view."""
+    ends = list(accumulate(lengths))
+    spans = list(zip([0, *ends[:-1]], ends))
+    zh = [view[a:b] for a, b in spans]
+    if origins:
+        spans = [(origins[a][0], origins[b - 1][1]) for a, b in spans]
+    return zh, spans
+
+
+def english_spans(target: str) -> list[Span]:
+    return [m.span() for m in _EN_TOKEN_RE.finditer(target)]
+
+
+def english_words(target: str) -> tuple[list[str], list[Span]]:
+    found = list(_EN_TOKEN_RE.finditer(target))
+    if target.isascii():  # NFKC changes no ASCII: most English
+        return [m.group() for m in found], [m.span() for m in found]
+    return [unicodedata.normalize("NFKC", m.group()) for m in found], [m.span() for m in found]
 
 
 def alignable(source_lang: str, target_lang: str) -> bool:
     return family(source_lang) == "zh" and family(target_lang) == "en"
 
 
-def encode(zh_len: int, en_len: int, links: set[tuple[int, int]]) -> bytes:
-    """Links as bytes: the word counts (to tell words cut otherwise since), then each link as
-    two bytes, or two 16-bit numbers in a pair of more than 255 words a side."""
-    wide = max(zh_len, en_len) > 255
-    pairs = np.array(sorted(links), dtype="<u2" if wide else "u1").reshape(-1)
-    return _HEADER.pack(2 if wide else 1, min(zh_len, 65535), min(en_len, 65535)) + pairs.tobytes()
+def encode(zh: list[str] | int, en_len: int, links: set[tuple[int, int]]) -> bytes:
+    """Links as bytes: the word counts (to tell words cut otherwise since), the length of each
+    Chinese word when ``zh`` gives the words (a reader need not cut the source again), then each
+    link: one byte a number, or 16 bits in a pair of more than 255 words a side or a longer word."""
+    lengths = [len(word) for word in zh] if isinstance(zh, list) else []
+    zh_len = len(zh) if isinstance(zh, list) else zh
+    wide = max(zh_len, en_len, *lengths, 0) > 255
+    kind = (2 if wide else 1) + (2 if lengths else 0)
+    numbers = np.array([*lengths, *(n for link in sorted(links) for n in link)], dtype="<u2" if wide else "u1")
+    return _HEADER.pack(kind, min(zh_len, 65535), min(en_len, 65535)) + numbers.tobytes()
 
 
 def decode(blob: bytes) -> tuple[int, int, set[tuple[int, int]]]:
+    return _decoded(blob)[:3]
+
+
+def _decoded(blob: bytes) -> tuple[int, int, set[tuple[int, int]], list[int] | None]:
+    """(Chinese words, English words, links, each Chinese word's length in the folded view or
+    None: links stored before the cut was kept with them)."""
     kind, zh_len, en_len = _HEADER.unpack_from(blob)
-    pairs = np.frombuffer(blob, dtype="<u2" if kind == 2 else "u1", offset=_HEADER.size).reshape(-1, 2)
-    return zh_len, en_len, {(int(i), int(j)) for i, j in pairs}
+    body = blob[_HEADER.size :]
+    numbers = body if kind in (1, 3) else np.frombuffer(body, dtype="<u2").tolist()  # bytes: small ints
+    lengths = None
+    if kind > 2:
+        lengths, numbers = list(numbers[:zh_len]), numbers[zh_len:]
+    return zh_len, en_len, set(zip(numbers[0::2], numbers[1::2])), lengths
+
+
+def read_links(source: str, target: str, blob: bytes) -> UnitLinks | None:
+    """A unit's stored links on its words, with their spans in the source as given (see
+    view_links); None where the words are not those the links were made for."""
+    view, origins = folded_view(source)
+    found = view_links(view, target, blob)
+    if found is not None:
+        found.zh_spans = [(origins[a][0], origins[b - 1][1]) for a, b in found.zh_spans]
+    return found
+
+
+def view_links(view: str, target: str, blob: bytes) -> UnitLinks | None:
+    """Stored links on the words of a source's folded view, their spans in the view (see
+    decode_words). None where the words are not those the links were made for (its text changed
+    since)."""
+    zh_len, en_len, links, lengths = decode_words(blob, view)
+    if lengths is None:
+        return None
+    zh, zh_spans = _words(view, None, lengths)
+    en, en_spans = english_words(target)
+    if (zh_len, en_len) != (len(zh), len(en)):
+        return None
+    return UnitLinks(zh, zh_spans, en, en_spans, links)
+
+
+def decode_words(blob: bytes, view: str) -> tuple[int, int, set[tuple[int, int]], list[int] | None]:
+    """(Chinese words, English words, links, each Chinese word's length) of a unit's stored
+    links on its source's folded view: the words as they were cut when the unit was aligned where
+    the links keep the cut, else cut now; lengths None where the kept cut is not of this view."""
+    zh_len, en_len, links, lengths = _decoded(blob)
+    if lengths is None:
+        import rjieba
+
+        lengths = [len(word) for word in rjieba.cut(view)]
+    elif sum(lengths) != len(view) or not all(lengths):
+        lengths = None
+    return zh_len, en_len, links, lengths
 
 
 # ------------------------------------------------------------------ the model
@@ -148,14 +213,12 @@ def links_of(memory, units, aligner: WordAligner | None = None) -> dict[int, Uni
     for unit in units:
         if not alignable(unit.source_lang, unit.target_lang):
             continue
-        zh, zh_spans, en, en_spans = tokens(unit.source, unit.target)
-        out[unit.id] = UnitLinks(zh, zh_spans, en, en_spans, set())
         blob = stored.get(unit.id)
-        if blob is not None:
-            zh_len, en_len, links = decode(blob)
-            if (zh_len, en_len) == (len(zh), len(en)):
-                out[unit.id].links = links
-                continue
+        found = read_links(unit.source, unit.target, blob) if blob is not None else None
+        if found is not None:
+            out[unit.id] = found
+            continue
+        out[unit.id] = UnitLinks(*tokens(unit.source, unit.target), set())
         missing.append(out[unit.id])
     if missing:
         aligner = aligner or current_aligner(memory, [(m.zh, m.en) for m in missing])
@@ -188,7 +251,7 @@ def link_pending(memory, limit: int = INCREMENTAL_LIMIT) -> LinkReport:
     # a unit with nothing to align gets empty links: never asked again
     pairs = [(words[u.id][0], words[u.id][2]) if u.id in words else ([], []) for u in units]
     blobs = [
-        (unit.id, encode(len(zh), len(en), links))
+        (unit.id, encode(zh, len(en), links))
         for unit, (zh, en), links in zip(units, pairs, aligner.align_all(pairs))
     ]
     with memory.transaction():
