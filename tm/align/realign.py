@@ -27,6 +27,10 @@ from tm.align.words import WordAligner, approved_renderings
 
 _CHUNK = 1000  # pairs a worker aligns at a time
 _WINDOW = 16  # chunks per worker between two commits
+# chunks a worker aligns before a fresh one is forked in its place: what it touches of the
+# inherited model, and its caches of words, grow with the words it meets (a million units: each
+# worker a private copy); a fresh one starts from the pages it shares again
+_LIFE = 32
 
 _ALIGNER: WordAligner | None = None  # the workers' copy (inherited by fork)
 
@@ -93,7 +97,7 @@ def realign(memory, jobs: int | None = None, train_limit: int = TRAIN_LIMIT, pro
                 chunks = [list(islice(pairs, _CHUNK)) for _ in range(_WINDOW * jobs)]
                 chunks = [c for c in chunks if c]
                 if pool:
-                    running = pool.map_async(_align_chunk, chunks) if chunks else None
+                    running = pool.map_async(_align_chunk, chunks, chunksize=1) if chunks else None
                     done, pending = (pending.get() if pending else []), running
                 else:
                     done = [_align_chunk(c) for c in chunks]
@@ -119,7 +123,7 @@ def _workers(jobs: int):
         return
     gc.collect()
     gc.freeze()  # the collector of a worker would touch every object: its own copy of each page
-    pool = multiprocessing.get_context("fork").Pool(jobs)
+    pool = multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=_LIFE)
     try:
         yield pool
     finally:
@@ -141,4 +145,4 @@ def _align_chunk(rows) -> list[tuple[int, bytes]]:
     """Links of a chunk of units, aligned together (the aligner batches the pairs' HMM)."""
     pairs = [tokens(s, t)[::2] if alignable(sl, tl) else ([], []) for _, s, t, sl, tl in rows]
     found = _ALIGNER.align_all(pairs)
-    return [(row[0], encode(len(zh), len(en), links)) for row, (zh, en), links in zip(rows, pairs, found)]
+    return [(row[0], encode(zh, len(en), links)) for row, (zh, en), links in zip(rows, pairs, found)]
