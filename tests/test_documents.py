@@ -477,12 +477,20 @@ def test_an_html_fragment_is_read_as_html_and_given_back_as_a_fragment(run, seed
     agree, so it is a page (it was refused as plain text), and it comes back a fragment (libxml2
     wraps it in <html><body>)."""
     source = tmp_path / "story.html"
-    source.write_text('<p>我們支持<a href="https://www.un.org/">多邊主義</a>。</p>\n<p>今天。</p>\n', encoding="utf-8")
+    source.write_text(
+        '<p>我們支持<a href="https://www.un.org/">多邊主義</a>。</p>\n<p>今天。</p>\n', encoding="utf-8"
+    )
     sheet = tmp_path / "story.review.xlsx"
     assert run("translate", source, "-o", sheet, "--no-mt").exit_code == 0
     rows = read_workbook(sheet).rows
     assert [r.source for r in rows] == ["我們支持⟦1⟧多邊主義⟦/1⟧。", "今天。"]
-    edit(sheet, {r.id: {"Target": t, "Status": "approved"} for r, t in zip(rows, ["We support ⟦1⟧multilateralism⟦/1⟧.", "Today."])})
+    edit(
+        sheet,
+        {
+            r.id: {"Target": t, "Status": "approved"}
+            for r, t in zip(rows, ["We support ⟦1⟧multilateralism⟦/1⟧.", "Today."])
+        },
+    )
     out = tmp_path / "story.en.html"
     assert run("export-doc", sheet, "-o", out).exit_code == 0
     assert out.read_text(encoding="utf-8") == (

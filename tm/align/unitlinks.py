@@ -108,7 +108,9 @@ def encode(zh: list[str] | int, en_len: int, links: set[tuple[int, int]]) -> byt
     zh_len = len(zh) if isinstance(zh, list) else zh
     wide = max(zh_len, en_len, *lengths, 0) > 255
     kind = (2 if wide else 1) + (2 if lengths else 0)
-    numbers = np.array([*lengths, *(n for link in sorted(links) for n in link)], dtype="<u2" if wide else "u1")
+    numbers = np.array(
+        [*lengths, *(n for link in sorted(links) for n in link)], dtype="<u2" if wide else "u1"
+    )
     return _HEADER.pack(kind, min(zh_len, 65535), min(en_len, 65535)) + numbers.tobytes()
 
 

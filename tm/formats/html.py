@@ -155,7 +155,9 @@ class HtmlDocument:
         parts = []
         for holder in self.tree.getroot():
             parts.append(holder.text or "")
-            parts += [etree.tostring(child, method="html", encoding="unicode", with_tail=True) for child in holder]
+            parts += [
+                etree.tostring(child, method="html", encoding="unicode", with_tail=True) for child in holder
+            ]
         return "".join(parts)
 
 
