@@ -173,3 +173,19 @@ def test_serve_answers_fragments(run, db_path):
     data = answer_json(answer)
     assert [f["text"] for f in data["fragments"]] == ["繼續加強安全合作"]
     assert answer_json(whole)["fragments"] == []  # a whole match says it all
+
+
+def test_a_batch_shared_out_among_workers_finds_what_one_process_finds(run, db_path, monkeypatch):
+    """`tm translate` shares a batch's segments out among forked workers, each reading units over
+    a connection of its own (memory.reopened: the parent's stays the parent's); the fragments are
+    those one process finds, and the parent's memory still answers afterwards."""
+    from tm.align import fragments_batch
+
+    sources = [SEGMENT, AGREED, "我們將繼續加強安全合作。", "必須反對三股勢力。", "今天天氣很好。", AGREED]
+    monkeypatch.setattr(fragments_batch, "PER_JOB", 1)
+    with open_memory(db_path) as memory:
+        alone = fragments_batch.find_all(FragmentFinder(memory, None, *ONCE), sources, jobs=1)
+        shared = fragments_batch.find_all(FragmentFinder(memory, None, *ONCE), sources, jobs=3)
+        assert memory.count() > 0  # its connection was not the workers'
+    assert shared == alone and set(alone) == set(sources)
+    assert any(alone.values())  # not a batch of nothing

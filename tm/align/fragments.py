@@ -18,15 +18,18 @@ without stored links are not read (aligning them on the fly would cost a batch a
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, islice
 
 import numpy as np
 
-from tm.align.unitlinks import UnitLinks, decode, tokens
+from tm.align.unitlinks import decode_words, english_spans
 from tm.memory import grams as G
 from tm.text.langs import family
-from tm.text.normalize import find_in_original, folded_view
+from tm.text.normalize import folded_view
 
 MIN_WORDS = 2
 MIN_CHARS = 4  # Han characters, or letters and digits
@@ -38,6 +41,7 @@ MAX_TRIES = 4  # shorter spans tried where a maximal one has no supported render
 CONSISTENT = True  # the checks below on the links (off only in bench/fragments.py, to weigh them)
 _ARTICLES = frozenset(("the", "a", "an"))
 _NONE = np.empty(0, dtype=np.uint32)
+_PAD = np.iinfo(np.uint32).max  # above every unit id
 _COUNTED_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]|[^\W_]")
 
 
@@ -97,8 +101,8 @@ class FragmentFinder:
     recognizer: object = None  # glossary.match.Recognizer: spans inside a term are left out
     min_count: int = MIN_COUNT
     agreement: float = MIN_AGREEMENT
-    _occurs: dict = field(default_factory=dict)  # needle -> ids of units holding it (≤ UNITS_PER_SPAN)
-    _links: dict = field(default_factory=dict)  # unit id -> (UnitLinks, folded view, target) or None
+    _views: dict = field(default_factory=dict)  # segment source -> its folded view, the view's spans, grams
+    _units: dict = field(default_factory=dict)  # unit id -> _Unit, or None: no links, not Chinese
     _postings: dict = field(default_factory=dict)  # gram -> ids of units whose source key has it
     _spans: dict = field(default_factory=dict)  # text -> ids of units holding its grams
     _projected: dict = field(default_factory=dict)  # needle -> _Projected
@@ -107,22 +111,32 @@ class FragmentFinder:
         """Read the postings of every gram of these texts at once (a batch: far fewer queries)."""
         grams: set[int] = set()
         for source in sources:
-            grams.update(G.inner_grams(folded_view(source)[0], "zh"))
+            grams.update(self._view(source)[2])
         self._fetch(grams)
+
+    def _view(self, source: str):
+        """(folded view, the view's spans, its grams) of a segment's source."""
+        if source not in self._views:
+            view, origins = folded_view(source)
+            self._views[source] = view, origins, G.inner_grams(view, "zh")  # grams[k]: view[k:k + 2]
+        return self._views[source]
 
     def find(self, source: str) -> list[Fragment]:
         import rjieba
 
-        view, origins = folded_view(source)
+        view, origins, grams = self._view(source)
         if not view:
             return []
         words, at = [], 0  # (start, end) in the view
         for word in rjieba.cut(view):
             words.append((at, at + len(word)))
             at += len(word)
-        grams = G.inner_grams(view, "zh")  # grams[k]: view[k] and view[k + 1]
         self._fetch(grams)
-        terms = [(h.start, h.end) for h in self.recognizer.find(source)] if self.recognizer else []
+        terms = (
+            [(h.start, h.end) for h in self.recognizer.find(source, (view, origins))]
+            if self.recognizer
+            else []
+        )
         found: list[Fragment] = []
         queue, tries = self._maximal(view, words, grams), 0
         while queue:
@@ -136,7 +150,7 @@ class FragmentFinder:
             if any(f.start <= start and end <= f.end for f in found):
                 continue
             a, b = words[i][0], words[j - 1][1]
-            got = self._project(view[a:b], lambda a=a, b=b: self._candidates(grams, a, b))
+            got = self._project(view[a:b], lambda a=a, b=b: self._held(view, grams, a, b))
             if got.rendering is not None:
                 found.append(
                     Fragment(start, end, source[start:end], got.rendering, got.count, got.seen, got.unit_id)
@@ -153,23 +167,27 @@ class FragmentFinder:
         missing = [g for g in set(grams) if g not in self._postings]
         if missing:
             got = self.memory.gram_postings(missing)
-            for gram in missing:
-                self._postings[gram] = got.get(gram, _NONE)
+            for gram in missing:  # each padded with an id no unit has: see _intersect
+                self._postings[gram] = np.append(got.get(gram, _NONE), _PAD).astype(np.uint32)
 
     def _candidates(self, grams: list[int], a: int, b: int, ids=None):
         """Units holding every gram of view[a:b] (a superset of those holding the text; None: no
         gram to ask, one character), narrowing ``ids`` when given; empty once fewer than
         ``min_count`` are left (too few to agree on anything)."""
-        for gram in grams[a : b - 1]:
-            other = self._postings[gram]
-            if ids is None:
-                ids = other
-            else:
-                pos = other.searchsorted(ids)
-                pos[pos == other.size] = 0
-                ids = ids[other[pos] == ids] if other.size else _NONE
+        postings = [self._postings[gram] for gram in grams[a : b - 1]]
+        postings.sort(key=len)  # the rarest first: every later step looks a few ids up
+        for padded in postings:
+            ids = padded[:-1] if ids is None else _intersect(ids, padded)
             if ids.size < self.min_count:
                 return _NONE
+        return ids
+
+    def _held(self, view: str, grams: list[int], a: int, b: int):
+        """_candidates of view[a:b], kept by text: phrases recur over a batch."""
+        text = view[a:b]
+        ids = self._spans.get(text, False)
+        if ids is False:
+            ids = self._spans[text] = self._candidates(grams, a, b)
         return ids
 
     def _maximal(self, view: str, words: list[tuple[int, int]], grams: list[int]) -> list[tuple[int, int]]:
@@ -183,10 +201,7 @@ class FragmentFinder:
         for i in range(len(words)):
             j = max(j, i + 1)
             a = words[i][0]
-            text = view[a : words[j - 1][1]]
-            ids = spans.get(text, False)
-            if ids is False:
-                ids = spans[text] = self._candidates(grams, a, words[j - 1][1])
+            ids = self._held(view, grams, a, words[j - 1][1])
             while j < len(words) and (ids is None or ids.size >= self.min_count):
                 text = view[a : words[j][1]]
                 grown = spans.get(text, False)
@@ -202,53 +217,60 @@ class FragmentFinder:
     def _wanted(self, view: str, words, i: int, j: int) -> bool:
         return j - i >= MIN_WORDS and counted(view[words[i][0] : words[j - 1][1]]) >= MIN_CHARS
 
-    def _ids(self, needle: str, candidates) -> list[int]:
-        """Units whose source holds ``needle`` (a folded view), newest first, up to UNITS_PER_SPAN."""
-        if needle in self._occurs:
-            return self._occurs[needle]
-        ids: list[int] = []
-        newest = candidates()[::-1].tolist()
-        wanted = needle.casefold()
-        step = 4 * UNITS_PER_SPAN
-        for start in range(0, len(newest), step):
+    def _holding(self, needle: str, ids: np.ndarray):
+        """The linked units whose source holds ``needle`` (a folded view), newest first, up to
+        UNITS_PER_SPAN: the candidates read newest first, as they are asked for, a few more at
+        each read (most hold the span: their grams are its grams; most projections stop early)."""
+        newest = ids[::-1].tolist()
+        wanted = _searched(needle)
+        found, start, step = 0, 0, self.min_count + 1
+        while start < len(newest):
             part = newest[start : start + step]
-            step = min(step * 4, 900)
-            for uid, key, lang, _ in self.memory.candidate_keys(part):
-                if family(lang) == "zh" and wanted in "".join(key.split()).casefold():
-                    ids.append(uid)
-            if len(ids) >= UNITS_PER_SPAN:
-                break
-        ids = sorted(ids, reverse=True)[:UNITS_PER_SPAN]
-        self._occurs[needle] = ids
-        return ids
+            start, step = start + step, min(step * 2, 900)
+            self._read([uid for uid in part if uid not in self._units])
+            for uid in part:
+                unit = self._units[uid]
+                if unit is not None and wanted in unit.key:
+                    yield unit
+                    found += 1
+                    if found == UNITS_PER_SPAN:
+                        return
+
+    def _read(self, ids: list[int]) -> None:
+        """Source, target and links of these units, in one query (those without links: None)."""
+        for uid in ids:
+            self._units[uid] = None
+        for uid, source, key, target, lang, blob in self.memory.linked_sources(ids):
+            if family(lang) == "zh":
+                self._units[uid] = _Unit(uid, source, target, blob, "".join(key.split()))
 
     # -------------------------------------------------------------- projection through links
 
     def _project(self, needle: str, candidates) -> _Projected:
         if needle in self._projected:
             return self._projected[needle]
-        ids = self._ids(needle, candidates)
-        result = _Projected(None, 0, len(ids))
-        if len(ids) < self.min_count:  # too few units to agree, whatever their links say
-            self._projected[needle] = result
-            return result
-        self._load(ids)
+        ids = candidates()
+        holding = self._holding(needle, ids)
+        first = list(islice(holding, self.min_count))
+        if len(first) < self.min_count:  # too few units to agree, whatever their links say
+            self._projected[needle] = _Projected(None, 0, len(first))
+            return self._projected[needle]
         votes: Counter = Counter()
         spelled: dict[str, Counter] = {}
         newest: dict[str, int] = {}
         seen = 0
-        allowed = (1 - self.agreement) * len(ids)  # dissent beyond it: no rendering can pass
-        for uid in ids:
-            got = self._unit_links(uid)
-            if got is None:
+        # dissent beyond it: no rendering can pass (as many units as may hold it, at most)
+        allowed = (1 - self.agreement) * min(UNITS_PER_SPAN, ids.size)
+        for unit in chain(first, holding):
+            if not unit.ready():
                 continue
             seen += 1
-            rendering = project(got[0], got[1], got[2], needle)
+            rendering = project(unit, needle)
             if rendering is not None:
                 key = rendering.casefold()
                 votes[key] += 1
                 spelled.setdefault(key, Counter())[rendering] += 1
-                newest.setdefault(key, uid)
+                newest.setdefault(key, unit.id)
             if seen - max(votes.values(), default=0) > allowed:
                 break
         result = _Projected(None, 0, seen)
@@ -259,30 +281,72 @@ class FragmentFinder:
         self._projected[needle] = result
         return result
 
-    def _load(self, ids: list[int]) -> None:
-        """The stored links and texts of these units (words are cut when first projected)."""
-        missing = [i for i in ids if i not in self._links]
-        if not missing:
-            return
-        blobs = self.memory.links_of(missing)
-        units = self.memory.units_by_id([i for i in missing if i in blobs])
-        for uid in missing:
-            unit = units.get(uid, (None,))[0]
-            self._links[uid] = (unit.source, unit.target, blobs[uid]) if unit is not None else None
 
-    def _unit_links(self, uid: int):
-        """(UnitLinks, (folded view, spans), target) of a loaded unit; None: no links, or its
-        words are cut otherwise now."""
-        got = self._links.get(uid)
-        if got is None or isinstance(got[0], UnitLinks):
-            return got
-        source, target, blob = got
-        zh, zh_spans, en, en_spans = tokens(source, target)
-        zh_len, en_len, links = decode(blob)
-        fine = (zh_len, en_len) == (len(zh), len(en)) and links
-        found = UnitLinks(zh, zh_spans, en, en_spans, links), folded_view(source), target
-        self._links[uid] = found if fine else None
-        return self._links[uid]
+@dataclass
+class _Unit:
+    """A memory unit a fragment may be projected through; its links are decoded only when it
+    holds a span, and only as far as a projection reads them (no UnitLinks: a batch reads
+    thousands of units, each for one or two spans)."""
+
+    id: int
+    source: str
+    target: str
+    blob: bytes | None
+    view: str  # its matching key without spaces: the folded view its words were cut from, nearly
+    key: str = ""  # the view as searched (_searched)
+    ends: list[int] | None = None  # where each Chinese word ends in the view
+    linked: dict[int, set[int]] | None = None  # Chinese word -> English words linked to it
+    links: set[tuple[int, int]] | None = None
+    en_spans: list[tuple[int, int]] | None = None  # each English word's span in the target
+
+    def __post_init__(self):
+        self.key = _searched(self.view)
+
+    def ready(self) -> bool:
+        """Its links decoded onto its words; False where they are not of its words."""
+        if self.blob is not None:
+            blob, self.blob = self.blob, None
+            if not self._decode(
+                blob
+            ):  # the key folds a character otherwise than the view its words were cut in
+                view = folded_view(self.source)[0]
+                if view != self.view:
+                    self.view, self.key = view, _searched(view)
+                    self._decode(blob)
+        return self.ends is not None
+
+    def _decode(self, blob: bytes) -> bool:
+        zh_len, en_len, links, lengths = decode_words(blob, self.view)
+        en_spans = english_spans(self.target)
+        if lengths is None or (zh_len, en_len) != (len(lengths), len(en_spans)):
+            return False
+        self.ends, self.links, self.en_spans = list(accumulate(lengths)), links, en_spans
+        self.linked = {}
+        for i, j in links:
+            self.linked.setdefault(i, set()).add(j)
+        return True
+
+    def english(self, n: int) -> str:
+        a, b = self.en_spans[n]
+        return self.target[a:b] if self.target.isascii() else unicodedata.normalize("NFKC", self.target[a:b])
+
+
+def _searched(text: str) -> str:
+    """Text as a span is looked for: case folded, unless that changes its length (ß)."""
+    folded = text.casefold()
+    return folded if len(folded) == len(text) else text
+
+
+def _intersect(ids: np.ndarray, padded: np.ndarray) -> np.ndarray:
+    """The ``ids`` (ascending) also in a gram's postings (ascending, then _PAD): the shorter
+    looked up in the longer (a common gram's postings run to a good part of the memory). The pad
+    is where any id not in the postings lands: no bounds to check (most calls look a few up)."""
+    if ids.size < padded.size:
+        return ids[padded[padded.searchsorted(ids)] == ids]
+    other = padded[:-1]
+    pos = ids.searchsorted(other)
+    pos[pos == ids.size] = 0
+    return other[ids[pos] == other]
 
 
 def _trimmed(view: str, words, i: int, j: int) -> tuple[int, int]:
@@ -294,34 +358,23 @@ def _trimmed(view: str, words, i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
-def project(links: UnitLinks, source, target: str, needle: str) -> str | None:
-    """The English a unit's links give the folded text ``needle`` where its source (as given, or
-    its folded view and the view's spans) holds it: every word of it linked (punctuation aside),
-    its words whole in the unit's cut, and the English linked to them one run into which no word
-    outside it is linked; a leading article and edge punctuation left out. None where the links
-    do not support one."""
-    if isinstance(source, str):
-        spans = find_in_original(source, needle)
-        if not spans:
-            return None
-        start, end = spans[0]
-    else:  # the folded view, searched as find_in_original does
-        view, origins = source
-        v, n = view.casefold(), needle.casefold()
-        if len(v) != len(view) or len(n) != len(needle):  # casefolding changed lengths
-            v, n = view, needle
-        at = v.find(n)
-        if at < 0:
-            return None
-        start, end = origins[at][0], origins[at + len(needle) - 1][1]
-    inside = [n for n, (a, b) in enumerate(links.zh_spans) if a < end and start < b]
-    if not inside or any(not (start <= links.zh_spans[n][0] and links.zh_spans[n][1] <= end) for n in inside):
+def project(unit: _Unit, needle: str) -> str | None:
+    """The English a unit's links give the folded text ``needle`` where its view holds it: every
+    word of it linked (punctuation aside), its words whole in the unit's cut, and the English
+    linked to them one run into which no word outside it is linked; a leading article and edge
+    punctuation left out. None where the links do not support one."""
+    start = unit.key.find(_searched(needle))
+    if start < 0 or not unit.ready():
+        return None
+    end, ends = start + len(needle), unit.ends
+    first, last = bisect_right(ends, start), bisect_left(ends, end)
+    if last >= len(ends) or ends[last] != end or (first and ends[first - 1] != start):
         return None  # the unit cuts the span's edge words otherwise
-    mine = set(inside)
-    linked: dict[int, set[int]] = {}
-    for i, j in links.links:
-        linked.setdefault(i, set()).add(j)
-    if CONSISTENT and any(n not in linked and counted(links.zh[n]) for n in inside):
+    inside = range(first, last + 1)
+    linked = unit.linked
+    if CONSISTENT and any(
+        n not in linked and counted(unit.view[ends[n - 1] if n else 0 : ends[n]]) for n in inside
+    ):
         return None
     english = sorted({j for n in inside for j in linked.get(n, ())})
     if not english:
@@ -329,14 +382,14 @@ def project(links: UnitLinks, source, target: str, needle: str) -> str | None:
     lo, hi = english[0], english[-1]
     if CONSISTENT and hi - lo + 1 > 3 * len(inside) + 4:  # linked far apart: a repetition, a pronoun
         return None
-    if CONSISTENT and any(lo <= j <= hi and i not in mine for i, j in links.links):
+    if CONSISTENT and any(lo <= j <= hi and not first <= i <= last for i, j in unit.links):
         return None  # English of another word inside the run
-    while lo <= hi and (links.en[lo].lower() in _ARTICLES or not counted(links.en[lo])):
+    while lo <= hi and (unit.english(lo).lower() in _ARTICLES or not counted(unit.english(lo))):
         lo += 1
-    while hi >= lo and not counted(links.en[hi]):
+    while hi >= lo and not counted(unit.english(hi)):
         hi -= 1
-    if hi >= lo and links.en[hi].lower() == "'s":
+    if hi >= lo and unit.english(hi).lower() == "'s":
         hi -= 1
     if hi < lo:
         return None
-    return " ".join(target[links.en_spans[lo][0] : links.en_spans[hi][1]].split()) or None
+    return " ".join(unit.target[unit.en_spans[lo][0] : unit.en_spans[hi][1]].split()) or None

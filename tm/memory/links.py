@@ -38,6 +38,18 @@ class LinksSQL:
                 out[uid] = bytes(blob)
         return out
 
+    def linked_sources(self, ids: list[int]) -> Iterator[tuple[int, str, str, str, str, bytes]]:
+        """(id, source, source_key, target, source_lang, links) of those of these units that have
+        links, in one query a chunk (what a fragment reads of a unit)."""
+        for start in range(0, len(ids), _CHUNK):
+            part = [int(i) for i in ids[start : start + _CHUNK]]
+            for uid, source, key, target, lang, blob in self.conn.execute(
+                "SELECT u.id, u.source, u.source_key, u.target, u.source_lang, l.links FROM units u "
+                f"JOIN unit_links l ON l.unit_id = u.id WHERE u.id IN ({','.join('?' * len(part))})",
+                part,
+            ):
+                yield uid, source, key, target, lang, bytes(blob)
+
     def drop_links(self, ids: Iterable[int]) -> None:
         """Links no longer true of a unit (its target changed, it was deleted): caller's transaction."""
         self.conn.executemany("DELETE FROM unit_links WHERE unit_id = ?", [(int(i),) for i in ids])
