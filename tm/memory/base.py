@@ -49,6 +49,10 @@ class Memory(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
+    def reopened(self) -> Memory:
+        """A connection of its own to this memory (a forked worker may not use its parent's)."""
+
+    @abstractmethod
     def transaction(self, commit: bool = True) -> contextlib.AbstractContextManager[None]:
         """Everything in the block is stored, or nothing (``commit=False``: a dry run)."""
 

@@ -145,6 +145,7 @@ class PostgresMemory(SQLMemory):
     def __init__(self, url: str, user: str | None = None, create: bool = True):
         url = url.strip()
         self.location, self.file = redact(url), None
+        self._url = url  # for reopened(); never shown (location is what messages name)
         self.user = user or login_name()
         self.conn = connect(url)
         version = pg_schema.current_version(self.conn)
@@ -158,6 +159,9 @@ class PostgresMemory(SQLMemory):
         elif version > pg_schema.VERSION:
             pg_schema.migrate(self.conn)  # says which tm is needed
         self.index = GramIndex(self.conn)
+
+    def reopened(self) -> PostgresMemory:
+        return PostgresMemory(self._url, self.user, create=False)
 
     def _upgrade(self) -> None:
         import psycopg

@@ -69,6 +69,9 @@ class SQLiteMemory(SQLMemory):
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{self.path}: not a tm memory ({exc})") from None
 
+    def reopened(self) -> SQLiteMemory:
+        return SQLiteMemory(self.path, self.user, create=False)
+
     def _prepare(self) -> None:
         """Pragmas and schema; retried while another process holds the lock (switching a new
         file to WAL does not wait on the busy timeout)."""

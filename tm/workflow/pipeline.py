@@ -202,23 +202,20 @@ def leverage(batch: Batch, memory, min_fuzzy: int, progress: Progress = no_progr
 FRAGMENT_ORIGINS = ("fuzzy", "MT", "none")  # below a 99: the memory matched no whole segment
 
 
-def find_fragments(batch: Batch, memory, recognizer=None) -> None:
+def find_fragments(batch: Batch, memory, recognizer=None, jobs: int | None = None) -> None:
     """Step 2b: for each segment the memory did not match whole, the spans of it the memory's
     sources hold, with the English their word links give (tm.align.fragments); a repeated
-    segment once, spans cached over the batch. Units not word-aligned yet are noted."""
+    segment once, spans cached over the batch, on ``jobs`` processes (default: every core; see
+    tm.align.fragments_batch). Units not word-aligned yet are noted."""
     from tm.align.fragments import FragmentFinder
+    from tm.align.fragments_batch import find_all
     from tm.formats.inline import plain
 
-    finder = FragmentFinder(memory, recognizer)
     rows = [row for row in batch.rows if row.origin in FRAGMENT_ORIGINS and row.source.strip()]
-    done: dict[str, list] = {}
     with batch.timed("fragments"):
-        finder.prepare({plain(row.source) for row in rows})
+        done = find_all(FragmentFinder(memory, recognizer), [plain(row.source) for row in rows], jobs)
         for row in rows:
-            source = plain(row.source)
-            if source not in done:
-                done[source] = finder.find(source)
-            row.fragments = done[source]  # spans of the text without placeholders
+            row.fragments = done[plain(row.source)]  # spans of the text without placeholders
     waiting = memory.count() - memory.count_linked()
     if waiting:
         batch.notes.append(
