@@ -4,9 +4,11 @@
 
 The memory and batch of bench/translate_batch.py (UNITS units recombined from real Chinese
 material, the seed glossary plus 2,000 CC-CEDICT headwords; DOCS releases of PER_DOC sentences),
-word-aligned once with `tm align --words`; then `tm translate --no-mt -o batch.xlsx` with
+word-aligned once with `tm align --words` (its wall time, and the peak memory of all its processes
+together, as bench/realign_speed.py measures them); then `tm translate --no-mt -o batch.xlsx` with
 --no-fragments and without, alternating, RUNS times each, each in a child process (wall time and
-the time of each step from its --json summary). The ratio is fragments / no fragments, same run.
+the time of each step from its --json summary), and with fragments pinned to one core (`taskset`:
+the fragments step then runs in one process). The ratio is fragments / no fragments, same run.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from realign_speed import run as timed_align  # noqa: E402
 from translate_batch import OUT, add_glossary, prepare_memory, run_child, write_documents  # noqa: E402
 
 
@@ -42,7 +45,7 @@ def main() -> None:
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         f"units={args.units} docs={args.docs} per_doc={args.per_doc}"
     )
-    work = OUT / "fragments-speed"
+    work = OUT / f"fragments-speed-{args.units}"
     memory = work / "memory.db"
     tm = [sys.executable, "-m", "tm"]
     db, stored, held_out = prepare_memory(args.units, args.seed, args.reuse)
@@ -52,16 +55,27 @@ def main() -> None:
         shutil.copy(db, memory)
         add_glossary(memory)
         started = time.perf_counter()
-        run_child([*tm, "align", "--words", "--db", str(memory)])
-        print(f"tm align --words: {time.perf_counter() - started:.0f} s")
+        r = timed_align(str(HERE.parent), memory)
+        print(
+            f"tm align --words: {time.perf_counter() - started:.0f} s wall "
+            f"(train {r['seconds']['train']:.0f} s, "
+            f"align {r['seconds']['align']:.0f} s; {r['units']:,} units, trained on {r['trained_on']:,}); "
+            f"CPU {r['cpu_s']:.0f} s; peak {r['pss_mb']:.0f} MB all processes (PSS), "
+            f"{r['rss_mb']:.0f} MB largest (RSS)",
+            flush=True,
+        )
     docs = work / "releases"
     write_documents(docs, args.docs, args.per_doc, stored, held_out, args.seed)
     files = sorted(str(p) for p in docs.iterdir())
-    times: dict[str, list[float]] = {"without": [], "with": []}
+    times: dict[str, list[float]] = {"without": [], "with": [], "one core": []}
+    variants = [("without", ["--no-fragments"], []), ("with", [], [])]
+    if shutil.which("taskset"):  # fragments in one process
+        variants.append(("one core", [], ["taskset", "-c", "0"]))
     for n in range(args.runs):
-        for label, extra in (("without", ["--no-fragments"]), ("with", [])):
+        for label, extra, pin in variants:
             elapsed, peak, out = run_child(
                 [
+                    *pin,
                     *tm,
                     "translate",
                     *files,
@@ -85,10 +99,16 @@ def main() -> None:
                 f"{segments:,} segments; steps {steps}; "
                 f"no-match characters covered {cover['covered']}/{cover['characters']}"
             )
-    best = {k: min(v) for k, v in times.items()}
+    best = {k: min(v) for k, v in times.items() if v}
     print(
         f"best of {args.runs}: without {best['without']:.1f} s, with {best['with']:.1f} s, "
         f"ratio {best['with'] / best['without']:.2f} (target ≤ 1.30)"
+        + (
+            f"; with, all on one core (taskset) {best['one core']:.1f} s, "
+            f"ratio {best['one core'] / best['without']:.2f}"
+            if "one core" in best
+            else ""
+        )
     )
 
 

@@ -5,6 +5,10 @@ set size of all of them together (sampled from /proc every 0.5 s: what the run h
 whether both trees stored the same links for every unit.
 
     python bench/realign_speed.py --units 20000 --base /work/main [--rounds 1]
+    python bench/realign_speed.py --db bench/out/fragments-speed-1000000/memory.db --base none
+
+--db measures a copy of an existing memory (the 1,000,000 units of bench/fragments_speed.py);
+--base none runs this tree alone.
 """
 
 from __future__ import annotations
@@ -77,9 +81,12 @@ def run(tree: str, db: Path) -> dict:
     return report
 
 
-def links(db: Path) -> dict[int, bytes]:
+def links(db: Path) -> dict[int, tuple]:
+    """Each unit's links, decoded: the bytes differ where one tree keeps the words' cut with them."""
+    from tm.align.unitlinks import decode
+
     with sqlite3.connect(db) as conn:
-        return dict(conn.execute("SELECT unit_id, links FROM unit_links"))
+        return {uid: decode(blob) for uid, blob in conn.execute("SELECT unit_id, links FROM unit_links")}
 
 
 def main() -> None:
@@ -87,20 +94,26 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=20000)
     parser.add_argument("--base", default="/work/main")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--db", type=Path, help="An existing memory to measure (a copy of it) instead.")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="realign-"))
-    print(f"# realign_speed | units={args.units} base={args.base} cores={os.cpu_count()}")
-    file, memory = folder / "units.tmx", folder / "memory.db"
-    tmx(file, args.units, 1)
-    subprocess.run(
-        [sys.executable, "-m", "tm", "import", str(file), "--db", str(memory)],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=True,
-        capture_output=True,
-    )
-    results: dict[str, list[dict]] = {"base": [], "ours": []}
+    folder = Path(tempfile.mkdtemp(prefix="realign-", dir=args.db.parent if args.db else None))
+    units = "memory " + str(args.db) if args.db else f"units={args.units}"
+    print(f"# realign_speed | {units} base={args.base} cores={os.cpu_count()}")
+    memory = folder / "memory.db"
+    if args.db:
+        shutil.copy(args.db, memory)
+    else:
+        tmx(folder / "units.tmx", args.units, 1)
+        subprocess.run(
+            [sys.executable, "-m", "tm", "import", str(folder / "units.tmx"), "--db", str(memory)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            check=True,
+            capture_output=True,
+        )
+    trees = [("ours", str(ROOT))] if args.base == "none" else [("base", args.base), ("ours", str(ROOT))]
+    results: dict[str, list[dict]] = {name: [] for name, _ in trees}
     for _ in range(args.rounds):
-        for name, tree in (("base", args.base), ("ours", str(ROOT))):
+        for name, tree in trees:
             db = folder / f"{name}.db"
             shutil.copy(memory, db)
             results[name].append(run(tree, db))
@@ -111,6 +124,9 @@ def main() -> None:
                 f"{r['rss_mb']:.0f} MB (largest process), all processes {r['pss_mb']:.0f} MB (PSS, sampled)",
                 flush=True,
             )
+    if args.base == "none":
+        shutil.rmtree(folder)
+        return
     best = {k: min(v, key=lambda r: sum(r["seconds"].values())) for k, v in results.items()}
     for what in ("train", "align"):
         b, o = best["base"]["seconds"][what], best["ours"]["seconds"][what]
@@ -118,7 +134,7 @@ def main() -> None:
     b, o = best["base"]["cpu_s"], best["ours"]["cpu_s"]
     print(f"CPU seconds: base {b:.1f}, ours {o:.1f}, ratio {o / b:.2f}")
     same = links(folder / "base.db") == links(folder / "ours.db")
-    print(f"links identical on all {args.units} units: {same}")
+    print(f"links identical on all {len(links(folder / 'ours.db'))} units: {same}")
     shutil.rmtree(folder)
 
 
