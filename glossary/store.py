@@ -39,6 +39,7 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[Conflict] = field(default_factory=list)
     changes: list[tuple[str, list[str]]] = field(default_factory=list)  # (term, what changed)
+    forms: list[str] = field(default_factory=list)  # source forms of the entries added or changed
 
 
 class ConflictError(UserError):
@@ -307,6 +308,7 @@ class Termbase(TermHistory):
                 if stored is None:
                     self._insert(entry, key)
                     report.added += 1
+                    report.forms += entry.source_forms
                     continue
                 old = entry_of(stored)
                 if old.target != entry.target and on_conflict != "replace":
@@ -321,6 +323,7 @@ class Termbase(TermHistory):
                 self._update(old.id, merged, key)
                 report.updated += 1
                 report.changes.append((entry.source, changes))
+                report.forms += [*old.source_forms, *merged.source_forms]
             if conflicts:
                 raise ConflictError(conflicts)
         return report

@@ -176,3 +176,22 @@ def test_align_words_in_workers_stores_what_one_process_stores(run, db_path):
             assert report.units == 9 and report.trained_on == 9
             stored.append((memory.word_model()[0], memory.links_of(u.id for u in memory.iter_units())))
     assert stored[0] == stored[1] and len(stored[0][1]) == 9
+
+
+def test_a_glossary_change_aligns_the_units_holding_its_terms_again(db_path):
+    """The approved renderings are certain links: units stored before a term was added (or
+    changed, or removed) are aligned again with the glossary as it is now, without `tm align
+    --words`; a memory never aligned is left alone."""
+    invoke = cli_invoker(db_path, user="ann")
+    assert invoke("import", SAMPLE_TMX).exit_code == 0  # aligned without any glossary
+
+    def renderings(term: str) -> list[str]:
+        return [r["text"] for r in json.loads(invoke("concordance", term, "--json").output)["renderings"]]
+
+    assert renderings("合作") == ["cooperation"]  # the word alone, in every unit
+    assert invoke("glossary", "import", SEED_GLOSSARY).exit_code == 0
+    assert "cooperation against COVID-19" in renderings("合作")  # inside the term 抗疫合作 now
+    assert invoke("glossary", "remove", "抗疫合作").exit_code == 0
+    assert "cooperation against COVID-19" not in renderings("合作")
+    with open_memory(db_path) as memory:
+        assert unitlinks.relink_terms(memory, [f"詞{n}" for n in range(unitlinks.TERMS_LIMIT + 1)])[1]

@@ -25,10 +25,11 @@ import numpy as np
 from tm.align.wordlex import glossary_terms
 from tm.align.words import WordAligner, approved_renderings
 from tm.text.langs import family
-from tm.text.normalize import folded_view
+from tm.text.normalize import folded_view, matching_key
 
 INCREMENTAL_LIMIT = 2000  # units aligned as they are stored; a larger import waits for --words
 TRAIN_LIMIT = 100_000  # pairs the aligner is trained on (spread over the memory)
+TERMS_LIMIT = 200  # glossary terms changed at once whose units are aligned again as they change
 _EN_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:'\w+)?|'s|[^\w\s]")
 _ARTICLES = frozenset(("the", "a", "an"))
 _HEADER = struct.Struct("<BHH")  # format, Chinese words, English words
@@ -247,6 +248,35 @@ def link_pending(memory, limit: int = INCREMENTAL_LIMIT) -> LinkReport:
         return LinkReport()
     if len(ids) > limit:
         return LinkReport(pending=memory.count() - memory.count_linked())
+    return LinkReport(aligned=_align_ids(memory, ids))
+
+
+def relink_terms(memory, forms, limit: int = INCREMENTAL_LIMIT) -> tuple[int, str | None]:
+    """The units whose source holds one of these glossary source forms (an entry added, changed or
+    removed) aligned again with the glossary as it is now, its approved renderings certain links:
+    (units aligned, what to say). More than TERMS_LIMIT forms, or ``limit`` units, are left as they
+    are for `tm align --words` (finding them costs a look-up a form); a memory never aligned is
+    left alone."""
+    keys = sorted({"".join(matching_key(form).split()) for form in forms} - {""})
+    if not keys or not memory.count_linked():
+        return 0, None
+    later = "`tm align --words` aligns them again with the glossary as it is now"
+    if len(keys) > TERMS_LIMIT:
+        return 0, f"{len(keys)} glossary terms changed: the word links have them as they were; {later}"
+    ids: set[int] = set()
+    for key in keys:
+        candidates = memory.source_candidates(key, "zh").tolist()
+        for start in range(0, len(candidates), 900):
+            for uid, unit_key, lang, _ in memory.candidate_keys(candidates[start : start + 900]):
+                if family(lang) == "zh" and key in "".join(unit_key.split()):
+                    ids.add(uid)
+            if len(ids) > limit:
+                return 0, f"more than {limit} units hold the glossary terms changed; {later}"
+    return (_align_ids(memory, sorted(ids)) if ids else 0), None
+
+
+def _align_ids(memory, ids: list[int]) -> int:
+    """Align these units with the memory's aligner and store their links, in one transaction."""
     units = [u for u, _ in memory.units_by_id(ids).values()]
     words = {u.id: tokens(u.source, u.target) for u in units if alignable(u.source_lang, u.target_lang)}
     aligner = current_aligner(memory, [(w[0], w[2]) for w in words.values()])
@@ -258,7 +288,7 @@ def link_pending(memory, limit: int = INCREMENTAL_LIMIT) -> LinkReport:
     ]
     with memory.transaction():
         memory.store_links(blobs)
-    return LinkReport(aligned=len(blobs))
+    return len(blobs)
 
 
 def pending_note(report: LinkReport) -> str | None:

@@ -104,6 +104,17 @@ def link_stored(memory) -> None:
         click.echo(note, err=True)
 
 
+def relink_glossary(memory, forms) -> None:
+    """Word links of the units holding glossary terms a command added, changed or removed made
+    again with the glossary as it is now (tm.align.unitlinks.relink_terms); what is left for
+    `tm align --words` is said on stderr."""
+    from tm.align.unitlinks import relink_terms
+
+    note = relink_terms(memory, forms)[1]
+    if note:
+        click.echo(f"note: {note}", err=True)
+
+
 def optional_recognizer(db: str | None, glossary_name: str | None = None, create: bool = False):
     """The glossary's recognizer for commands that work without a memory (mt, align): none when
     no memory was named and the default one does not exist; a named memory must exist, unless

@@ -20,6 +20,7 @@ from tm.cli.common import (
     json_option,
     memory_at,
     print_json,
+    relink_glossary,
     termbase_of,
 )
 from tm.errors import UserError
@@ -82,6 +83,8 @@ def glossary_add(
         termbase = termbase_of(memory)
         outcome, changes = termbase.add(entry, replace=replace)
         shadowed = [(v, termbase.get(v, entry.glossary)) for v in variant]
+        if outcome != "unchanged":
+            relink_glossary(memory, entry.source_forms)
     click.echo(f"{source} → {target}: {outcome}")
     for change in changes:
         click.echo(f"  {change}")
@@ -132,6 +135,9 @@ def glossary_edit(
         raise UserError("nothing to change: name a field (--target, --note, --add-alt, --remove-alt, …)")
     with memory_at(db) as memory:
         changes = termbase_of(memory).edit(source, glossary_name or DEFAULT_GLOSSARY, values, add, remove)
+        if changes:
+            forms = [source, *add.get("source_variants", ()), *remove.get("source_variants", ())]
+            relink_glossary(memory, forms)
     click.echo(f"{source}: {'changed' if changes else 'unchanged'}")
     for change in changes:
         click.echo(f"  {change}")
@@ -147,6 +153,8 @@ def glossary_remove(source, db, glossary_name) -> None:
 
     with memory_at(db) as memory:
         removed = termbase_of(memory).remove(source, glossary_name or DEFAULT_GLOSSARY)
+        if removed is not None:
+            relink_glossary(memory, removed.source_forms)
     if removed is None:
         raise UserError(f"no entry {source!r} in glossary {glossary_name or DEFAULT_GLOSSARY!r}")
     held = [

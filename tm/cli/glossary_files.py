@@ -12,6 +12,7 @@ from tm.cli.common import (
     glossary_option,
     memory_at,
     pair_options,
+    relink_glossary,
     termbase_of,
 )
 from tm.errors import UserError
@@ -57,6 +58,7 @@ def glossary_import(
     mode = "replace" if replace else "skip" if skip_conflicts else "fail"
     with memory_at(db, create=True) as memory:
         report = termbase_of(memory).import_entries(rows, glossary_name, priority, mode, sync)
+        relink_glossary(memory, report.forms)
     click.echo(
         f"{file}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
         + (f", {len(report.skipped)} conflicts kept as stored" if report.skipped else "")
