@@ -496,6 +496,14 @@ def test_an_html_fragment_is_read_as_html_and_given_back_as_a_fragment(run, seed
     assert out.read_text(encoding="utf-8") == (
         '<p>We support <a href="https://www.un.org/">multilateralism</a>.</p>\n<p>Today.</p>\n'
     )
+    blocks = tmp_path / "block.html"  # WordPress block markup: its comments are the blocks
+    blocks.write_text("<!-- wp:paragraph -->\n<p>今天。</p>\n<!-- /wp:paragraph -->\n", encoding="utf-8")
+    sheet = tmp_path / "block.review.xlsx"
+    assert run("translate", blocks, "-o", sheet, "--no-mt").exit_code == 0
+    edit(sheet, {r.id: {"Target": "Today.", "Status": "approved"} for r in read_workbook(sheet).rows})
+    assert run("export-doc", sheet, "-o", tmp_path / "block.en.html").exit_code == 0
+    written = (tmp_path / "block.en.html").read_text(encoding="utf-8")
+    assert written == "<!-- wp:paragraph -->\n<p>Today.</p>\n<!-- /wp:paragraph -->\n"
     plain = tmp_path / "notes.html"
     plain.write_text("今天。我們支持多邊主義。\n", encoding="utf-8")
     refused = run("translate", plain, "-o", tmp_path / "notes.xlsx", "--no-mt")

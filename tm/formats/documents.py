@@ -29,7 +29,8 @@ NAMES = {
 FORMATS = ("txt", "docx", "html", "xliff")
 READERS = {"docx": DocxDocument, "html": HtmlDocument, "xliff": XliffDocument}
 _XLIFF_RE = re.compile(rb"^\s*(<\?xml[^>]*\?>)?[\s\S]{0,2000}?<xliff[\s>]")
-_TAG_START = re.compile(rb"\s*(<!--.*?-->\s*)*<[a-z][a-z0-9]*[\s/>]", re.I | re.S)  # a page without <html>
+# a page without <html>; a comment matches one way only (a nested .*? backtracks exponentially)
+_TAG_START = re.compile(rb"\s*(?:<!--(?:(?!-->).)*-->\s*)*<[a-z][a-z0-9]*[\s/>]", re.I | re.S)
 
 
 def sniff(data: bytes) -> str:

@@ -101,9 +101,10 @@ class HtmlDocument:
         self.tree = _xhtml(text, str(path)) if _XML_DECL_RE.match(text) else None
         self.xml = self.tree is not None
         start = text.lower().find("<html")
-        # a fragment a CMS exports (<p>…</p>): written back as one, without the page libxml2 adds
-        self.fragment = start < 0 and not re.search(r"<(head|body)[\s>]", text, re.I)
         self.doctype = bool(_DOCTYPE_RE.search(text if start < 0 else text[:start]))
+        # a fragment a CMS exports (<p>…</p>): written back as one, without the page libxml2 adds
+        self.fragment = start < 0 and not self.doctype and not re.search(r"<(head|body)[\s>]", text, re.I)
+        self.lead = _LEAD.match(text).group() if self.fragment else ""  # kept as written
         if self.tree is None:
             try:
                 root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text))
@@ -149,16 +150,21 @@ class HtmlDocument:
         out.write(data.encode(codec, errors="xmlcharrefreplace"))
 
     def _fragment(self) -> str:
-        """The fragment as read: what libxml2 put in the head (a <title>, a <meta>), then the body."""
+        """The fragment as read: its leading comments and white space as written (libxml2 moves
+        the comments out and drops the space), what libxml2 put in the head (a <title>, a
+        <meta>), then the body."""
         from lxml import etree
 
-        parts = []
+        parts = [self.lead]
         for holder in self.tree.getroot():
             parts.append(holder.text or "")
             parts += [
                 etree.tostring(child, method="html", encoding="unicode", with_tail=True) for child in holder
             ]
         return "".join(parts)
+
+
+_LEAD = re.compile(r"(?:\s|<!--(?:(?!-->)[\s\S])*-->)*")  # each comment one way: no backtracking
 
 
 def _plain_xml(tree):
