@@ -3,7 +3,9 @@ hold, with the English their stored word links give, in `tm translate` (sheet co
 notes, the analysis' coverage), `tm lookup --fragments` and `tm serve`; never English the links
 do not support."""
 
+import gc
 import json
+import os
 
 import pytest
 from openpyxl import load_workbook
@@ -189,3 +191,33 @@ def test_a_batch_shared_out_among_workers_finds_what_one_process_finds(run, db_p
         assert memory.count() > 0  # its connection was not the workers'
     assert shared == alone and set(alone) == set(sources)
     assert any(alone.values())  # not a batch of nothing
+
+    def dies(self):
+        os._exit(1)  # a worker killed (for memory): its share is found in the parent
+
+    monkeypatch.setattr(type(memory), "reopened", dies)
+    with open_memory(db_path) as memory:
+        assert fragments_batch.find_all(FragmentFinder(memory, None, *ONCE), sources, jobs=3) == alone
+    assert gc.isenabled()
+
+
+def test_a_unit_whose_links_link_nothing_is_not_counted_and_case_is_folded_as_lookups_fold_it(run, db_path):
+    """A unit the aligner linked nothing in (an untranslated target) says nothing of a span: not
+    one of the units examined, as a unit without links. A span is found whatever its case, but
+    as typed where case folding changes a text's length (ß), as find_in_original looks."""
+    with open_memory(db_path) as memory:
+        newest = max(_units(db_path).values())
+        unit = memory.units_by_id([newest])[newest][0]
+        zh, _, en, _ = unitlinks.tokens(unit.source, unit.target)
+        with memory.transaction():
+            memory.store_links([(newest, unitlinks.encode(zh, len(en), set()))])
+        found = FragmentFinder(memory).find(AGREED)
+        assert [(f.text, f.count, f.seen) for f in found] == [("繼續加強安全合作", 3, 3)]
+        units = [
+            Unit(f"第{n}條:Straße的API接口已經關閉。", "The API interface of Straße is closed.")
+            for n in range(4)
+        ]
+        memory.import_units(units)
+        assert unitlinks.link_pending(memory).aligned == 4
+        found = FragmentFinder(memory).find("調用API接口失敗。")  # the units' views change length folded
+        assert [(f.text, f.rendering, f.count) for f in found] == [("API接口", "API interface", 4)]

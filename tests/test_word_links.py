@@ -87,6 +87,9 @@ def test_the_words_cut_is_kept_with_the_links_and_read_back_without_cutting_agai
     assert unitlinks.read_links(source, target, unitlinks.encode(len(zh), len(en), links)) == expected
     long_word = ["a" * 300, *zh[1:]]  # a word longer than a byte can count: 16-bit numbers
     assert unitlinks.decode(unitlinks.encode(long_word, len(en), links)) == (len(zh), len(en), links)
+    huge = ["a" * 70_000, *zh[1:]]  # a data URI is one word: beyond 16 bits, no cut is kept
+    assert not unitlinks.keeps_cut(unitlinks.encode(huge, len(en), links)) and unitlinks.keeps_cut(with_cut)
+    assert unitlinks.decode(unitlinks.encode(huge, len(en), links)) == (len(zh), len(en), links)
     assert unitlinks.read_links(source + "再", target, with_cut) is None  # the source changed since
     assert unitlinks.read_links(source, target + " now", with_cut) is None
 

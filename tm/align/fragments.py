@@ -26,7 +26,7 @@ from itertools import accumulate, chain, islice
 
 import numpy as np
 
-from tm.align.unitlinks import decode_words, english_spans
+from tm.align.unitlinks import decode_words, english_spans, keeps_cut
 from tm.memory import grams as G
 from tm.text.langs import family
 from tm.text.normalize import folded_view
@@ -94,8 +94,8 @@ class _Projected:
 
 @dataclass
 class FragmentFinder:
-    """Finds fragments against one memory; spans, occurrences and units' links are cached for the
-    life of the finder (one batch: the same span recurs)."""
+    """Finds fragments against one memory; spans, their candidates, projections and the units read
+    are cached for the life of the finder (one batch: the same span recurs)."""
 
     memory: object
     recognizer: object = None  # glossary.match.Recognizer: spans inside a term are left out
@@ -222,7 +222,7 @@ class FragmentFinder:
         UNITS_PER_SPAN: the candidates read newest first, as they are asked for, a few more at
         each read (most hold the span: their grams are its grams; most projections stop early)."""
         newest = ids[::-1].tolist()
-        wanted = _searched(needle)
+        wanted = needle.casefold()
         found, start, step = 0, 0, self.min_count + 1
         while start < len(newest):
             part = newest[start : start + step]
@@ -230,7 +230,7 @@ class FragmentFinder:
             self._read([uid for uid in part if uid not in self._units])
             for uid in part:
                 unit = self._units[uid]
-                if unit is not None and wanted in unit.key:
+                if unit is not None and wanted in unit.folded_key:
                     yield unit
                     found += 1
                     if found == UNITS_PER_SPAN:
@@ -238,6 +238,8 @@ class FragmentFinder:
 
     def _read(self, ids: list[int]) -> None:
         """Source, target and links of these units, in one query (those without links: None)."""
+        if len(self._units) > 200_000:  # a long batch: units read early are seldom read again
+            self._units.clear()
         for uid in ids:
             self._units[uid] = None
         for uid, source, key, target, lang, blob in self.memory.linked_sources(ids):
@@ -293,32 +295,31 @@ class _Unit:
     target: str
     blob: bytes | None
     view: str  # its matching key without spaces: the folded view its words were cut from, nearly
-    key: str = ""  # the view as searched (_searched)
+    folded_key: str = ""  # the view case folded: where a span is looked for first
     ends: list[int] | None = None  # where each Chinese word ends in the view
     linked: dict[int, set[int]] | None = None  # Chinese word -> English words linked to it
     links: set[tuple[int, int]] | None = None
     en_spans: list[tuple[int, int]] | None = None  # each English word's span in the target
 
     def __post_init__(self):
-        self.key = _searched(self.view)
+        self.folded_key = self.view.casefold()
 
     def ready(self) -> bool:
-        """Its links decoded onto its words; False where they are not of its words."""
+        """Its links decoded onto its words; False where they are not of its words or link none."""
         if self.blob is not None:
             blob, self.blob = self.blob, None
-            if not self._decode(
-                blob
-            ):  # the key folds a character otherwise than the view its words were cut in
+            # the key's view is the folded view its words were cut in but where the key folds a
+            # character otherwise; links stored without their cut are laid on the folded view itself
+            if not (keeps_cut(blob) and self._decode(blob, self.view)):
                 view = folded_view(self.source)[0]
-                if view != self.view:
-                    self.view, self.key = view, _searched(view)
-                    self._decode(blob)
+                if self._decode(blob, view):
+                    self.view, self.folded_key = view, view.casefold()
         return self.ends is not None
 
-    def _decode(self, blob: bytes) -> bool:
-        zh_len, en_len, links, lengths = decode_words(blob, self.view)
+    def _decode(self, blob: bytes, view: str) -> bool:
+        zh_len, en_len, links, lengths = decode_words(blob, view)
         en_spans = english_spans(self.target)
-        if lengths is None or (zh_len, en_len) != (len(lengths), len(en_spans)):
+        if not links or lengths is None or (zh_len, en_len) != (len(lengths), len(en_spans)):
             return False
         self.ends, self.links, self.en_spans = list(accumulate(lengths)), links, en_spans
         self.linked = {}
@@ -330,11 +331,13 @@ class _Unit:
         a, b = self.en_spans[n]
         return self.target[a:b] if self.target.isascii() else unicodedata.normalize("NFKC", self.target[a:b])
 
-
-def _searched(text: str) -> str:
-    """Text as a span is looked for: case folded, unless that changes its length (ß)."""
-    folded = text.casefold()
-    return folded if len(folded) == len(text) else text
+    def find(self, needle: str) -> int:
+        """Where the folded text ``needle`` is in its view, case aside, as find_in_original looks
+        (as typed where case folding changes the length of either: ß); -1: nowhere."""
+        folded = needle.casefold()
+        if len(folded) == len(needle) and len(self.folded_key) == len(self.view):
+            return self.folded_key.find(folded)
+        return self.view.find(needle)
 
 
 def _intersect(ids: np.ndarray, padded: np.ndarray) -> np.ndarray:
@@ -363,8 +366,10 @@ def project(unit: _Unit, needle: str) -> str | None:
     word of it linked (punctuation aside), its words whole in the unit's cut, and the English
     linked to them one run into which no word outside it is linked; a leading article and edge
     punctuation left out. None where the links do not support one."""
-    start = unit.key.find(_searched(needle))
-    if start < 0 or not unit.ready():
+    if not unit.ready():
+        return None
+    start = unit.find(needle)
+    if start < 0:
         return None
     end, ends = start + len(needle), unit.ends
     first, last = bisect_right(ends, start), bisect_left(ends, end)

@@ -105,14 +105,22 @@ def encode(zh: list[str] | int, en_len: int, links: set[tuple[int, int]]) -> byt
     """Links as bytes: the word counts (to tell words cut otherwise since), the length of each
     Chinese word when ``zh`` gives the words (a reader need not cut the source again), then each
     link: one byte a number, or 16 bits in a pair of more than 255 words a side or a longer word."""
-    lengths = [len(word) for word in zh] if isinstance(zh, list) else []
-    zh_len = len(zh) if isinstance(zh, list) else zh
+    lengths = [len(word) for word in zh] if not isinstance(zh, int) else []
+    zh_len = len(zh) if not isinstance(zh, int) else zh
+    if max(zh_len, *lengths, 0) > 65535:  # beyond 16 bits (a data URI as one word): no cut kept
+        lengths = []
+    links = {link for link in links if max(link) <= 65535}  # a word beyond that has none kept
     wide = max(zh_len, en_len, *lengths, 0) > 255
     kind = (2 if wide else 1) + (2 if lengths else 0)
     numbers = np.array(
         [*lengths, *(n for link in sorted(links) for n in link)], dtype="<u2" if wide else "u1"
     )
     return _HEADER.pack(kind, min(zh_len, 65535), min(en_len, 65535)) + numbers.tobytes()
+
+
+def keeps_cut(blob: bytes) -> bool:
+    """Whether links keep the cut of the words they were made for (kinds 3 and 4)."""
+    return blob[0] > 2
 
 
 def decode(blob: bytes) -> tuple[int, int, set[tuple[int, int]]]:

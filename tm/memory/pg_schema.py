@@ -200,6 +200,7 @@ MIGRATIONS: list[tuple[int, object]] = [  # (a function: tm.memory.schema)
     (10, _V10),
     (11, "ALTER TABLE units ADD COLUMN tmx TEXT"),
     (12, _V12),
+    (13, "SELECT 1"),  # as SQLite's: word links keep their words' cut, which an older tm misreads
 ]  # (a function: tm.memory.schema)
 VERSION = MIGRATIONS[-1][0]
 TABLES = (

@@ -225,9 +225,28 @@ CREATE TABLE term_history (
 CREATE INDEX term_history_term ON term_history(term_uid);
 """
 
+# Word links that keep the cut of the words they were made for (kinds 3 and 4 of
+# tm.align.unitlinks.encode): nothing changes in the tables, but a tm that knows only kinds 1 and 2
+# would misread them (wrong links, or an error), so this step makes it say a newer tm wrote them.
+_LINKS_KEEP_CUT = "SELECT 1"
+
 # Each step takes the database from version i to i + 1; append, never edit. A step is SQL, or a
 # function of the connection for what SQL cannot do (it runs in the step's transaction).
-MIGRATIONS: list = [_V1, _V2, _V3, _V4, detect_scripts, _V6, _V7, _TARGET_STEMS, _V9, _V10, _V11, _V12]
+MIGRATIONS: list = [
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    detect_scripts,
+    _V6,
+    _V7,
+    _TARGET_STEMS,
+    _V9,
+    _V10,
+    _V11,
+    _V12,
+    _LINKS_KEEP_CUT,
+]
 VERSION = len(MIGRATIONS)
 
 
