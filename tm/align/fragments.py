@@ -18,7 +18,6 @@ without stored links are not read (aligning them on the fly would cost a batch a
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from itertools import accumulate, chain, islice
 
 import numpy as np
 
-from tm.align.unitlinks import decode_words, english_spans, keeps_cut
+from tm.align.unitlinks import decode_words, english_spans, english_word, keeps_cut
 from tm.memory import grams as G
 from tm.text.langs import family
 from tm.text.normalize import folded_view
@@ -328,8 +327,7 @@ class _Unit:
         return True
 
     def english(self, n: int) -> str:
-        a, b = self.en_spans[n]
-        return self.target[a:b] if self.target.isascii() else unicodedata.normalize("NFKC", self.target[a:b])
+        return english_word(self.target, self.en_spans[n])
 
     def find(self, needle: str) -> int:
         """Where the folded text ``needle`` is in its view, case aside, as find_in_original looks

@@ -90,11 +90,15 @@ def english_spans(target: str) -> list[Span]:
     return [m.span() for m in _EN_TOKEN_RE.finditer(target)]
 
 
+def english_word(target: str, span: Span) -> str:
+    """The English word at ``span`` of the target, width-folded (NFKC changes no ASCII: most)."""
+    word = target[span[0] : span[1]]
+    return word if word.isascii() else unicodedata.normalize("NFKC", word)
+
+
 def english_words(target: str) -> tuple[list[str], list[Span]]:
-    found = list(_EN_TOKEN_RE.finditer(target))
-    if target.isascii():  # NFKC changes no ASCII: most English
-        return [m.group() for m in found], [m.span() for m in found]
-    return [unicodedata.normalize("NFKC", m.group()) for m in found], [m.span() for m in found]
+    spans = english_spans(target)
+    return [english_word(target, span) for span in spans], spans
 
 
 def alignable(source_lang: str, target_lang: str) -> bool:
@@ -273,11 +277,8 @@ def relink_terms(memory, forms, limit: int = INCREMENTAL_LIMIT) -> tuple[int, st
         return 0, f"{len(keys)} glossary terms changed: the word links have them as they were; {later}"
     ids: set[int] = set()
     for key in keys:
-        candidates = memory.source_candidates(key, "zh").tolist()
-        for start in range(0, len(candidates), 900):
-            for uid, unit_key, lang, _ in memory.candidate_keys(candidates[start : start + 900]):
-                if family(lang) == "zh" and key in "".join(unit_key.split()):
-                    ids.add(uid)
+        for chunk in memory.source_holders(key, "zh"):
+            ids.update(uid for uid, _, lang in chunk if family(lang) == "zh")
             if len(ids) > limit:
                 return 0, f"more than {limit} units hold the glossary terms changed; {later}"
     return (_align_ids(memory, sorted(ids)) if ids else 0), None

@@ -298,19 +298,25 @@ class Memory(ABC):
             hits += self._concordance_target(text, limit)
         return hits[: limit if side != "both" else 2 * limit]
 
-    def _concordance_source(self, key: str, fam: str, limit: int) -> list[ConcordanceHit]:
-        ids = self.source_candidates(key, fam)
+    def source_holders(self, key: str, fam: str, step: int = 80) -> Iterator[list[tuple[int, str, str]]]:
+        """(id, source key without spaces and case folded, source language) of the units whose
+        source key holds ``key`` (case aside), a chunk of candidates at a time, the newest chunk
+        first and each larger than the last: a caller that has enough stops reading."""
+        newest_first = self.source_candidates(key, fam)[::-1].tolist()
         needle = "".join(key.split()).casefold()
-        ranked: list[tuple[int, int, int]] = []  # (-occurrences, key length, -id)
-        newest_first = ids[::-1].tolist()
-        step = 4 * limit
-        for start in range(0, len(newest_first), step):  # verify until enough real hits
-            part = newest_first[start : start + step]
-            step = min(step * 4, SQL_VARS)
-            for uid, unit_key, _, _ in self.candidate_keys(part):
+        for start, end in _growing(len(newest_first), step):
+            chunk = []
+            for uid, unit_key, lang, _ in self.candidate_keys(newest_first[start:end]):
                 folded = "".join(unit_key.split()).casefold()
                 if needle in folded:
-                    ranked.append((-folded.count(needle), len(folded), -uid))
+                    chunk.append((uid, folded, lang))
+            yield chunk
+
+    def _concordance_source(self, key: str, fam: str, limit: int) -> list[ConcordanceHit]:
+        needle = "".join(key.split()).casefold()
+        ranked: list[tuple[int, int, int]] = []  # (-occurrences, key length, -id)
+        for chunk in self.source_holders(key, fam, 4 * limit):  # verify until enough real hits
+            ranked += [(-folded.count(needle), len(folded), -uid) for uid, folded, _ in chunk]
             if len(ranked) >= 5 * limit:
                 break
         ranked.sort()
@@ -344,3 +350,11 @@ def login_name() -> str | None:
         return os.environ.get("TM_USER") or os.environ.get("USER") or getpass.getuser()
     except (KeyError, OSError):
         return None
+
+
+def _growing(total: int, step: int) -> Iterator[tuple[int, int]]:
+    """[start, end) ranges over ``total`` items, each four times the last, SQL_VARS at most."""
+    start = 0
+    while start < total:
+        yield start, min(start + step, total)
+        start, step = start + step, min(step * 4, SQL_VARS)
