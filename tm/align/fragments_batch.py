@@ -6,6 +6,7 @@ that died."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -26,18 +27,22 @@ def find_all(finder: FragmentFinder, sources, jobs: int | None = None) -> dict[s
     sources = list(dict.fromkeys(sources))
     finder.prepare(sources)
     jobs = max(1, min(jobs or _cores(), MAX_JOBS, len(sources) // PER_JOB))
-    if len(sources) < PER_JOB:
-        return {source: finder.find(source) for source in sources}
-    # A batch's rows and matches are a large heap the collector would walk again and again as
-    # fragments make their many small objects (and, in a worker, touch: a copy of every page).
+    with _collector_paused() if len(sources) >= PER_JOB else contextlib.nullcontext():
+        if jobs == 1:
+            return {source: finder.find(source) for source in sources}
+        return _shared_out(finder, sources, jobs)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """A batch's rows and matches are a large heap the collector would walk again and again as
+    fragments make their many small objects (and, in a worker, touch: a copy of every page)."""
     enabled = gc.isenabled()
     gc.collect()
     gc.freeze()
     gc.disable()
     try:
-        if jobs == 1:
-            return {source: finder.find(source) for source in sources}
-        return _shared_out(finder, sources, jobs)
+        yield
     finally:
         if enabled:
             gc.enable()
